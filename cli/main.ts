@@ -1,0 +1,2 @@
+declare const __SPHERE_VERSION__: string;
+console.log(__SPHERE_VERSION__);

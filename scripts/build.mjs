@@ -1,0 +1,58 @@
+/**
+ * Builds dist/sphere: esbuild bundles cli/main.ts into one CommonJS file, then Node's
+ * single-executable-application mechanism (a SEA blob injected with postject into a copy of
+ * the local node binary) turns it into a standalone executable that needs no node_modules.
+ *
+ *   node scripts/build.mjs            bundle + executable
+ *   node scripts/build.mjs --bundle   bundle only (dist/sphere.cjs)
+ */
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readFileSync, writeFileSync, chmodSync, renameSync, rmSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const bundleOnly = process.argv.includes('--bundle');
+mkdirSync('dist', { recursive: true });
+
+const t0 = Date.now();
+await build({
+  entryPoints: ['cli/main.ts'],
+  outfile: 'dist/sphere.cjs',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  sourcemap: false,
+  logLevel: 'warning',
+  define: {
+    __SPHERE_VERSION__: JSON.stringify(pkg.version),
+  },
+});
+process.stderr.write(`bundle: dist/sphere.cjs (${Date.now() - t0} ms)\n`);
+if (bundleOnly) process.exit(0);
+
+const config = {
+  main: 'dist/sphere.cjs',
+  output: 'dist/sphere.blob',
+  disableExperimentalSEAWarning: true,
+  useCodeCache: true,
+};
+writeFileSync('dist/sea-config.json', JSON.stringify(config));
+execFileSync(process.execPath, ['--experimental-sea-config', 'dist/sea-config.json'], { stdio: ['ignore', 'ignore', 'inherit'] });
+
+// Inject into a temporary copy, then rename: a killed build never leaves a broken dist/sphere.
+const tmp = 'dist/.sphere.tmp';
+rmSync(tmp, { force: true });
+copyFileSync(process.execPath, tmp);
+chmodSync(tmp, 0o755);
+const { inject } = require('postject');
+await inject(tmp, 'NODE_SEA_BLOB', readFileSync(config.output), {
+  sentinelFuse: 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
+});
+renameSync(tmp, 'dist/sphere');
+rmSync(config.output, { force: true });
+process.stderr.write(`executable: dist/sphere (${Date.now() - t0} ms)\n`);
