@@ -1,0 +1,133 @@
+/**
+ * ECDSA P-256 over SHA-256, the image signature algorithm (imagepackage spec §2.5): signatures
+ * are raw r‖s (64 bytes). Signing is deterministic (RFC 6979, via noble) so the same inputs give
+ * the same package bytes; hashing and whole-message verification go through node:crypto so a
+ * large package verifies at OpenSSL speed. Also the raw ⇄ DER conversions, with strict DER
+ * parsing, and a tolerant reader for signatures handed back by external tools.
+ */
+import { createHash, verify as nodeVerify } from 'node:crypto';
+import { p256 } from '@noble/curves/nist.js';
+import { SignerError } from './errors';
+import { DIGEST_LENGTH, P256_ORDER, SCALAR_LENGTH, SIGNATURE_LENGTH } from './format';
+import { TAG, readChildren, readOnly, readUnsignedInteger, sequence, unsignedInteger } from './der';
+import { assertPrivateKey, publicKeyObject, assertPublicPoint } from './keys';
+import { toHex } from './pem';
+
+/** SHA-256 of `message`: the 32 bytes that are actually signed. */
+export function digestOf(message: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(message).digest());
+}
+
+function _assertDigest(digest: Uint8Array): void {
+  if (!(digest instanceof Uint8Array) || digest.length !== DIGEST_LENGTH) {
+    throw new TypeError(`A SHA-256 digest is ${DIGEST_LENGTH} bytes, got ${(digest as Uint8Array | undefined)?.length ?? 'none'}`);
+  }
+}
+
+/**
+ * Sign a precomputed SHA-256 digest; returns raw r‖s. Deterministic (RFC 6979 nonce, no extra
+ * entropy) and not low-S normalised, so the output is exactly the RFC's: verifiers accept both halves.
+ */
+export function signDigest(digest: Uint8Array, privateKey: Uint8Array): Uint8Array {
+  _assertDigest(digest);
+  assertPrivateKey(privateKey);
+  return p256.sign(digest, privateKey, { prehash: false, lowS: false, extraEntropy: false, format: 'compact' });
+}
+
+/** Sign SHA-256(message); returns the 64-byte raw r‖s signature. */
+export function sign(message: Uint8Array, privateKey: Uint8Array): Uint8Array {
+  return signDigest(digestOf(message), privateKey);
+}
+
+/** Verify a raw r‖s signature over SHA-256(message); hashing runs in OpenSSL. */
+export function verify(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
+  const key = publicKeyObject(publicKey);
+  if (signature.length !== SIGNATURE_LENGTH) return false;
+  return nodeVerify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
+}
+
+/** Verify a raw r‖s signature against a precomputed SHA-256 digest. */
+export function verifyDigest(digest: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
+  _assertDigest(digest);
+  assertPublicPoint(publicKey);
+  if (signature.length !== SIGNATURE_LENGTH) return false;
+  try {
+    return p256.verify(signature, digest, publicKey, { prehash: false, lowS: false, format: 'compact' });
+  } catch {
+    return false;
+  }
+}
+
+function _badEncoding(why: string): SignerError {
+  return new SignerError(
+    `Cannot read signature: ${why}. Give an ECDSA P-256 signature as DER, 64 raw bytes (r‖s), or hex/base64 text of either.`,
+    { code: 'BAD_SIGNATURE_ENCODING' },
+  );
+}
+
+function _scalarInRange(b: Uint8Array): boolean {
+  const v = BigInt(`0x${toHex(b) || '0'}`);
+  return v > 0n && v < P256_ORDER;
+}
+
+/** Raw r‖s to DER `SEQUENCE { INTEGER r, INTEGER s }`. */
+export function rawToDer(raw: Uint8Array): Uint8Array {
+  if (raw.length !== SIGNATURE_LENGTH) throw _badEncoding(`raw signatures are ${SIGNATURE_LENGTH} bytes, got ${raw.length}`);
+  return sequence(unsignedInteger(raw.subarray(0, SCALAR_LENGTH)), unsignedInteger(raw.subarray(SCALAR_LENGTH)));
+}
+
+/** Strict DER `ECDSA-Sig-Value` to raw r‖s; anything but canonical DER with r, s in [1, n-1] is refused. */
+export function derToRaw(der: Uint8Array): Uint8Array {
+  let parts: Uint8Array[];
+  try {
+    const seq = readOnly(der, TAG.SEQUENCE);
+    const children = readChildren(seq.content);
+    if (children.length !== 2) throw new Error(`expected 2 integers, got ${children.length} elements`);
+    parts = children.map(readUnsignedInteger);
+  } catch (e) {
+    throw _badEncoding(`not a DER ECDSA signature (${(e as Error).message})`);
+  }
+  const out = new Uint8Array(SIGNATURE_LENGTH);
+  for (const [i, v] of parts.entries()) {
+    if (v.length > SCALAR_LENGTH || !_scalarInRange(v)) throw _badEncoding(`${i === 0 ? 'r' : 's'} is out of range for P-256`);
+    out.set(v, SCALAR_LENGTH * (i + 1) - v.length);
+  }
+  return out;
+}
+
+function _binary(bytes: Uint8Array): Uint8Array | undefined {
+  if (bytes[0] === TAG.SEQUENCE) {
+    try {
+      return derToRaw(bytes);
+    } catch (e) {
+      // A raw r‖s may start with 0x30 by chance; only then is a DER failure not final.
+      if (bytes.length !== SIGNATURE_LENGTH) throw e;
+    }
+  }
+  if (bytes.length === SIGNATURE_LENGTH) {
+    if (!_scalarInRange(bytes.subarray(0, SCALAR_LENGTH)) || !_scalarInRange(bytes.subarray(SCALAR_LENGTH))) {
+      throw _badEncoding('r or s is out of range for P-256');
+    }
+    return bytes.slice();
+  }
+  return undefined;
+}
+
+/**
+ * Read a signature produced by another tool (an HSM, `openssl dgst -sign`, a KMS CLI): DER,
+ * 64 raw bytes, or hex or base64 text of either, surrounding whitespace allowed. Returns raw r‖s.
+ * Text forms of a signature never have exactly 64 characters, so 64 bytes that are not strict DER
+ * are raw.
+ */
+export function parseSignature(bytes: Uint8Array): Uint8Array {
+  const bin = _binary(bytes);
+  if (bin !== undefined) return bin;
+  const text = Buffer.from(bytes).toString('latin1').replace(/\s+/g, '');
+  let decoded: Uint8Array | undefined;
+  if (/^([0-9a-fA-F]{2})+$/.test(text)) decoded = new Uint8Array(Buffer.from(text, 'hex'));
+  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) decoded = new Uint8Array(Buffer.from(text, /[-_]/.test(text) ? 'base64url' : 'base64'));
+  if (decoded === undefined || decoded.length === 0) throw _badEncoding(`${bytes.length} bytes that are neither DER, raw nor hex/base64 text`);
+  const inner = _binary(decoded);
+  if (inner === undefined) throw _badEncoding(`the text decodes to ${decoded.length} bytes that are neither DER nor raw r‖s`);
+  return inner;
+}

@@ -1,0 +1,97 @@
+/**
+ * Wire-format constants of the signer: signature and thumbprint sizes, the signing type written
+ * in the `SG` metadata section (imagepackage spec §2.4, §2.5), the built-in trust entry for the
+ * Azure Sphere SDK Test certificate, X.509 object identifiers, and the file and environment
+ * names of the development CA and the signing hook. Every value is locked by
+ * test/signer/format.test.ts; no other file of signer/ spells these numbers inline.
+ */
+
+/** Raw ECDSA P-256 signature: r (32 bytes, big-endian) then s (32 bytes). Spec §2.5. */
+export const SIGNATURE_LENGTH = 64;
+/** One coordinate or scalar of P-256. */
+export const SCALAR_LENGTH = 32;
+/** SHA-256 digest, the value actually signed. */
+export const DIGEST_LENGTH = 32;
+/** SEC1 uncompressed public point 04‖x‖y. */
+export const PUBLIC_POINT_LENGTH = 65;
+export const PUBLIC_POINT_PREFIX = 0x04;
+/** SHA-1 of the signing certificate's DER. Spec §2.4. */
+export const THUMBPRINT_LENGTH = 20;
+
+/** `signingType` (u32) of the SG section. Spec §2.4. */
+export const SIGNING_TYPE = {
+  INVALID: 0,
+  ECDSA256: 1,
+  ECDSA384: 2,
+} as const;
+
+/** The order n of the P-256 group: r and s must lie in [1, n-1]. */
+export const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+/** Key of the certificate Microsoft's SDK signs every locally packed image with. Spec §2.4. */
+export const SDK_TEST_CERT = {
+  name: 'Azure Sphere SDK Test',
+  thumbprint: 'a8d5cc6958f48710140d7a26160fc1cfc31f5df0',
+  publicKey:
+    '04edf233c00d31141d8f3f56334340ccd8c169fb67e2ec564bf8a5ef586b1c3f7b' +
+    'c188ca208701e6d7c7756a132638fe98c9a02007403de5c422e6a7e826a4bd24',
+} as const;
+
+/** Dotted object identifiers used in the certificates we write. */
+export const OID = {
+  ecPublicKey: '1.2.840.10045.2.1',
+  prime256v1: '1.2.840.10045.3.1.7',
+  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
+  commonName: '2.5.4.3',
+  countryName: '2.5.4.6',
+  organizationName: '2.5.4.10',
+  organizationalUnitName: '2.5.4.11',
+  subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  authorityKeyIdentifier: '2.5.29.35',
+  extKeyUsage: '2.5.29.37',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  codeSigning: '1.3.6.1.5.5.7.3.3',
+} as const;
+
+/** keyUsage bit positions (RFC 5280 §4.2.1.3); bit 0 is the most significant bit. */
+export const KEY_USAGE_BIT = {
+  digitalSignature: 0,
+  keyEncipherment: 2,
+  keyAgreement: 4,
+  keyCertSign: 5,
+  cRLSign: 6,
+} as const;
+
+/** X.509 version field value for v3 certificates. */
+export const X509_VERSION_3 = 2;
+/** Years from 2050 on are written as GeneralizedTime, earlier ones as UTCTime (RFC 5280 §4.1.2.5). */
+export const UTC_TIME_END_YEAR = 2050;
+export const UTC_TIME_START_YEAR = 1950;
+/** Length in bytes of the serial numbers we derive (positive, at most 20 allowed). */
+export const SERIAL_LENGTH = 16;
+
+/** Development CA on disk. */
+export const DEV_CA = {
+  keyFile: 'ca.key.pem',
+  certFile: 'ca.pem',
+  keyMode: 0o600,
+  certMode: 0o644,
+  dirMode: 0o700,
+  validityYears: 20,
+  defaultCommonName: 'Sphere Development CA',
+  defaultOrganization: 'Spherekit',
+  envDir: 'SPHERE_CA_DIR',
+  envXdg: 'XDG_CONFIG_HOME',
+} as const;
+
+/** Environment handed to a signing hook (`--sign-command`). */
+export const SIGN_COMMAND_ENV = {
+  digestHex: 'SPHERE_DIGEST_HEX',
+  digestFile: 'SPHERE_DIGEST_FILE',
+} as const;
+/** Default time a signing hook may take before it is killed. */
+export const SIGN_COMMAND_TIMEOUT_MS = 120_000;

@@ -1,0 +1,51 @@
+/**
+ * signer/ public face: P-256 keys, deterministic ECDSA signing and fast verification of image
+ * signatures (imagepackage spec §2.4, §2.5), X.509 certificates and the development CA, the
+ * `Signer` the packer calls, and the verifier's trust store (architecture decisions 2–5).
+ * Other folders import only from here.
+ */
+export { SignerError } from './errors';
+export {
+  DIGEST_LENGTH,
+  PUBLIC_POINT_LENGTH,
+  SDK_TEST_CERT,
+  SIGNATURE_LENGTH,
+  SIGNING_TYPE,
+  SIGN_COMMAND_ENV,
+  THUMBPRINT_LENGTH,
+  DEV_CA,
+} from './format';
+export {
+  generateKeyPair,
+  isPublicPoint,
+  privateKeyFromPem,
+  privateKeyToPem,
+  publicKeyToPem,
+  publicPointFromPem,
+  publicPointFromPrivateKey,
+  type KeyPair,
+} from './keys';
+export { derToRaw, digestOf, parseSignature, rawToDer, sign, signDigest, verify, verifyDigest } from './ecdsa';
+export { certificateThumbprint, certificatesFromPem, parseCertificate, type CertificateInfo } from './certificate';
+export type { DistinguishedName } from './names';
+export {
+  createSelfSignedCertificate,
+  issueCertificate,
+  type CertificateOptions,
+  type ExtendedKeyUsage,
+  type IssueOptions,
+  type SelfSignedOptions,
+} from './x509';
+export {
+  defaultCaDir,
+  initDevCa,
+  issueSigningCert,
+  loadDevCa,
+  type DevCa,
+  type DevCaInfo,
+  type InitDevCaOptions,
+  type IssueSigningCertOptions,
+} from './devca';
+export { commandSigner, fileSigner, presignedSigner, type CommandSignerOptions, type Signer } from './signers';
+export { TrustStore, sdkTestEntry, verifyImageSignature, type SignatureVerdict, type TrustEntry } from './trust';
+export { parsePemBlocks, toPem, type PemBlock } from './pem';

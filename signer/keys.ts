@@ -1,0 +1,148 @@
+/**
+ * P-256 keys: generation, PKCS#8 / SPKI PEM reading and writing, and the 65-byte uncompressed
+ * public point 04‖x‖y that the trust store, the device ID and the certificates use
+ * (architecture decision 3). A private key is carried as its 32-byte big-endian scalar.
+ */
+import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { p256 } from '@noble/curves/nist.js';
+import { SignerError } from './errors';
+import { PUBLIC_POINT_LENGTH, PUBLIC_POINT_PREFIX, SCALAR_LENGTH } from './format';
+import { concatBytes } from './der';
+import { parsePemBlocks } from './pem';
+
+export interface KeyPair {
+  /** 32-byte secret scalar. */
+  privateKey: Uint8Array;
+  /** 65-byte uncompressed public point 04‖x‖y. */
+  publicKey: Uint8Array;
+}
+
+/** New random P-256 key pair. `seed` (48+ bytes) makes it reproducible, for tests only. */
+export function generateKeyPair(options: { seed?: Uint8Array } = {}): KeyPair {
+  const privateKey = p256.utils.randomSecretKey(options.seed);
+  return { privateKey, publicKey: p256.getPublicKey(privateKey, false) };
+}
+
+export function assertPrivateKey(privateKey: Uint8Array): void {
+  if (!(privateKey instanceof Uint8Array) || privateKey.length !== SCALAR_LENGTH || !p256.utils.isValidSecretKey(privateKey)) {
+    throw new TypeError(`A P-256 private key is a 32-byte scalar in [1, n-1]`);
+  }
+}
+
+export function isPublicPoint(point: Uint8Array): boolean {
+  return (
+    point instanceof Uint8Array &&
+    point.length === PUBLIC_POINT_LENGTH &&
+    point[0] === PUBLIC_POINT_PREFIX &&
+    p256.utils.isValidPublicKey(point, false)
+  );
+}
+
+export function assertPublicPoint(point: Uint8Array): void {
+  if (!isPublicPoint(point)) throw new TypeError('A P-256 public key is a 65-byte uncompressed point (04‖x‖y) on the curve');
+}
+
+export function publicPointFromPrivateKey(privateKey: Uint8Array): Uint8Array {
+  assertPrivateKey(privateKey);
+  return p256.getPublicKey(privateKey, false);
+}
+
+const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
+
+function _jwk(point: Uint8Array, privateKey?: Uint8Array) {
+  const jwk = { kty: 'EC', crv: 'P-256', x: b64u(point.subarray(1, 33)), y: b64u(point.subarray(33, 65)) };
+  return privateKey === undefined ? jwk : { ...jwk, d: b64u(privateKey) };
+}
+
+/** Node KeyObject for a public point (used for OpenSSL-speed verification and PEM export). */
+export function publicKeyObject(point: Uint8Array): KeyObject {
+  assertPublicPoint(point);
+  return createPublicKey({ key: _jwk(point), format: 'jwk' });
+}
+
+export function privateKeyObject(privateKey: Uint8Array): KeyObject {
+  return createPrivateKey({ key: _jwk(publicPointFromPrivateKey(privateKey), privateKey), format: 'jwk' });
+}
+
+/** PKCS#8 PEM ("BEGIN PRIVATE KEY"), the form `openssl pkey` and Node's TLS read. */
+export function privateKeyToPem(privateKey: Uint8Array): string {
+  return privateKeyObject(privateKey).export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+/** SubjectPublicKeyInfo PEM ("BEGIN PUBLIC KEY"). */
+export function publicKeyToPem(point: Uint8Array): string {
+  return publicKeyObject(point).export({ type: 'spki', format: 'pem' }).toString();
+}
+
+function _fromJwkCoordinate(v: unknown): Uint8Array {
+  const b = typeof v === 'string' ? new Uint8Array(Buffer.from(v, 'base64url')) : new Uint8Array(0);
+  if (b.length > SCALAR_LENGTH) throw new SignerError('Cannot read key: coordinate too long.', { code: 'BAD_KEY' });
+  const out = new Uint8Array(SCALAR_LENGTH);
+  out.set(b, SCALAR_LENGTH - b.length);
+  return out;
+}
+
+/** Refuse anything but an EC P-256 key, naming `what` in the message. */
+export function checkP256(key: KeyObject, what: string): void {
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    const kind = key.asymmetricKeyType === 'ec' ? `EC ${key.asymmetricKeyDetails?.namedCurve ?? '?'}` : String(key.asymmetricKeyType);
+    throw new SignerError(`Cannot use ${what}: it is a ${kind} key, not ECDSA P-256. Create a P-256 key (e.g. "sphere ca init").`, {
+      code: 'UNSUPPORTED_KEY',
+    });
+  }
+}
+
+/** The uncompressed point of a (checked) P-256 KeyObject. */
+export function pointOfKeyObject(key: KeyObject): Uint8Array {
+  const jwk = key.export({ format: 'jwk' });
+  return concatBytes(Uint8Array.of(PUBLIC_POINT_PREFIX), _fromJwkCoordinate(jwk.x), _fromJwkCoordinate(jwk.y));
+}
+
+/** Read a PKCS#8 ("PRIVATE KEY") or SEC1 ("EC PRIVATE KEY") PEM P-256 key to its 32-byte scalar. */
+export function privateKeyFromPem(pem: string): Uint8Array {
+  const block = parsePemBlocks(pem).find((b) => b.label === 'PRIVATE KEY' || b.label === 'EC PRIVATE KEY');
+  if (block === undefined) {
+    const found = parsePemBlocks(pem).map((b) => b.label);
+    throw new SignerError(
+      `Cannot read private key: no "PRIVATE KEY" PEM block found${found.length ? ` (found ${found.join(', ')})` : ''}. Give a PKCS#8 PEM key file.`,
+      { code: 'BAD_KEY' },
+    );
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: Buffer.from(block.der), format: 'der', type: block.label === 'PRIVATE KEY' ? 'pkcs8' : 'sec1' });
+  } catch (cause) {
+    throw new SignerError(`Cannot read private key: the PEM does not hold a valid key. Check the file.`, { code: 'BAD_KEY', cause });
+  }
+  checkP256(key, 'private key');
+  return _fromJwkCoordinate(key.export({ format: 'jwk' }).d);
+}
+
+/**
+ * The public point of whatever PEM is given: a public key (SPKI), a private key (PKCS#8 or
+ * SEC1) or a certificate. The first key-bearing block wins.
+ */
+export function publicPointFromPem(pem: string): Uint8Array {
+  for (const block of parsePemBlocks(pem)) {
+    let key: KeyObject | undefined;
+    try {
+      if (block.label === 'PUBLIC KEY') key = createPublicKey({ key: Buffer.from(block.der), format: 'der', type: 'spki' });
+      else if (block.label === 'CERTIFICATE') key = new X509Certificate(Buffer.from(block.der)).publicKey;
+      else if (block.label === 'PRIVATE KEY' || block.label === 'EC PRIVATE KEY') {
+        key = createPublicKey(createPrivateKey({ key: Buffer.from(block.der), format: 'der', type: block.label === 'PRIVATE KEY' ? 'pkcs8' : 'sec1' }));
+      }
+    } catch (cause) {
+      throw new SignerError(`Cannot read public key from PEM block "${block.label}": it is not valid. Check the file.`, {
+        code: 'BAD_KEY',
+        cause,
+      });
+    }
+    if (key !== undefined) {
+      checkP256(key, `the key of PEM block "${block.label}"`);
+      return pointOfKeyObject(key);
+    }
+  }
+  throw new SignerError('Cannot read public key: the text holds no PUBLIC KEY, PRIVATE KEY or CERTIFICATE PEM block. Give a PEM file.', {
+    code: 'BAD_KEY',
+  });
+}
