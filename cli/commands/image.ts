@@ -1,0 +1,172 @@
+/**
+ * `sphere image …`: pack, pack-board-config, show, verify, extract. Actions load the libraries
+ * lazily so that `sphere --version` and help stay fast.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import type { CommandContext, CommandDef } from '../command';
+import { optBool, optList, optString } from '../command';
+import { NotFoundError, UsageError } from '../../image-builder/errors';
+import { showText, verifyText } from './image-text';
+
+/** `--build-time` / SOURCE_DATE_EPOCH: Unix seconds or an ISO 8601 date. */
+export function parseBuildTime(text: string, what = '--build-time'): number {
+  const t = text.trim();
+  if (/^\d{1,12}$/.test(t)) return Number(t);
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(t) ? Date.parse(t) : NaN;
+  if (Number.isNaN(ms) || ms < 0) throw new UsageError(`Cannot use ${what} "${text}": expected Unix seconds (e.g. 1700000000) or an ISO 8601 date (e.g. 2024-01-31T12:00:00Z).`, { code: 'BAD_BUILD_TIME' });
+  return Math.floor(ms / 1000);
+}
+
+function readPackageFile(file: string): Uint8Array {
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a file');
+    return readFileSync(file);
+  } catch {
+    throw new NotFoundError(`Cannot read package "${file}": the file does not exist. Check the path.`, { code: 'PACKAGE_NOT_FOUND', path: file });
+  }
+}
+
+function reproducibility(ctx: CommandContext): { buildTime?: number; reproducible: boolean } {
+  const flag = optString(ctx, 'buildTime');
+  const epoch = ctx.env['SOURCE_DATE_EPOCH'];
+  const out: { buildTime?: number; reproducible: boolean } = { reproducible: optBool(ctx, 'reproducible') || (epoch !== undefined && epoch !== '') };
+  if (flag !== undefined) out.buildTime = parseBuildTime(flag);
+  else if (epoch) out.buildTime = parseBuildTime(epoch, 'SOURCE_DATE_EPOCH');
+  return out;
+}
+
+const signingOptions = [
+  { flags: '--key <file>', description: 'Private key (PKCS#8 PEM) to sign with; default: the development CA key' },
+  { flags: '--cert <file>', description: 'Certificate (PEM) of the signing key; its SHA-1 thumbprint goes in the package' },
+  { flags: '--sign-command <cmd>', description: 'External signer (HSM/KMS): run via sh with SPHERE_DIGEST_HEX / SPHERE_DIGEST_FILE (SHA-256 of the bytes to sign); print a P-256 signature (DER or raw r||s, binary, hex or base64)' },
+  { flags: '--ca-dir <dir>', description: 'Development CA folder (default: $SPHERE_CA_DIR, else ~/.config/sphere/ca)' },
+];
+
+const reproOptions = [
+  { flags: '--image-id <guid>', description: 'Image ID; default random, or derived from the content when reproducible' },
+  { flags: '--build-time <time>', description: 'Build time as Unix seconds or ISO 8601; default SOURCE_DATE_EPOCH, else now' },
+  { flags: '--reproducible', description: 'Derive the image ID from the content (implied by SOURCE_DATE_EPOCH)' },
+  { flags: '--dry-run', description: 'Plan only: report the layout without signing or writing' },
+];
+
+async function signerFor(ctx: CommandContext) {
+  const { signerFromFlags, caDir } = await import('../signing');
+  const flags: Record<string, string> = { caDir: caDir(ctx.options, ctx.env) };
+  for (const k of ['key', 'cert', 'signCommand'] as const) { const v = optString(ctx, k); if (v !== undefined) flags[k] = v; }
+  return signerFromFlags(flags, ctx.env);
+}
+
+async function finish(ctx: CommandContext, plan: import('../../image-builder/index').PackPlan, destination: string) {
+  const ib = await import('../../image-builder/index');
+  for (const w of plan.warnings) ctx.ui.warn(w);
+  const summary = (extra: Record<string, unknown>) => ({
+    destination, kind: plan.kind, imageType: plan.imageType, componentId: plan.componentId, imageId: plan.imageId ?? null,
+    name: plan.name, buildTime: plan.buildTime, buildTimeUtc: ib.isoSeconds(plan.buildTime),
+    ...(plan.layout ? { payloadSize: plan.layout.size, inodes: plan.layout.files, files: plan.layout.nodes.map((n) => ({ path: n.path, mode: '0' + n.node.mode.toString(8), size: n.size, offset: n.offset })) } : {}),
+    ...extra,
+  });
+  if (optBool(ctx, 'dryRun')) {
+    const data = summary({ dryRun: true });
+    return { data, text: `Would write ${destination}: ${plan.name} (${plan.componentId}), ${plan.layout ? `${plan.layout.files} inodes, ${plan.layout.size} payload bytes` : 'board configuration'}\n` };
+  }
+  const signer = await signerFor(ctx);
+  const bytes = await ib.buildPackage(plan, signer);
+  ib.writeFileAtomic(destination, bytes);
+  const { createHash } = await import('node:crypto');
+  const data = summary({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), signerThumbprint: Buffer.from(signer.thumbprint).toString('hex'), imageIdDerived: plan.imageIdDerived });
+  return { data, text: `Packed ${destination} (${bytes.length} bytes)\n  name ${plan.name}, component ${plan.componentId}, image ${plan.imageId}\n  signed by ${Buffer.from(signer.thumbprint).toString('hex')}\n` };
+}
+
+export const commands: CommandDef[] = [
+  {
+    group: 'image', name: 'pack <approot>', description: 'Pack an application folder into a signed .imagepackage',
+    options: [
+      { flags: '-o, --destination <file>', description: 'Package file to write (required)' },
+      { flags: '--manifest <file>', description: 'Application manifest (default: <approot>/app_manifest.json)' },
+      { flags: '--hardware-definitions <dir>', description: 'Folder(s) searched for hardware definitions (repeatable)', type: [String] },
+      { flags: '--target-definition <file>', description: 'Target hardware definition JSON resolving $NAME peripherals' },
+      { flags: '--target-api-set <n>', description: 'Target API set (application runtime version), e.g. 16' },
+      { flags: '--executables <path>', description: 'Extra files stored as executable (repeatable)', type: [String] },
+      ...signingOptions, ...reproOptions,
+    ],
+    examples: ['sphere image pack samples/hello/approot -o hello.imagepackage --target-api-set 16'],
+    async action(ctx, approot) {
+      const destination = optString(ctx, 'destination');
+      if (!destination) throw new UsageError('Cannot pack: no destination given. Pass -o <file.imagepackage>.', { code: 'NO_DESTINATION' });
+      const ib = await import('../../image-builder/index');
+      const o: import('../../image-builder/index').PackOptions = { approot: approot!, destination, ...reproducibility(ctx) };
+      const manifest = optString(ctx, 'manifest'); if (manifest) o.manifest = manifest;
+      const hw = optList(ctx, 'hardwareDefinitions'); if (hw.length) o.hardwareDefinitionDirs = hw;
+      const td = optString(ctx, 'targetDefinition'); if (td) o.targetDefinition = td;
+      const api = optString(ctx, 'targetApiSet'); if (api) o.targetApiSet = api;
+      const ex = optList(ctx, 'executables'); if (ex.length) o.executables = ex;
+      const id = optString(ctx, 'imageId'); if (id) o.imageId = id;
+      return finish(ctx, ib.planApplicationPackage(o), destination);
+    },
+  },
+  {
+    group: 'image', name: 'pack-board-config', description: 'Pack a board configuration package (type 21) from a preset',
+    options: [
+      { flags: '--preset <name>', description: 'Board configuration preset, e.g. lan-enc28j60-isu0-int5' },
+      { flags: '-o, --destination <file>', description: 'Package file to write (required)' },
+      { flags: '--component-id <guid>', description: 'Component ID; default random, or derived when reproducible' },
+      ...signingOptions, ...reproOptions,
+    ],
+    async action(ctx) {
+      const destination = optString(ctx, 'destination');
+      const preset = optString(ctx, 'preset');
+      if (!preset) throw new UsageError('Cannot pack a board configuration: no preset given. Pass --preset (e.g. lan-enc28j60-isu0-int5).', { code: 'NO_PRESET' });
+      if (!destination) throw new UsageError('Cannot pack: no destination given. Pass -o <file.imagepackage>.', { code: 'NO_DESTINATION' });
+      const ib = await import('../../image-builder/index');
+      const o: import('../../image-builder/index').BoardConfigOptions = { preset, ...reproducibility(ctx) };
+      const id = optString(ctx, 'imageId'); if (id) o.imageId = id;
+      const cid = optString(ctx, 'componentId'); if (cid) o.componentId = cid;
+      return finish(ctx, ib.planBoardConfigPackage(o), destination);
+    },
+  },
+  {
+    group: 'image', name: 'show <file>', description: 'Show every metadata section, the file tree and the manifest of a package',
+    async action(ctx, file) {
+      const ib = await import('../../image-builder/index');
+      const { sdkTestChecker } = await import('./image-sdk');
+      const view = ib.readPackage(readPackageFile(file!));
+      const data = ib.describePackage(view, { file: file!, verifiesWithSdkTest: sdkTestChecker });
+      return { data, text: showText(view, data, file!) };
+    },
+  },
+  {
+    group: 'image', name: 'verify <file>', description: 'Check a package\'s structure and signature against the trust store',
+    options: [
+      { flags: '--trust <cert.pem>', description: 'Also trust these certificates (repeatable)', type: [String] },
+      { flags: '--ca-dir <dir>', description: 'Development CA folder, trusted when present' },
+    ],
+    async action(ctx, file) {
+      const ib = await import('../../image-builder/index');
+      const { trustStoreFrom, checkerFor, caDir } = await import('../signing');
+      const store = trustStoreFrom(optList(ctx, 'trust'), caDir(ctx.options, ctx.env));
+      const verdict = ib.verifyPackage(readPackageFile(file!), checkerFor(store));
+      const data = verdict.ok
+        ? { file, valid: true, signer: verdict.signer, thumbprint: verdict.thumbprint, layers: verdict.layers }
+        : { file, valid: false, reason: verdict.reason, message: verdict.message, thumbprint: verdict.thumbprint ?? null, layers: verdict.layers };
+      return { data, text: verifyText(verdict, file!), exitCode: verdict.ok ? 0 : 1 };
+    },
+  },
+  {
+    group: 'image', name: 'extract <file>', description: 'Write the files of a package to a folder or a tar archive',
+    options: [
+      { flags: '-o, --destination <dir>', description: 'Folder to create (must be absent or empty)' },
+      { flags: '--tar <file>', description: 'Write a tar archive instead of a folder' },
+      { flags: '--force', description: 'Extract into a folder that is not empty' },
+    ],
+    async action(ctx, file) {
+      const ib = await import('../../image-builder/index');
+      const dest = optString(ctx, 'destination');
+      const tar = optString(ctx, 'tar');
+      if (!dest === !tar) throw new UsageError('Cannot extract: give exactly one of -o <folder> or --tar <file>.', { code: 'NEED_DESTINATION' });
+      const view = ib.readPackage(readPackageFile(file!));
+      const entries = tar ? await ib.extractToTar(view, tar) : ib.extractToFolder(view, dest!, { force: optBool(ctx, 'force') });
+      const data = { file, destination: tar ?? dest, format: tar ? 'tar' : 'folder', entries };
+      return { data, text: `Extracted ${entries.filter((e) => e.type === 'file').length} files to ${tar ?? dest}\n` };
+    },
+  },
+];

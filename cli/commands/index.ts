@@ -1,0 +1,13 @@
+/** The command table: every group's description and every command definition. */
+import type { CommandDef } from '../command';
+import { commands as image } from './image';
+import { commands as ca } from './ca';
+
+export const GROUPS: Record<string, string> = {
+  ca: 'Development certificate authority that signs images',
+  image: 'Pack, show, verify and extract application image packages',
+  manifest: 'Check and create app_manifest.json files',
+  hwdef: 'Hardware definition files and their C headers',
+};
+
+export const COMMANDS: CommandDef[] = [...image, ...ca];

@@ -1,0 +1,62 @@
+/**
+ * Turning CLI flags into a signer and a trust store: the user's development CA by default,
+ * `--key/--cert` for another key, `--sign-command` for an HSM or KMS hook, `--trust` for extra
+ * certificates. Shared by the image commands (and later the device commands).
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { NotFoundError, UsageError } from '../image-builder/errors';
+import type { SignatureChecker } from '../image-builder/index';
+import { commandSigner, defaultCaDir, fileSigner, loadDevCa, TrustStore, verifyImageSignature, type Signer } from '../signer/index';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+
+export function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new NotFoundError(`Cannot read ${what} "${path}": the file does not exist or is unreadable. Check the path.`, { code: 'FILE_NOT_FOUND', path });
+  }
+}
+
+export function caDir(options: Record<string, unknown>, env: NodeJS.ProcessEnv): string {
+  const flag = options['caDir'];
+  return typeof flag === 'string' && flag ? flag : defaultCaDir(env, homedir());
+}
+
+export interface SignerFlags { key?: string; cert?: string; signCommand?: string; caDir?: string }
+
+/** The signer the flags ask for; the dev CA when none is named. */
+export async function signerFromFlags(o: SignerFlags, env: NodeJS.ProcessEnv): Promise<Signer> {
+  if (o.signCommand) {
+    if (!o.cert) throw new UsageError('Cannot use --sign-command without --cert: the package names its signer by the certificate\'s thumbprint. Pass the certificate whose key the command uses.', { code: 'NEED_CERT' });
+    return commandSigner({ command: o.signCommand, certPem: readText(o.cert, 'certificate') });
+  }
+  if (o.key || o.cert) {
+    if (!o.key || !o.cert) throw new UsageError(`Cannot sign with ${o.key ? '--key' : '--cert'} alone: give both --key and --cert.`, { code: 'NEED_KEY_AND_CERT' });
+    return fileSigner({ keyPem: readText(o.key, 'private key'), certPem: readText(o.cert, 'certificate') });
+  }
+  const ca = await loadDevCa(o.caDir ?? defaultCaDir(env, homedir()));
+  return fileSigner({ keyPem: ca.keyPem, certPem: ca.certPem });
+}
+
+/** Trust store: the built-in SDK Test entry, the dev CA (when there is one) and `--trust` files. */
+export function trustStoreFrom(trust: string[], dir: string): TrustStore {
+  const store = new TrustStore();
+  const caCert = join(dir, 'ca.pem');
+  if (existsSync(caCert)) store.addPem(readFileSync(caCert, 'utf8'));
+  for (const t of trust) {
+    const added = store.addPem(readText(t, 'certificate'));
+    if (added.length === 0) throw new UsageError(`Cannot trust "${t}": it holds no PEM certificate. Give a PEM file with "-----BEGIN CERTIFICATE-----".`, { code: 'NO_CERTIFICATE', path: t });
+  }
+  return store;
+}
+
+export function checkerFor(store: TrustStore): SignatureChecker {
+  return {
+    check(thumbprint, signed, signature) {
+      const v = verifyImageSignature(store, thumbprint, signed, signature);
+      return v.ok ? { ok: true, signer: v.signer.name } : { ok: false, reason: v.reason };
+    },
+  };
+}

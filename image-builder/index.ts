@@ -1,0 +1,12 @@
+/** Public face of image-builder: package reading, verification, packing, extraction, formats. */
+export * from './errors';
+export * from './format';
+export { guidFromBytes, guidToBytes, isGuid, normalizeGuid, randomGuid } from './guid';
+export { splitPackage, decodeSections, buildMetadata, isoSeconds, type Metadata, type RawSection, type SplitPackage } from './metadata';
+export { readAsxipfs, layoutAsxipfs, type AsxipfsView, type AsxipfsInode, type FsNode } from './asxipfs';
+export { readPackage, describePackage, listFiles, manifestText, type PackageView } from './package';
+export { verifyPackage, type Verdict, type VerifyReason, type SignatureChecker, type LayerVerdict } from './verify';
+export { planApplicationPackage, planBoardConfigPackage, buildPackage, writeFileAtomic, type PackOptions, type PackPlan, type PackageSigner, type BoardConfigOptions } from './pack';
+export { parseApiSet } from './manifest-rewrite';
+export { extractToFolder, extractToTar, type ExtractedEntry } from './extract';
+export { decodeLzmaAlone } from './lzma';

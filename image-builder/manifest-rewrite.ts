@@ -1,0 +1,95 @@
+/**
+ * The manifest the packer stores (spec/imagepackage.md §5): the source `app_manifest.json`
+ * validated, `$NAME` references resolved through the hardware definitions, written minified with
+ * the source's key order, and `TargetApplicationRuntimeVersion` appended for high-level apps.
+ * The source file is only read, never modified.
+ */
+import { readFileSync } from 'node:fs';
+import { NotFoundError, UsageError, ValidationError } from './errors';
+
+// Interim checker until image-builder/manifest lands: JSON syntax and the fields the packer needs.
+interface Diag { severity: 'error' | 'warning'; code: string; pointer: string; message: string }
+function formatDiagnostic(d: Diag): string { return d.message; }
+function checkManifest(src: Uint8Array, o: { path: string }): { diagnostics: Diag[]; manifest?: Record<string, unknown> } {
+  let json: unknown;
+  try { json = JSON.parse(Buffer.from(src).toString('utf8')); } catch (e) {
+    return { diagnostics: [{ severity: 'error', code: 'JSON_SYNTAX', pointer: '', message: `Cannot read manifest "${o.path}": ${(e as Error).message}. Fix the JSON syntax.` }] };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { diagnostics: [] };
+  const m = json as Record<string, unknown>;
+  const d: Diag[] = [];
+  if (typeof m['ComponentId'] !== 'string' || !/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(m['ComponentId'] as string)) d.push({ severity: 'error', code: 'COMPONENT_ID', pointer: '/ComponentId', message: `Cannot use manifest "${o.path}": ComponentId is missing or not a GUID. Set it to a GUID.` });
+  if (typeof m['Name'] !== 'string') d.push({ severity: 'error', code: 'NAME', pointer: '/Name', message: `Cannot use manifest "${o.path}": Name is missing. Set it.` });
+  return { diagnostics: d, manifest: m };
+}
+
+export interface PreparedManifest {
+  path: string;
+  bytes: Uint8Array;
+  json: Record<string, unknown>;
+  componentId: string;
+  name: string;
+  entryPoint: string | undefined;
+  applicationType: 'Default' | 'RealTimeCapable';
+  /** ApplicationRuntime version for the ND section; undefined for real-time apps. */
+  runtimeVersion: number | undefined;
+  warnings: string[];
+}
+
+export interface PrepareOptions {
+  targetApiSet?: string;
+  hardwareDefinitionDirs?: string[];
+  targetDefinition?: string;
+}
+
+/** Parses `--target-api-set` values such as `12` or `16+Beta2304`. */
+export function parseApiSet(text: string): { runtimeVersion: number; beta: string | undefined } {
+  const m = /^\s*(\d{1,4})(?:\+(Beta\d{4}))?\s*$/.exec(text);
+  if (!m) throw new UsageError(`Cannot use target API set "${text}": expected a number such as 16, optionally with a Beta suffix such as 16+Beta2304.`, { code: 'BAD_API_SET' });
+  return { runtimeVersion: Number(m[1]), beta: m[2] };
+}
+
+export function prepareManifest(path: string, o: PrepareOptions = {}): PreparedManifest {
+  let source: Buffer;
+  try {
+    source = readFileSync(path);
+  } catch {
+    throw new NotFoundError(`Cannot read manifest "${path}": the file does not exist. Add an app_manifest.json to the folder or pass --manifest.`, { code: 'MANIFEST_NOT_FOUND', path });
+  }
+  const check = checkManifest(source, {
+    path,
+    ...(o.hardwareDefinitionDirs === undefined ? {} : { hardwareDefinitionDirs: o.hardwareDefinitionDirs }),
+    ...(o.targetDefinition === undefined ? {} : { targetDefinition: o.targetDefinition }),
+  });
+  const errors = check.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length || !check.manifest) {
+    const first = errors[0];
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more; run "sphere manifest check" for all)` : '';
+    throw new ValidationError(first ? `${formatDiagnostic(first)}${more}` : `Cannot read manifest "${path}": it is not a JSON object. Fix the file.`, {
+      code: first?.code ?? 'MANIFEST_INVALID', path, ...(first?.pointer === undefined ? {} : { pointer: first.pointer }),
+    });
+  }
+  const json: Record<string, unknown> = { ...check.manifest };
+  const applicationType = json['ApplicationType'] === 'RealTimeCapable' ? 'RealTimeCapable' : 'Default';
+  let runtimeVersion: number | undefined;
+  if (applicationType === 'Default') {
+    if (o.targetApiSet !== undefined) {
+      const api = parseApiSet(o.targetApiSet);
+      runtimeVersion = api.runtimeVersion;
+      if (api.beta && json['TargetBetaApis'] === undefined) json['TargetBetaApis'] = api.beta;
+    } else if (typeof json['TargetApplicationRuntimeVersion'] === 'number') {
+      runtimeVersion = json['TargetApplicationRuntimeVersion'] as number;
+    } else {
+      throw new UsageError(`Cannot pack manifest "${path}": no target API set is known. Pass --target-api-set (e.g. 16) or set TargetApplicationRuntimeVersion in the manifest.`, { code: 'NO_API_SET', path });
+    }
+    delete json['TargetApplicationRuntimeVersion'];
+    json['TargetApplicationRuntimeVersion'] = runtimeVersion;
+  }
+  const entry = typeof json['EntryPoint'] === 'string' ? (json['EntryPoint'] as string) : undefined;
+  return {
+    path, bytes: Buffer.from(JSON.stringify(json), 'utf8'), json,
+    componentId: String(json['ComponentId']).toLowerCase(), name: String(json['Name']),
+    entryPoint: entry?.replace(/^\/+/, ''), applicationType, runtimeVersion,
+    warnings: check.diagnostics.filter((d) => d.severity === 'warning').map(formatDiagnostic),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Package verification (spec/imagepackage.md §5.2): structure, then the signature against a trust
+ * store, then — for compressed production packages — the inner package, recursively. Returns a
+ * verdict; only misuse throws.
+ */
+import { SIGNING_TYPE_ECDSA256 } from './format';
+import { SphereError } from './errors';
+import { readPackage, type PackageView } from './package';
+import { asxipfsProblems } from './asxipfs';
+
+export type VerifyReason =
+  | 'EMPTY' | 'TRUNCATED' | 'BAD_MAGIC' | 'BAD_METADATA' | 'BAD_PAYLOAD' | 'BAD_CRC' | 'BAD_COMPRESSION'
+  | 'UNSUPPORTED_SIGNING_TYPE' | 'BAD_SIGNATURE' | 'UNKNOWN_SIGNER';
+
+/** What a verifier needs from a trust store: look up a signer by thumbprint and check a signature. */
+export interface SignatureChecker {
+  check(thumbprint: string, signed: Uint8Array, signature: Uint8Array): { ok: true; signer: string } | { ok: false; reason: 'UNKNOWN_SIGNER' | 'BAD_SIGNATURE' };
+}
+
+export interface LayerVerdict {
+  layer: 'outer' | 'inner';
+  thumbprint: string | undefined;
+  signer?: string;
+  ok: boolean;
+  reason?: VerifyReason;
+  detail?: string;
+}
+
+export type Verdict =
+  | { ok: true; signer: string; thumbprint: string; layers: LayerVerdict[]; view: PackageView }
+  | { ok: false; reason: VerifyReason; message: string; thumbprint?: string; offset?: number; layers: LayerVerdict[]; view?: PackageView };
+
+const STRUCTURE_REASON: Record<string, VerifyReason> = {
+  EMPTY: 'EMPTY', TRUNCATED: 'TRUNCATED', BAD_MAGIC: 'BAD_MAGIC', BAD_LENGTH: 'BAD_METADATA', BAD_SECTION_COUNT: 'BAD_METADATA',
+  BAD_SECTION: 'BAD_METADATA', BAD_COMPRESSION: 'BAD_COMPRESSION',
+};
+
+/** Ranking: a broken structure outranks a bad signature, which outranks an unknown signer. */
+const RANK: Record<VerifyReason, number> = {
+  EMPTY: 0, TRUNCATED: 0, BAD_MAGIC: 0, BAD_METADATA: 0, BAD_PAYLOAD: 1, BAD_CRC: 1, BAD_COMPRESSION: 1,
+  UNSUPPORTED_SIGNING_TYPE: 2, BAD_SIGNATURE: 2, UNKNOWN_SIGNER: 3,
+};
+
+function checkLayer(view: PackageView, layer: 'outer' | 'inner', checker: SignatureChecker): LayerVerdict {
+  const sg = view.metadata.signature;
+  const thumbprint = sg?.thumbprint;
+  if (!view.metadata.identity || !sg) return { layer, thumbprint, ok: false, reason: 'BAD_METADATA', detail: `the package lacks its ${view.metadata.identity ? 'Signature' : 'Identity'} section` };
+  if (view.asxipfs) {
+    const problems = asxipfsProblems(view.asxipfs, view.split.payload.length);
+    if (problems.length) return { layer, thumbprint, ok: false, reason: problems[0]!.startsWith('CRC') ? 'BAD_CRC' : 'BAD_PAYLOAD', detail: problems[0]! };
+  }
+  if (sg.signingType !== SIGNING_TYPE_ECDSA256 || view.split.signature.length !== 64) {
+    return { layer, thumbprint, ok: false, reason: 'UNSUPPORTED_SIGNING_TYPE', detail: `signing type ${sg.signingType} with a ${view.split.signature.length}-byte signature is not ECDSA P-256` };
+  }
+  const r = checker.check(sg.thumbprint, view.split.signed, view.split.signature);
+  if (r.ok) return { layer, thumbprint, ok: true, signer: r.signer };
+  return { layer, thumbprint, ok: false, reason: r.reason, detail: r.reason === 'UNKNOWN_SIGNER' ? `no trusted certificate has thumbprint ${sg.thumbprint}` : 'the signature does not match the package bytes' };
+}
+
+/** Verifies a package's bytes against the trust store behind `checker`. */
+export function verifyPackage(bytes: Uint8Array, checker: SignatureChecker): Verdict {
+  let view: PackageView;
+  try {
+    view = readPackage(bytes);
+  } catch (e) {
+    if (!(e instanceof SphereError)) throw e;
+    const reason = STRUCTURE_REASON[e.code] ?? (e.code.startsWith('LZMA') ? 'BAD_COMPRESSION' : 'BAD_PAYLOAD');
+    return { ok: false, reason, message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }), layers: [] };
+  }
+  const layers = [checkLayer(view, 'outer', checker)];
+  if (view.inner) layers.push(checkLayer(view.inner, 'inner', checker));
+  const failed = layers.filter((l) => !l.ok).sort((a, b) => RANK[a.reason!] - RANK[b.reason!]);
+  const worst = failed[0];
+  const thumbprint = view.metadata.signature?.thumbprint ?? '';
+  if (!worst) return { ok: true, signer: layers[0]!.signer!, thumbprint, layers, view };
+  const where = view.inner ? ` (${worst.layer} layer)` : '';
+  return { ok: false, reason: worst.reason!, message: `${worst.detail}${where}`, thumbprint: worst.thumbprint ?? thumbprint, layers, view };
+}

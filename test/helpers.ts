@@ -1,0 +1,47 @@
+/** Shared test helpers: fixture paths, temp folders, running the built binary, subset comparison. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+
+export const FIXTURES = resolve('test/fixtures');
+export const IMAGEPACKAGES = join(FIXTURES, 'imagepackage');
+export const BIN = resolve('dist/sphere');
+
+export const APP_FIXTURES = [
+  'anvilsecure--azure-sphere-re--test_app.imagepackage',
+  'Azure-Sphere-DevX--AzureSphereDevX.Examples--avnet_PHT_HLApp-V1.imagepackage',
+  'AzureSphereCloudEnabledAltair8800--AltairOnAzureSphere--emulator_avnet_r1_sd_retro.imagepackage',
+];
+export const SDK_FIXTURES = [...APP_FIXTURES, 'Azure-Sphere-DevX--AzureSphereDevX.Examples--lan-enc28j60-isu0-int5.imagepackage'];
+export const PRODUCTION_FIXTURE = 'Azure-Sphere-DevX--AzureSphereDevX.Examples--avnet_PHT_HLApp-V1-signed.imagepackage';
+export const ALL_FIXTURES = [...SDK_FIXTURES, PRODUCTION_FIXTURE];
+
+export function tempDir(prefix = 'sphere-test-'): { dir: string; done: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Lists every place where `expected` (recursively) differs from `actual`; extra keys in `actual` are fine. */
+export function subsetMismatches(expected: unknown, actual: unknown, path = ''): string[] {
+  if (expected !== null && typeof expected === 'object') {
+    if (actual === null || typeof actual !== 'object') return [`${path}: expected an object/array, got ${JSON.stringify(actual)}`];
+    if (Array.isArray(expected)) {
+      if (!Array.isArray(actual) || actual.length !== expected.length) return [`${path}: expected ${expected.length} items, got ${Array.isArray(actual) ? actual.length : typeof actual}`];
+    }
+    return Object.entries(expected as Record<string, unknown>).flatMap(([k, v]) => subsetMismatches(v, (actual as Record<string, unknown>)[k], `${path}/${k}`));
+  }
+  return Object.is(expected, actual) ? [] : [`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
+}
+
+export interface RunResult { code: number; stdout: string; stderr: string }
+
+/** Runs the built binary with a clean environment (no colour, an isolated CA folder unless given). */
+export function sphere(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeout?: number } = {}): RunResult {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ PATH: process.env['PATH'], HOME: process.env['HOME'], NO_COLOR: '1', ...options.env })) if (v !== undefined) env[k] = v;
+  const opts: SpawnSyncOptions = { cwd: options.cwd ?? process.cwd(), env, encoding: 'utf8', timeout: options.timeout ?? 60_000 };
+  if (options.input !== undefined) opts.input = options.input;
+  const r = spawnSync(BIN, args, opts);
+  return { code: r.status ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+}

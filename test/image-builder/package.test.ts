@@ -1,0 +1,71 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describePackage, readPackage, type PackageView } from '../../image-builder/package';
+import { verifyPackage } from '../../image-builder/verify';
+import { TrustStore, verifyImageSignature } from '../../signer/index';
+import { ALL_FIXTURES, IMAGEPACKAGES, PRODUCTION_FIXTURE, SDK_FIXTURES, subsetMismatches } from '../helpers';
+
+const store = new TrustStore();
+const sdk = (v: PackageView) => { const sg = v.metadata.signature!; return verifyImageSignature(store, sg.thumbprint, v.split.signed, v.split.signature).ok; };
+const checker = {
+  check(t: string, signed: Uint8Array, sig: Uint8Array) {
+    const v = verifyImageSignature(store, t, signed, sig);
+    return v.ok ? { ok: true as const, signer: v.signer.name } : { ok: false as const, reason: v.reason };
+  },
+};
+
+const describe = suite('describePackage');
+for (const name of ALL_FIXTURES) {
+  describe(`matches the independent parser's fields for ${name.slice(0, 60)}`, () => {
+    const expected = JSON.parse(readFileSync(join(IMAGEPACKAGES, name + '.expected.json'), 'utf8'));
+    delete expected.note;
+    delete expected.file;
+    const actual = describePackage(readPackage(readFileSync(join(IMAGEPACKAGES, name))), { verifiesWithSdkTest: sdk });
+    const diffs = subsetMismatches(expected, actual);
+    assert.equal(diffs, [], diffs.slice(0, 5).join('\n'));
+  });
+}
+describe.run();
+
+const verify = suite('verifyPackage');
+for (const name of SDK_FIXTURES) {
+  verify(`accepts the SDK-built ${name.slice(0, 60)}`, () => {
+    const v = verifyPackage(readFileSync(join(IMAGEPACKAGES, name)), checker);
+    assert.ok(v.ok, v.ok ? '' : `${v.reason}: ${v.message}`);
+  });
+}
+verify('reports the production-signed package as UNKNOWN_SIGNER with its thumbprint, both layers parsed', () => {
+  const v = verifyPackage(readFileSync(join(IMAGEPACKAGES, PRODUCTION_FIXTURE)), checker);
+  assert.is(v.ok, false);
+  if (v.ok) return;
+  assert.is(v.reason, 'UNKNOWN_SIGNER');
+  assert.is(v.thumbprint, '0808d85a5659654e9e569fe58952bcdab70dc54d');
+  assert.equal(v.layers.map((l) => [l.layer, l.reason]), [['outer', 'UNKNOWN_SIGNER'], ['inner', 'UNKNOWN_SIGNER']]);
+  assert.ok(v.view?.inner?.asxipfs, 'inner ASXipFS parsed');
+});
+verify('flags a flipped payload byte as BAD_SIGNATURE or BAD_CRC', () => {
+  const b = Buffer.from(readFileSync(join(IMAGEPACKAGES, SDK_FIXTURES[0]!)));
+  b[0x2100] ^= 0x01;
+  const v = verifyPackage(b, checker);
+  assert.is(v.ok, false);
+  if (!v.ok) assert.is(v.reason, 'BAD_CRC');
+});
+verify('flags a flipped signature byte as BAD_SIGNATURE', () => {
+  const b = Buffer.from(readFileSync(join(IMAGEPACKAGES, SDK_FIXTURES[0]!)));
+  b[b.length - 10] ^= 0x01;
+  const v = verifyPackage(b, checker);
+  assert.is(v.ok ? 'ok' : v.reason, 'BAD_SIGNATURE');
+});
+verify('reports an empty file, a truncated one and a wrong magic', () => {
+  const b = readFileSync(join(IMAGEPACKAGES, SDK_FIXTURES[0]!));
+  const reason = (x: Uint8Array) => { const v = verifyPackage(x, checker); return v.ok ? 'ok' : v.reason; };
+  assert.is(reason(new Uint8Array(0)), 'EMPTY');
+  assert.is(reason(b.subarray(0, 50)), 'TRUNCATED');
+  const m = Buffer.from(b);
+  m.write('XXXX', m.length - 64 - 148, 'latin1');
+  assert.is(reason(m), 'BAD_MAGIC');
+  assert.is(reason(b.subarray(0, b.length - 1)), 'BAD_METADATA');
+});
+verify.run();
