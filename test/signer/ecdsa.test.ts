@@ -1,0 +1,210 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  SignerError,
+  derToRaw,
+  digestOf,
+  generateKeyPair,
+  parseSignature,
+  privateKeyFromPem,
+  publicKeyToPem,
+  publicPointFromPem,
+  publicPointFromPrivateKey,
+  rawToDer,
+  sign,
+  signDigest,
+  verify,
+  verifyDigest,
+} from '../../signer/index';
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const unhex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
+const dir = mkdtempSync(join(tmpdir(), 'signer-ecdsa-'));
+const path = (name: string): string => join(dir, name);
+const openssl = (...args: string[]): string => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+function expectCode(f: () => unknown, code: string): void {
+  try {
+    f();
+  } catch (e) {
+    assert.instance(e, SignerError);
+    assert.is((e as SignerError).code, code);
+    return;
+  }
+  assert.unreachable(`expected SignerError ${code}`);
+}
+
+// RFC 6979 appendix A.2.5 (ECDSA, 256 bits, P-256): key pair and the SHA-256 signatures.
+const RFC = {
+  x: 'c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721',
+  ux: '60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6',
+  uy: '7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299',
+  sample: {
+    k: 'a6e3c57dd01abe90086538398355dd4c3b17aa873382b0f24d6129493d8aad60',
+    r: 'efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716',
+    s: 'f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8',
+  },
+  test: {
+    k: 'd16b6ae827f17175e040871a1c7ec3500192c4c92677336ec2537acaee0008e0',
+    r: 'f1abb023518351cd71d881567b1ea663ed3efcf6c5132b354f28d3b0b7d38367',
+    s: '019f4113742a2b14bd25926b49c649155f267e60d3814b4c0cc84250e46f0083',
+  },
+};
+
+test('RFC 6979 A.2.5: public key of x is (Ux, Uy)', () => {
+  assert.is(hex(publicPointFromPrivateKey(unhex(RFC.x))), `04${RFC.ux}${RFC.uy}`);
+});
+
+test('RFC 6979 A.2.5: sign("sample") and sign("test") give the published r and s', () => {
+  const key = unhex(RFC.x);
+  for (const m of ['sample', 'test'] as const) {
+    const sig = sign(new TextEncoder().encode(m), key);
+    assert.is(hex(sig), RFC[m].r + RFC[m].s, m);
+  }
+});
+
+test('signDigest over SHA-256("sample") equals sign("sample"); the digest is the hashlib one', () => {
+  const msg = new TextEncoder().encode('sample');
+  const py = execFileSync('python3', ['-c', 'import hashlib;print(hashlib.sha256(b"sample").hexdigest())'], { encoding: 'utf8' }).trim();
+  assert.is(hex(digestOf(msg)), py);
+  assert.is(hex(signDigest(unhex(py), unhex(RFC.x))), RFC.sample.r + RFC.sample.s);
+});
+
+test('the same input gives the same signature bytes', () => {
+  const { privateKey } = generateKeyPair();
+  const msg = new Uint8Array(1000).fill(7);
+  assert.equal(sign(msg, privateKey), sign(msg, privateKey));
+  assert.not.equal(sign(msg, privateKey), sign(msg.subarray(1), privateKey));
+});
+
+test('our signature, as DER, is accepted by openssl dgst -verify; a changed message is not', () => {
+  const kp = generateKeyPair();
+  const msg = new TextEncoder().encode('an image package, more or less\n');
+  writeFileSync(path('msg'), msg);
+  writeFileSync(path('msg2'), new TextEncoder().encode('an image package, more or lesS\n'));
+  writeFileSync(path('pub.pem'), publicKeyToPem(kp.publicKey));
+  writeFileSync(path('sig.der'), rawToDer(sign(msg, kp.privateKey)));
+  assert.match(openssl('dgst', '-sha256', '-verify', path('pub.pem'), '-signature', path('sig.der'), path('msg')), 'Verified OK');
+  const bad = spawnSync('openssl', ['dgst', '-sha256', '-verify', path('pub.pem'), '-signature', path('sig.der'), path('msg2')]);
+  assert.is.not(bad.status, 0);
+});
+
+test('a signature made by openssl dgst -sign converts to raw and verifies here', () => {
+  openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', path('ossl.key'));
+  const msg = new Uint8Array(4096).map((_, i) => (i * 31) & 0xff);
+  writeFileSync(path('m.bin'), msg);
+  openssl('dgst', '-sha256', '-sign', path('ossl.key'), '-out', path('ossl.sig'), path('m.bin'));
+  const der = new Uint8Array(readFileSync(path('ossl.sig')));
+  const raw = derToRaw(der);
+  assert.is(raw.length, 64);
+  const pub = publicPointFromPem(readFileSync(path('ossl.key'), 'utf8'));
+  assert.ok(verify(msg, raw, pub));
+  assert.ok(verifyDigest(digestOf(msg), raw, pub));
+  assert.ok(!verify(msg.subarray(1), raw, pub));
+  assert.equal(rawToDer(raw), der, 'round trip gives the same canonical DER');
+  // And our signer with openssl's key file.
+  const sig = sign(msg, privateKeyFromPem(readFileSync(path('ossl.key'), 'utf8')));
+  writeFileSync(path('our.sig'), rawToDer(sig));
+  openssl('pkey', '-in', path('ossl.key'), '-pubout', '-out', path('ossl.pub'));
+  assert.match(openssl('dgst', '-sha256', '-verify', path('ossl.pub'), '-signature', path('our.sig'), path('m.bin')), 'Verified OK');
+});
+
+test('rawToDer writes the INTEGERs openssl asn1parse reads back', () => {
+  // r with a high bit (needs a 0x00 pad), s with leading zero bytes (must be trimmed).
+  const r = 'ff' + '11'.repeat(31);
+  const s = '0000' + '7f'.repeat(30);
+  writeFileSync(path('x.der'), rawToDer(unhex(r + s)));
+  const out = openssl('asn1parse', '-inform', 'DER', '-in', path('x.der'));
+  const ints = [...out.matchAll(/INTEGER\s+:([0-9A-F]+)/g)].map((m) => m[1]!.toLowerCase());
+  assert.equal(ints, [r, '7f'.repeat(30)]);
+});
+
+test('verify and verifyDigest reject a wrong signature, a wrong length and a flipped bit', () => {
+  const kp = generateKeyPair();
+  const msg = new TextEncoder().encode('x');
+  const sig = sign(msg, kp.privateKey);
+  assert.ok(verify(msg, sig, kp.publicKey));
+  const flipped = sig.slice();
+  flipped[10]! ^= 1;
+  assert.ok(!verify(msg, flipped, kp.publicKey));
+  assert.ok(!verifyDigest(digestOf(msg), flipped, kp.publicKey));
+  assert.ok(!verify(msg, sig.subarray(0, 63), kp.publicKey));
+  assert.ok(!verify(msg, new Uint8Array(64), kp.publicKey));
+  assert.ok(!verifyDigest(digestOf(msg), new Uint8Array(64), kp.publicKey));
+  assert.throws(() => verify(msg, sig, new Uint8Array(65)), TypeError);
+});
+
+test('derToRaw refuses anything that is not canonical DER', () => {
+  const good = new Uint8Array(readFileSync(path('ossl.sig')));
+  assert.is(derToRaw(good).length, 64);
+  const intR = (bytes: number[]): number[] => [0x02, bytes.length, ...bytes];
+  const seq = (...parts: number[][]): Uint8Array => {
+    const body = parts.flat();
+    return Uint8Array.from([0x30, body.length, ...body]);
+  };
+  const cases: Record<string, Uint8Array> = {
+    empty: new Uint8Array(0),
+    'trailing byte': Uint8Array.from([...good, 0]),
+    truncated: good.subarray(0, good.length - 1),
+    'wrong outer tag': Uint8Array.from([0x31, ...good.subarray(1)]),
+    'long-form short length': Uint8Array.from([0x30, 0x81, good[1]!, ...good.subarray(2)]),
+    'indefinite length': Uint8Array.from([0x30, 0x80, ...good.subarray(2), 0, 0]),
+    'non-minimal integer': seq(intR([0x00, 0x01]), intR([0x01])),
+    'negative integer': seq(intR([0x81]), intR([0x01])),
+    'empty integer': seq(intR([]), intR([0x01])),
+    'r is zero': seq(intR([0x00]), intR([0x01])),
+    'r is n': seq(intR([0x00, ...unhex('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551')]), intR([0x01])),
+    'r too long': seq(intR([0x01, ...new Array<number>(32).fill(0)]), intR([0x01])),
+    'three integers': seq(intR([0x01]), intR([0x01]), intR([0x01])),
+    'one integer': seq(intR([0x01])),
+    'octet string inside': seq([0x04, 1, 1], intR([0x01])),
+  };
+  for (const [name, bytes] of Object.entries(cases)) {
+    try {
+      derToRaw(bytes);
+      assert.unreachable(name);
+    } catch (e) {
+      assert.instance(e, SignerError, name);
+      assert.is((e as SignerError).code, 'BAD_SIGNATURE_ENCODING', name);
+    }
+  }
+  assert.equal(derToRaw(seq(intR([0x01]), intR([0x02]))), Uint8Array.from([...new Array<number>(31).fill(0), 1, ...new Array<number>(31).fill(0), 2]));
+});
+
+test('parseSignature reads DER, raw, hex and base64 (as openssl, xxd and base64 write them)', () => {
+  const der = new Uint8Array(readFileSync(path('ossl.sig')));
+  const raw = derToRaw(der);
+  const b64Der = execFileSync('openssl', ['base64', '-in', path('ossl.sig')]);
+  writeFileSync(path('raw.bin'), raw);
+  const hexRaw = execFileSync('xxd', ['-p', path('raw.bin')]); // wrapped lines
+  const b64Raw = execFileSync('base64', [path('raw.bin')]);
+  const forms: Record<string, Uint8Array> = {
+    der,
+    raw,
+    'hex of DER': new TextEncoder().encode(hex(der).toUpperCase() + '\n'),
+    'hex of raw (xxd -p)': new Uint8Array(hexRaw),
+    'base64 of DER (openssl base64)': new Uint8Array(b64Der),
+    'base64 of raw': new Uint8Array(b64Raw),
+    'base64url of raw': new TextEncoder().encode(Buffer.from(raw).toString('base64url')),
+  };
+  for (const [name, bytes] of Object.entries(forms)) assert.equal(parseSignature(bytes), raw, name);
+  expectCode(() => parseSignature(new TextEncoder().encode('not a signature!')), 'BAD_SIGNATURE_ENCODING');
+  expectCode(() => parseSignature(new Uint8Array(63)), 'BAD_SIGNATURE_ENCODING');
+  expectCode(() => parseSignature(new Uint8Array(64)), 'BAD_SIGNATURE_ENCODING'); // r = s = 0
+  expectCode(() => parseSignature(new TextEncoder().encode('abcd')), 'BAD_SIGNATURE_ENCODING');
+});
+
+test('misuse throws built-ins: wrong digest or key sizes', () => {
+  const kp = generateKeyPair();
+  assert.throws(() => signDigest(new Uint8Array(31), kp.privateKey), TypeError);
+  assert.throws(() => sign(new Uint8Array(1), new Uint8Array(31)), TypeError);
+  assert.throws(() => sign(new Uint8Array(1), new Uint8Array(32)), TypeError); // zero scalar
+  assert.throws(() => verifyDigest(new Uint8Array(33), new Uint8Array(64), kp.publicKey), TypeError);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();
