@@ -32,6 +32,12 @@ await build({
     __SPHERE_VERSION__: JSON.stringify(pkg.version),
   },
 });
+// A single-executable app has no dynamic-import hook: every import() must be bundled.
+const leftover = readFileSync('dist/sphere.cjs', 'utf8').match(/\bimport\("[^"]+"\)/g);
+if (leftover) {
+  process.stderr.write(`build: unbundled dynamic imports would fail at run time: ${leftover.join(', ')}\n`);
+  process.exit(1);
+}
 process.stderr.write(`bundle: dist/sphere.cjs (${Date.now() - t0} ms)\n`);
 if (bundleOnly) process.exit(0);
 

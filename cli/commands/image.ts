@@ -3,6 +3,7 @@
  * lazily so that `sphere --version` and help stay fast.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import type { CommandContext, CommandDef } from '../command';
 import { optBool, optList, optString } from '../command';
 import { NotFoundError, UsageError } from '../../image-builder/errors';
@@ -72,7 +73,6 @@ async function finish(ctx: CommandContext, plan: import('../../image-builder/ind
   const signer = await signerFor(ctx);
   const bytes = await ib.buildPackage(plan, signer);
   ib.writeFileAtomic(destination, bytes);
-  const { createHash } = await import('node:crypto');
   const data = summary({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), signerThumbprint: Buffer.from(signer.thumbprint).toString('hex'), imageIdDerived: plan.imageIdDerived });
   return { data, text: `Packed ${destination} (${bytes.length} bytes)\n  name ${plan.name}, component ${plan.componentId}, image ${plan.imageId}\n  signed by ${Buffer.from(signer.thumbprint).toString('hex')}\n` };
 }

@@ -2,8 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describePackage, readPackage, type PackageView } from '../../image-builder/package';
-import { verifyPackage } from '../../image-builder/verify';
+import { describePackage, readPackage, verifyPackage, type PackageView } from '../../image-builder/index';
 import { TrustStore, verifyImageSignature } from '../../signer/index';
 import { ALL_FIXTURES, IMAGEPACKAGES, PRODUCTION_FIXTURE, SDK_FIXTURES, subsetMismatches } from '../helpers';
 
@@ -47,14 +46,14 @@ verify('reports the production-signed package as UNKNOWN_SIGNER with its thumbpr
 });
 verify('flags a flipped payload byte as BAD_SIGNATURE or BAD_CRC', () => {
   const b = Buffer.from(readFileSync(join(IMAGEPACKAGES, SDK_FIXTURES[0]!)));
-  b[0x2100] ^= 0x01;
+  b[0x2100] = b[0x2100]! ^ 0x01;
   const v = verifyPackage(b, checker);
   assert.is(v.ok, false);
   if (!v.ok) assert.is(v.reason, 'BAD_CRC');
 });
 verify('flags a flipped signature byte as BAD_SIGNATURE', () => {
   const b = Buffer.from(readFileSync(join(IMAGEPACKAGES, SDK_FIXTURES[0]!)));
-  b[b.length - 10] ^= 0x01;
+  b[b.length - 10] = b[b.length - 10]! ^ 0x01;
   const v = verifyPackage(b, checker);
   assert.is(v.ok ? 'ok' : v.reason, 'BAD_SIGNATURE');
 });
