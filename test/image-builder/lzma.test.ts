@@ -281,7 +281,7 @@ test('honours maxOutputSize for both size modes', () => {
   assert.is(err.offset, 5);
   // A 13-byte bomb claiming 2^40 bytes is refused before any work.
   throwsCode(() => decodeLzmaAlone(concat(header(p, u64le(2 ** 40)), new Uint8Array(5))), 'LZMA_TOO_LARGE');
-  assert.throws(() => decodeLzmaAlone(eos, { maxOutputSize: -1 }), RangeError);
+  assert.throws(() => decodeLzmaAlone(eos, { maxOutputSize: -1 }), (e: unknown) => e instanceof RangeError);
 });
 
 test('rejects bad headers and bad range-coder starts', () => {
