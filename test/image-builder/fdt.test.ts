@@ -144,6 +144,16 @@ test('rewriting the SDK-built FDT from its parsed tree gives the same bytes', ()
   assert.ok(Buffer.from(writeFdt(readFdt(blob).root)).equals(Buffer.from(blob)));
 });
 
+test('writer output equals the committed dtc-compiled blob, and reads back to the same tree', () => {
+  // test/fixtures/fdt/mixed.dtb = `dtc -I dts -O dtb mixed.dts` (dtc 1.6.1), so this holds without dtc.
+  const dtb = new Uint8Array(readFileSync('test/fixtures/fdt/mixed.dtb'));
+  assert.is(readFileSync('test/fixtures/fdt/mixed.dts', 'utf8'), TREES[0]!.dts);
+  assert.ok(Buffer.from(writeFdt(TREES[0]!.tree)).equals(Buffer.from(dtb)));
+  const doc = readFdt(dtb);
+  assert.is(doc.header.totalSize, dtb.length);
+  assert.ok(Buffer.from(writeFdt(doc.root)).equals(Buffer.from(dtb)));
+});
+
 test('writer output is byte-identical to dtc compiling the same source', () => {
   if (skipWithoutDtc()) return;
   for (const { name, tree, dts } of TREES) {
