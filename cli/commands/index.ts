@@ -2,6 +2,8 @@
 import type { CommandDef } from '../command';
 import { commands as image } from './image';
 import { commands as ca } from './ca';
+import { commands as manifest } from './manifest';
+import { commands as hwdef } from './hwdef';
 
 export const GROUPS: Record<string, string> = {
   ca: 'Development certificate authority that signs images',
@@ -10,4 +12,4 @@ export const GROUPS: Record<string, string> = {
   hwdef: 'Hardware definition files and their C headers',
 };
 
-export const COMMANDS: CommandDef[] = [...image, ...ca];
+export const COMMANDS: CommandDef[] = [...image, ...ca, ...manifest, ...hwdef];
