@@ -156,7 +156,6 @@ class _Decoder {
     let rep1 = 0;
     let rep2 = 0;
     let rep3 = 0;
-    let sawMarker = false;
 
     for (;;) {
       const pos = this.pos;
@@ -191,7 +190,6 @@ class _Decoder {
         const dist = this._distance(len);
         if (dist === END_MARKER_DISTANCE) {
           if (known) throw _fail('LZMA_CORRUPT', at, `end marker after ${pos} of the declared ${this.size} bytes`);
-          sawMarker = true;
           break;
         }
         if (dist >= pos || dist >= this.dictSize) {
@@ -242,7 +240,6 @@ class _Decoder {
     if (this.code !== 0) {
       throw _fail('LZMA_CORRUPT', this.inPos, 'the range coder did not end cleanly');
     }
-    if (!known && !sawMarker) throw _fail('LZMA_TRUNCATED', this.inPos, 'the end marker is missing');
     for (let i = this.inPos; i < this.input.length; i++) {
       if (this.input[i] !== 0) throw _fail('LZMA_CORRUPT', i, 'non-zero bytes follow the end of the stream');
     }

@@ -260,6 +260,17 @@ test('decodes the committed .lzma fixtures to their recorded SHA-256', () => {
   assert.is(sha256(eos), '2fd8f67e6acc50e535d2a4032b732a75d07e6c18d56a2ea625ed5d2a8e605871');
 });
 
+test('rejects a stream without end marker whose header says the size is unknown', () => {
+  // The known-size fixture carries no marker; relabelled as unknown size, it never ends.
+  const stream = new Uint8Array(readFileSync(`${FIXTURES}/lzma/text-known-size.lzma`));
+  stream.fill(0xff, 5, 13);
+  for (const pad of [0, 3, 64]) {
+    const err = throwsCode(() => decodeLzmaAlone(concat(stream, new Uint8Array(pad))), 'LZMA_TRUNCATED');
+    assert.is(err.offset, stream.length + pad);
+    assert.match(err.message, /before the end marker/);
+  }
+});
+
 test('decodes the cloud-signed fixture payload to the inner package with the SDK-built ASXipFS', () => {
   const signed = new Uint8Array(readFileSync(`${IMAGEPACKAGE}-signed.imagepackage`));
   const sdk = new Uint8Array(readFileSync(`${IMAGEPACKAGE}.imagepackage`));
