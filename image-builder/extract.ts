@@ -4,7 +4,7 @@
  * reader, links are not followed, and the tree is written into a temporary sibling folder that
  * is renamed into place only when complete.
  */
-import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { pack as tarPack } from 'tar-stream';
 import { UsageError, ValidationError } from './errors';
@@ -49,7 +49,6 @@ export function extractToFolder(view: PackageView, dir: string, options: { force
         const data = dataOf(payload, i);
         let done = 0;
         while (done < data.length) done += writeSync(fd, data, done, data.length - done);
-        fsyncSync(fd);
         closeSync(fd);
       } else {
         continue; // links are never materialised: they could point anywhere

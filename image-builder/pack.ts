@@ -165,15 +165,19 @@ export async function buildPackage(plan: PackPlan, signer: PackageSigner): Promi
   return out;
 }
 
-/** Writes bytes to `dest` atomically: a temporary file beside it, fsync, rename. */
-export function writeFileAtomic(dest: string, bytes: Uint8Array, mode = 0o644): void {
+/**
+ * Writes bytes to `dest` atomically: a temporary file beside it, then rename, so a killed process
+ * leaves either the old file or the new one. `durable` adds an fsync before the rename (power-loss
+ * safety) for state that must survive a crash; package output skips it, as other build tools do.
+ */
+export function writeFileAtomic(dest: string, bytes: Uint8Array, mode = 0o644, durable = false): void {
   const tmp = join(dirname(resolve(dest)), `.${basename(dest)}.${process.pid}.tmp`);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'w', mode);
     let done = 0;
     while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, dest);

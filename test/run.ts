@@ -64,7 +64,9 @@ const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);
 const skipped = Number(/Skipped:\s+(\d+)/.exec(plain)?.[1] ?? 0);
 process.stdout.write = write;
 console.log(`\n${passed} passed, ${total - passed - skipped} failed, ${skipped} skipped`);
-if (files.length === 0 || total === 0) {
+if (files.length === 0 && slow) {
+  console.log('No slow suites are present.');
+} else if (files.length === 0 || total === 0) {
   console.error('No test ran.');
   process.exitCode = 1;
 }

@@ -3,7 +3,6 @@
  * lazily so that `sphere --version` and help stay fast.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import type { CommandContext, CommandDef } from '../command';
 import { optBool, optList, optString } from '../command';
 import { NotFoundError, UsageError } from '../../image-builder/errors';
@@ -57,8 +56,11 @@ async function signerFor(ctx: CommandContext) {
   return signerFromFlags(flags, ctx.env);
 }
 
-async function finish(ctx: CommandContext, plan: import('../../image-builder/index').PackPlan, destination: string) {
+/** Loads the signer first (a missing CA fails before any work), then plans, builds and writes. */
+async function packWith(ctx: CommandContext, planner: () => import('../../image-builder/index').PackPlan, destination: string) {
   const ib = await import('../../image-builder/index');
+  const signer = optBool(ctx, 'dryRun') ? undefined : await signerFor(ctx);
+  const plan = planner();
   for (const w of plan.warnings) ctx.ui.warn(w);
   const summary = (extra: Record<string, unknown>) => ({
     destination, kind: plan.kind, imageType: plan.imageType, componentId: plan.componentId, imageId: plan.imageId ?? null,
@@ -66,14 +68,13 @@ async function finish(ctx: CommandContext, plan: import('../../image-builder/ind
     ...(plan.layout ? { payloadSize: plan.layout.size, inodes: plan.layout.files, files: plan.layout.nodes.map((n) => ({ path: n.path, mode: '0' + n.node.mode.toString(8), size: n.size, offset: n.offset })) } : {}),
     ...extra,
   });
-  if (optBool(ctx, 'dryRun')) {
+  if (!signer) {
     const data = summary({ dryRun: true });
     return { data, text: `Would write ${destination}: ${plan.name} (${plan.componentId}), ${plan.layout ? `${plan.layout.files} inodes, ${plan.layout.size} payload bytes` : 'board configuration'}\n` };
   }
-  const signer = await signerFor(ctx);
-  const bytes = await ib.buildPackage(plan, signer);
+  const bytes = await ib.buildPackage(plan, signer!);
   ib.writeFileAtomic(destination, bytes);
-  const data = summary({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), signerThumbprint: Buffer.from(signer.thumbprint).toString('hex'), imageIdDerived: plan.imageIdDerived });
+  const data = summary({ size: bytes.length, signerThumbprint: Buffer.from(signer.thumbprint).toString('hex'), imageIdDerived: plan.imageIdDerived });
   return { data, text: `Packed ${destination} (${bytes.length} bytes)\n  name ${plan.name}, component ${plan.componentId}, image ${plan.imageId}\n  signed by ${Buffer.from(signer.thumbprint).toString('hex')}\n` };
 }
 
@@ -101,7 +102,7 @@ export const commands: CommandDef[] = [
       const api = optString(ctx, 'targetApiSet'); if (api) o.targetApiSet = api;
       const ex = optList(ctx, 'executables'); if (ex.length) o.executables = ex;
       const id = optString(ctx, 'imageId'); if (id) o.imageId = id;
-      return finish(ctx, ib.planApplicationPackage(o), destination);
+      return packWith(ctx, () => ib.planApplicationPackage(o), destination);
     },
   },
   {
@@ -121,7 +122,7 @@ export const commands: CommandDef[] = [
       const o: import('../../image-builder/index').BoardConfigOptions = { preset, ...reproducibility(ctx) };
       const id = optString(ctx, 'imageId'); if (id) o.imageId = id;
       const cid = optString(ctx, 'componentId'); if (cid) o.componentId = cid;
-      return finish(ctx, ib.planBoardConfigPackage(o), destination);
+      return packWith(ctx, () => ib.planBoardConfigPackage(o), destination);
     },
   },
   {
