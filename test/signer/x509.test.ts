@@ -11,6 +11,7 @@ import {
   generateKeyPair,
   issueCertificate,
   parseCertificate,
+  privateKeyToPem,
 } from '../../signer/index';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -96,6 +97,37 @@ test('the issued certificate carries SAN DNS (wildcard) and IPv4/IPv6 addresses,
   const ski = /Subject Key Identifier:\s*\n\s*([0-9A-F:]+)/.exec(openssl('x509', '-in', path('ca.pem'), '-text', '-noout'))?.[1];
   const aki = /Authority Key Identifier:\s*\n\s*(?:keyid:)?([0-9A-F:]+)/.exec(text)?.[1];
   assert.ok(ski !== undefined && ski === aki);
+});
+
+test('extensions are encoded byte for byte as openssl req writes the same extensions', () => {
+  /** The whole Extension SEQUENCE (short-form length) holding `oidHex` in a DER hex string. */
+  const ext = (derHex: string, oidHex: string): string => {
+    const at = derHex.indexOf(`06${(oidHex.length / 2).toString(16).padStart(2, '0')}${oidHex}`);
+    assert.ok(at >= 4, oidHex);
+    const len = parseInt(derHex.slice(at - 2, at), 16);
+    return derHex.slice(at - 4, at + len * 2);
+  };
+  const req = (name: string, exts: string[]): string => {
+    openssl('req', '-x509', '-new', '-key', write(`${name}.key`, privateKeyToPem(caKey.privateKey)), '-subj', '/CN=x', '-days', '1',
+      ...exts.flatMap((e) => ['-addext', e]), '-out', path(`${name}.pem`));
+    return execFileSync('openssl', ['x509', '-in', path(`${name}.pem`), '-outform', 'DER']).toString('hex');
+  };
+  const theirsCa = req('oca', ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,digitalSignature,keyCertSign,cRLSign']);
+  const theirsLeaf = req('oleaf', [
+    'basicConstraints=critical,CA:FALSE',
+    'keyUsage=critical,digitalSignature',
+    'extendedKeyUsage=serverAuth,clientAuth',
+  ]);
+  const oursCa = hex(parseCertificate(caPem).der);
+  const oursLeaf = hex(parseCertificate(leafPem).der);
+  const BC = '551d13';
+  const KU = '551d0f';
+  const EKU = '551d25';
+  assert.is(ext(oursCa, BC), ext(theirsCa, BC));
+  assert.is(ext(oursCa, KU), ext(theirsCa, KU));
+  assert.is(ext(oursLeaf, BC), ext(theirsLeaf, BC));
+  assert.is(ext(oursLeaf, KU), ext(theirsLeaf, KU));
+  assert.is(ext(oursLeaf, EKU), ext(theirsLeaf, EKU));
 });
 
 test('our DER is canonical: openssl re-encodes it to the same bytes', () => {
