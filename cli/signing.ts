@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { NotFoundError, UsageError } from '../image-builder/errors';
 import type { SignatureChecker } from '../image-builder/index';
-import { commandSigner, defaultCaDir, fileSigner, loadDevCa, TrustStore, verifyImageSignature, type Signer } from '../signer/index';
+import { commandSigner, defaultCaDir, fileSigner, loadDevCa, presignedSigner, TrustStore, verifyImageSignature, type Signer } from '../signer/index';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 
@@ -24,10 +24,16 @@ export function caDir(options: Record<string, unknown>, env: NodeJS.ProcessEnv):
   return typeof flag === 'string' && flag ? flag : defaultCaDir(env, homedir());
 }
 
-export interface SignerFlags { key?: string; cert?: string; signCommand?: string; caDir?: string }
+export interface SignerFlags { key?: string; cert?: string; signCommand?: string; signature?: string; caDir?: string }
 
 /** The signer the flags ask for; the dev CA when none is named. */
 export async function signerFromFlags(o: SignerFlags, env: NodeJS.ProcessEnv): Promise<Signer> {
+  if (o.signature) {
+    if (!o.cert) throw new UsageError('Cannot attach --signature without --cert: give the certificate whose key made the signature.', { code: 'NEED_CERT' });
+    let sig: Uint8Array;
+    try { sig = readFileSync(o.signature); } catch { throw new NotFoundError(`Cannot read signature "${o.signature}": the file does not exist. Check the path.`, { code: 'FILE_NOT_FOUND', path: o.signature }); }
+    return presignedSigner({ certPem: readText(o.cert, 'certificate'), signature: sig });
+  }
   if (o.signCommand) {
     if (!o.cert) throw new UsageError('Cannot use --sign-command without --cert: the package names its signer by the certificate\'s thumbprint. Pass the certificate whose key the command uses.', { code: 'NEED_CERT' });
     return commandSigner({ command: o.signCommand, certPem: readText(o.cert, 'certificate') });

@@ -39,6 +39,8 @@ const signingOptions = [
   { flags: '--key <file>', description: 'Private key (PKCS#8 PEM) to sign with; default: the development CA key' },
   { flags: '--cert <file>', description: 'Certificate (PEM) of the signing key; its SHA-1 thumbprint goes in the package' },
   { flags: '--sign-command <cmd>', description: 'External signer (HSM/KMS): run via sh with SPHERE_DIGEST_HEX / SPHERE_DIGEST_FILE (SHA-256 of the bytes to sign); print a P-256 signature (DER or raw r||s, binary, hex or base64)' },
+  { flags: '--digest-out <file>', description: 'Two-step signing, step 1: write the SHA-256 digest to sign (32 bytes) and stop; use fixed --build-time/--image-id or SOURCE_DATE_EPOCH' },
+  { flags: '--signature <file>', description: 'Two-step signing, step 2: attach this signature of the digest (DER or raw r||s); needs --cert' },
   { flags: '--ca-dir <dir>', description: 'Development CA folder (default: $SPHERE_CA_DIR, else ~/.config/sphere/ca)' },
 ];
 
@@ -52,13 +54,15 @@ const reproOptions = [
 async function signerFor(ctx: CommandContext) {
   const { signerFromFlags, caDir } = await import('../signing');
   const flags: Record<string, string> = { caDir: caDir(ctx.options, ctx.env) };
-  for (const k of ['key', 'cert', 'signCommand'] as const) { const v = optString(ctx, k); if (v !== undefined) flags[k] = v; }
+  for (const k of ['key', 'cert', 'signCommand', 'signature'] as const) { const v = optString(ctx, k); if (v !== undefined) flags[k] = v; }
   return signerFromFlags(flags, ctx.env);
 }
 
 /** Loads the signer first (a missing CA fails before any work), then plans, builds and writes. */
 async function packWith(ctx: CommandContext, planner: () => import('../../image-builder/index').PackPlan, destination: string) {
   const ib = await import('../../image-builder/index');
+  const digestOut = optString(ctx, 'digestOut');
+  if (digestOut) return digestStep(ctx, planner(), digestOut);
   const signer = optBool(ctx, 'dryRun') ? undefined : await signerFor(ctx);
   const plan = planner();
   for (const w of plan.warnings) ctx.ui.warn(w);
@@ -76,6 +80,27 @@ async function packWith(ctx: CommandContext, planner: () => import('../../image-
   ib.writeFileAtomic(destination, bytes);
   const data = summary({ size: bytes.length, signerThumbprint: Buffer.from(signer.thumbprint).toString('hex'), imageIdDerived: plan.imageIdDerived });
   return { data, text: `Packed ${destination} (${bytes.length} bytes)\n  name ${plan.name}, component ${plan.componentId}, image ${plan.imageId}\n  signed by ${Buffer.from(signer.thumbprint).toString('hex')}\n` };
+}
+
+/** Step 1 of two-step signing: the digest an external signer must sign, with the certificate's thumbprint in place. */
+async function digestStep(ctx: CommandContext, plan: import('../../image-builder/index').PackPlan, file: string) {
+  const ib = await import('../../image-builder/index');
+  const s = await import('../../signer/index');
+  const { readText } = await import('../signing');
+  const certPath = optString(ctx, 'cert');
+  if (!certPath) throw new UsageError('Cannot compute the digest without --cert: the signed bytes include the signing certificate\'s thumbprint. Pass the release certificate.', { code: 'NEED_CERT' });
+  if (plan.imageId === undefined && !reproducibility(ctx).reproducible) throw new UsageError('Cannot use --digest-out with a random image ID: step 2 must rebuild the same bytes. Pass --image-id and --build-time, or set SOURCE_DATE_EPOCH.', { code: 'NOT_REPRODUCIBLE' });
+  if (optString(ctx, 'buildTime') === undefined && !ctx.env['SOURCE_DATE_EPOCH']) throw new UsageError('Cannot use --digest-out without a fixed build time: step 2 must rebuild the same bytes. Pass --build-time or set SOURCE_DATE_EPOCH.', { code: 'NOT_REPRODUCIBLE' });
+  const cert = s.parseCertificate(readText(certPath, 'certificate'));
+  let digest: Uint8Array | undefined;
+  await ib.buildPackage(plan, {
+    thumbprint: Buffer.from(cert.thumbprint, 'hex'), signingType: 1,
+    sign: async (m) => { digest = s.digestOf(m); return new Uint8Array(64); },
+  });
+  ib.writeFileAtomic(file, digest!);
+  const hexDigest = Buffer.from(digest!).toString('hex');
+  const data = { digestFile: file, digest: hexDigest, algorithm: 'ECDSA P-256 over SHA-256; sign this digest as given (no further hashing)', imageId: plan.imageId, buildTime: plan.buildTime, certificate: cert.thumbprint };
+  return { data, text: `Wrote the SHA-256 digest to ${file}\n  ${hexDigest}\nSign it with the key of ${cert.thumbprint} (ECDSA P-256, prehashed), then run the same pack command with --signature <file> instead of --digest-out.\n` };
 }
 
 export const commands: CommandDef[] = [

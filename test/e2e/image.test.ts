@@ -190,6 +190,36 @@ pack('pack-board-config writes a type-21 package that verifies', () => withCa((d
   assert.ok(readFileSync(out).subarray(0, 240).equals(fixture.subarray(0, 240)), 'FDT payload equals the SDK one');
   assert.is(sphere(['image', 'verify', out], { env }).code, 0);
 }));
+pack('signs in two steps (--digest-out, then --signature) and through --sign-command, checked by verify', () => withCa((dir, env) => {
+  const rel = join(dir, 'release');
+  assert.is(sphere(['ca', 'init', '--dir', rel], { env }).code, 0);
+  const key = join(rel, 'ca.key.pem'), cert = join(rel, 'ca.pem');
+  const e = { ...env, SOURCE_DATE_EPOCH: '1710000000' };
+  const base = ['image', 'pack', SAMPLE, '--target-api-set', '16', '--cert', cert];
+  const d = sphere([...base, '--digest-out', join(dir, 'digest.bin'), '-o', join(dir, 'unused')], { env: e });
+  assert.is(d.code, 0, d.stderr);
+  assert.is(readFileSync(join(dir, 'digest.bin')).length, 32);
+  assert.not.ok(existsSync(join(dir, 'unused')));
+  execFileSync('openssl', ['pkeyutl', '-sign', '-inkey', key, '-in', join(dir, 'digest.bin'), '-out', join(dir, 'sig.der')]);
+  const two = sphere([...base, '--signature', join(dir, 'sig.der'), '-o', join(dir, 'two.imagepackage')], { env: e });
+  assert.is(two.code, 0, two.stderr);
+  const hook = sphere([...base, '--sign-command', `openssl pkeyutl -sign -inkey '${key}' -in "$SPHERE_DIGEST_FILE"`, '-o', join(dir, 'hook.imagepackage')], { env: e });
+  assert.is(hook.code, 0, hook.stderr);
+  for (const f of ['two.imagepackage', 'hook.imagepackage']) {
+    assert.is(sphere(['image', 'verify', join(dir, f)], { env }).code, 1, `${f} must not verify without trusting the release cert`);
+    const v = sphere(['image', 'verify', join(dir, f), '--trust', cert], { env });
+    assert.is(v.code, 0, v.stdout + v.stderr);
+  }
+  // Payload and metadata are the same whichever way it was signed.
+  const a = readFileSync(join(dir, 'two.imagepackage')), b = readFileSync(join(dir, 'hook.imagepackage'));
+  assert.ok(a.subarray(0, a.length - 64).equals(b.subarray(0, b.length - 64)));
+  // A signature of other bytes is refused and nothing is written.
+  writeFileSync(join(dir, 'other.bin'), Buffer.alloc(32, 7));
+  execFileSync('openssl', ['pkeyutl', '-sign', '-inkey', key, '-in', join(dir, 'other.bin'), '-out', join(dir, 'bad.der')]);
+  const bad = sphere([...base, '--signature', join(dir, 'bad.der'), '-o', join(dir, 'bad.imagepackage')], { env: e });
+  assert.is(bad.code, 1, bad.stderr);
+  assert.not.ok(existsSync(join(dir, 'bad.imagepackage')));
+}));
 pack.run();
 
 const extract = suite('image extract');
