@@ -16,6 +16,8 @@ export const LZMA_ALONE_HEADER_SIZE = 13;
 export const LZMA_DEFAULT_MAX_OUTPUT = 256 * 1024 * 1024;
 
 export interface LzmaDecodeOptions {
+  /** Filled in on success: how many input bytes the header and stream used (the rest is padding). */
+  info?: { consumed: number };
   /** Refuse to produce more bytes than this (default 256 MiB). */
   maxOutputSize?: number;
 }
@@ -112,7 +114,9 @@ export function decodeLzmaAlone(input: Uint8Array, options: LzmaDecodeOptions = 
   const lc = props % 9;
   const lp = Math.floor(props / 9) % 5;
   const pb = Math.floor(props / 45);
-  return new _Decoder(input, lc, lp, pb, dictSize, size, maxOutput).run();
+  const decoder = new _Decoder(input, lc, lp, pb, dictSize, size, maxOutput);
+  decoder.info = options.info;
+  return decoder.run();
 }
 
 function _fail(code: string, offset: number, why: string): FormatError {
@@ -120,6 +124,7 @@ function _fail(code: string, offset: number, why: string): FormatError {
 }
 
 class _Decoder {
+  info: { consumed: number } | undefined;
   private readonly input: Uint8Array;
   private inPos = LZMA_ALONE_HEADER_SIZE;
   private range = -1;
@@ -243,6 +248,7 @@ class _Decoder {
     for (let i = this.inPos; i < this.input.length; i++) {
       if (this.input[i] !== 0) throw _fail('LZMA_CORRUPT', i, 'non-zero bytes follow the end of the stream');
     }
+    if (this.info) this.info.consumed = this.inPos;
     return this.out.length === this.pos ? this.out : this.out.slice(0, this.pos);
   }
 

@@ -50,8 +50,10 @@ export function readPackage(bytes: Uint8Array, depth = 0): PackageView {
     view.payloadKind = 'lzma-alone';
     view.lzma = lzmaInfo(payload);
     let inner: Uint8Array;
+    const info = { consumed: payload.length };
     try {
-      inner = decodeLzmaAlone(payload, { maxOutputSize: want });
+      inner = decodeLzmaAlone(payload, { maxOutputSize: want, info });
+      view.lzma.trailingPadding = payload.subarray(info.consumed);
     } catch (e) {
       throw new FormatError(`the LZMA payload does not decode: ${(e as Error).message}`, { code: 'BAD_COMPRESSION', cause: e });
     }

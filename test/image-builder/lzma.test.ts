@@ -255,8 +255,11 @@ test('decodes the committed .lzma fixtures to their recorded SHA-256', () => {
   const known = decodeLzmaAlone(readFileSync(`${FIXTURES}/lzma/text-known-size.lzma`));
   assert.is(known.length, 21425);
   assert.is(sha256(known), '3d326a468a3e97c7248818b64ee5f75b318236f1afd7d0876731c25248022120');
-  const eos = decodeLzmaAlone(readFileSync(`${FIXTURES}/lzma/binary-eos-padded.lzma`));
+  const padded = readFileSync(`${FIXTURES}/lzma/binary-eos-padded.lzma`);
+  const info = { consumed: -1 };
+  const eos = decodeLzmaAlone(padded, { info });
   assert.is(eos.length, 9000);
+  assert.is(info.consumed, padded.length - 3, 'the three appended zero bytes are padding');
   assert.is(sha256(eos), '2fd8f67e6acc50e535d2a4032b732a75d07e6c18d56a2ea625ed5d2a8e605871');
 });
 
