@@ -87,7 +87,7 @@ function _requestsSomething(v: JsonNode): boolean {
 function _typeError(spec: CapabilitySpec, v: JsonNode, pointer: string, expected: string, ctx: CheckContext): void {
   let fix = 'Fix the value.';
   if (spec.kind === 'boolean') fix = v.kind === 'string' && /^(true|false)$/i.test(v.value) ? `Remove the quotes: "${spec.name}": ${v.value.toLowerCase()}.` : `Write "${spec.name}": true.`;
-  else if (expected.startsWith('an array')) fix = `Put the value in brackets: "${spec.name}": [ ${sourceOf(v, ctx.text, 30) === '' ? '' : v.kind === 'string' ? JSON.stringify(v.value) : sourceOf(v, ctx.text, 30)} ].`;
+  else if (expected.startsWith('an array')) fix = v.kind === 'string' || v.kind === 'number' ? `Put the value in brackets: "${spec.name}": [ ${ctx.text.slice(v.start, v.end)} ].` : `Write it as a list: "${spec.name}": [ ... ].`;
   else if (spec.kind === 'storage') fix = 'Write "MutableStorage": { "SizeKB": 8 }.';
   else if (spec.kind === 'device-auth') fix = 'Write your tenant or catalog ID as a quoted GUID.';
   ctx.out.add('CAPABILITY_TYPE', pointer, v.start, `Cannot read ${spec.name} ${quote(sourceOf(v, ctx.text))}: expected ${expected}, got ${kindName(v)}. ${fix}`, manifestError(spec.parseError));

@@ -80,8 +80,10 @@ export function parseJson(text: string, maxDepth = 64): JsonParseResult {
   const n = text.length;
   let pos = 0;
 
+  // Whether a failure is inside a value (pointer names the value) or between members (it names the container).
+  let inValue = true;
   const fail = (why: string, at = pos): never => {
-    problems.push({ code: 'JSON_SYNTAX', offset: at, pointer: _framePointer(stack), why });
+    problems.push({ code: 'JSON_SYNTAX', offset: at, pointer: inValue ? _framePointer(stack) : _containerPointer(stack), why });
     throw new _Stop();
   };
   const describe = (at: number): string => {
@@ -89,6 +91,9 @@ export function parseJson(text: string, maxDepth = 64): JsonParseResult {
     const c = text.charCodeAt(at);
     if (c === 0x2f && (text.charCodeAt(at + 1) === 0x2f || text.charCodeAt(at + 1) === 0x2a)) return 'a comment (JSON has no comments)';
     if (c < 0x20) return `control character U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (c === 0x27) return 'a single quote (JSON strings need double quotes)';
+    const word = /^[A-Za-z_][A-Za-z0-9_]{0,19}/.exec(text.slice(at, at + 20));
+    if (word !== null) return `'${word[0]}' (JSON words are true, false and null; strings need double quotes)`;
     const ch = text.codePointAt(at) ?? c;
     return `'${String.fromCodePoint(ch)}'`;
   };
@@ -138,6 +143,7 @@ export function parseJson(text: string, maxDepth = 64): JsonParseResult {
         chunk = pos;
         continue;
       }
+      if (c === 0x0a || c === 0x0d) fail('the string that starts here is not closed on its line', open);
       if (c < 0x20) fail(`${describe(pos)} must be escaped inside a string`);
       pos++;
     }
@@ -176,6 +182,7 @@ export function parseJson(text: string, maxDepth = 64): JsonParseResult {
   // closing frames as their brackets end. Returns the finished root, or undefined to read another value.
   let root: JsonNode | undefined;
   const attach = (value: JsonNode): boolean => {
+    inValue = false;
     for (;;) {
       const top = stack[stack.length - 1];
       if (top === undefined) {
@@ -203,6 +210,7 @@ export function parseJson(text: string, maxDepth = 64): JsonParseResult {
         ws();
         if (top.node.kind === 'object') readKey(top);
         else if (text.charCodeAt(pos) === 0x5d) fail('a trailing comma is not allowed before "]"');
+        inValue = true;
         return false;
       }
       if (c === close) {
@@ -216,6 +224,7 @@ export function parseJson(text: string, maxDepth = 64): JsonParseResult {
     }
   };
   const readKey = (frame: _Frame): void => {
+    inValue = false;
     if (text.charCodeAt(pos) !== 0x22) {
       if (text.charCodeAt(pos) === 0x7d) fail('a trailing comma is not allowed before "}"');
       fail(`expected a quoted key, found ${describe(pos)}`);
@@ -225,6 +234,7 @@ export function parseJson(text: string, maxDepth = 64): JsonParseResult {
     ws();
     if (text.charCodeAt(pos) !== 0x3a) fail(`expected ":" after the key, found ${describe(pos)}`);
     pos++;
+    inValue = true;
   };
 
   try {
@@ -288,6 +298,11 @@ export function parseJson(text: string, maxDepth = 64): JsonParseResult {
     return { problems };
   }
   return root === undefined ? { problems } : { root, problems };
+}
+
+/** Pointer of the innermost open object or array (each frame's token locates the frame above it). */
+function _containerPointer(stack: readonly _Frame[]): string {
+  return _framePointer(stack.slice(0, -1));
 }
 
 function _framePointer(stack: readonly _Frame[]): string {

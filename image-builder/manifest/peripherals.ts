@@ -6,6 +6,7 @@
  */
 import { manifestError, deviceErrorText, DEVICE_CATEGORY, PERIPHERAL_ERROR, APP_MANIFEST_ERROR as E } from './codes';
 import { suggest, type CheckContext } from './context';
+
 import { kindName, quote, sourceOf } from './diagnostics';
 import type { JsonNode } from './json';
 import { isMt3620Gpio, MT3620_GPIO_TEXT, MT3620_PIN_BLOCKS, MT3620_STRING_VALUES, usageOf, type PinUsage } from './mt3620';
@@ -90,8 +91,10 @@ function _raw(e: PeripheralEntry, value: string | number, via: string | undefine
     const allowed = MT3620_STRING_VALUES[cap as keyof typeof MT3620_STRING_VALUES] as readonly string[];
     if (typeof value !== 'string' || !allowed.includes(value)) {
       let hint = `Use one of ${_list(allowed)}.`;
-      const near = typeof value === 'string' ? suggest(value, allowed) : undefined;
+      // Only a case slip is worth a guess: ISU5 is not a typo of ISU0.
+      const near = typeof value === 'string' ? allowed.find((a) => a.toLowerCase() === value.toLowerCase()) : undefined;
       if (near !== undefined) hint = `Did you mean "${near}"?`;
+      else if (cap === 'Uart' && typeof value === 'string' && /^uart/i.test(value)) hint = `MT3620 UARTs are ISUs: use one of ${_list(allowed)}.`;
       else if (typeof value === 'string') {
         const owner = Object.entries(MT3620_STRING_VALUES).find(([, vs]) => (vs as readonly string[]).includes(value));
         if (owner !== undefined) hint = `${quote(value)} is a ${owner[0]} value; ${cap} takes ${_list(allowed)}.`;
@@ -120,7 +123,11 @@ function _noun(cap: string): string {
 
 function _describe(v: _Valid): string {
   const what = v.entry.spec.name === 'Gpio' ? `GPIO ${v.value}` : `${v.value} as ${v.entry.spec.name}`;
-  return `${what}${v.via === undefined ? '' : ` (${v.via})`}`;
+  return what + _from(v);
+}
+
+function _from(v: _Valid): string {
+  return v.via === undefined ? '' : ` (from ${v.via})`;
 }
 
 /** Duplicates, then one use per pin block and per pin (spec §4 rule 5). */
@@ -129,8 +136,8 @@ function _exclusivity(valid: readonly _Valid[], ctx: CheckContext): void {
   const blockOwner = new Map<string, _Valid>(); // a controller or interface holding the whole block
   const blockPins = new Map<string, _Valid>(); // the first GPIO / interrupt used inside a block
   const pinOwner = new Map<number, _Valid>();
-  const conflict = (v: _Valid, other: _Valid, why: string, fix: string): void => {
-    ctx.out.add('PIN_CONFLICT', v.entry.pointer, v.entry.node.start, `Cannot use ${_describe(v)}: ${why} ${other.entry.pointer} (${_describe(other)}), and a pin serves one function at a time. ${fix}`, manifestError(E.RequestedPeripheralsRequireSamePin));
+  const conflict = (v: _Valid, why: string, fix: string): void => {
+    ctx.out.add('PIN_CONFLICT', v.entry.pointer, v.entry.node.start, `Cannot use ${_describe(v)}: ${why}, and a pin serves one function at a time. ${fix}`, manifestError(E.RequestedPeripheralsRequireSamePin));
   };
   for (const v of valid) {
     const key = `${v.entry.spec.name}\u0000${String(v.value)}`;
@@ -147,12 +154,12 @@ function _exclusivity(valid: readonly _Valid[], ctx: CheckContext): void {
       const b = block as string;
       const owner = blockOwner.get(b);
       if (owner !== undefined) {
-        conflict(v, owner, `${b} is already used as ${owner.entry.spec.name} by`, `Use another ${b.startsWith('ISU') ? 'ISU' : 'block'} for one of them.`);
+        conflict(v, `${b} is already used as ${owner.entry.spec.name} by ${owner.entry.pointer}${_from(owner)}`, `Use another ${b.startsWith('ISU') ? 'ISU' : 'block'} for one of them.`);
         continue;
       }
       const inside = blockPins.get(b);
       if (inside !== undefined) {
-        conflict(v, inside, `${b} shares its pins with`, `Use a GPIO outside ${_range(b)}, or another ${_noun(v.entry.spec.name)}.`);
+        conflict(v, `${b} shares its pins with ${inside.entry.pointer} (${_describe(inside)})`, `Use a GPIO outside ${_range(b)}, or another ${_noun(v.entry.spec.name)}.`);
         continue;
       }
       blockOwner.set(b, v);
@@ -161,13 +168,13 @@ function _exclusivity(valid: readonly _Valid[], ctx: CheckContext): void {
     if (block !== undefined) {
       const owner = blockOwner.get(block);
       if (owner !== undefined) {
-        conflict(v, owner, `its pin belongs to ${block}, which is requested by`, `Use a GPIO outside ${_range(block)}, or drop that request.`);
+        conflict(v, `its pin belongs to ${block}, which ${owner.entry.pointer} requests as ${owner.entry.spec.name}${_from(owner)}`, `Use a pin outside ${_range(block)}, or drop that request.`);
         continue;
       }
     }
     const other = pinOwner.get(pin);
     if (other !== undefined && other.usage.way !== way) {
-      conflict(v, other, `pin ${pin} is already claimed by`, 'Use a different pin for one of them.');
+      conflict(v, `pin ${pin} is already claimed by ${other.entry.pointer} (${_describe(other)})`, 'Use a different pin for one of them.');
       continue;
     }
     if (other === undefined) pinOwner.set(pin, v);
