@@ -319,13 +319,23 @@ function _base(p: string): string {
 
 function _resolveNames(def: HardwareDefinition, closure: Map<string, Set<string>>): void {
   const { peripherals, diagnostics } = def;
+  // Every declaration of a name, so a mapping can find the one its file actually imports.
+  const all = new Map<string, HwPeripheral[]>();
   for (const f of def.files)
     for (const p of f.peripherals) {
       const prior = peripherals.get(p.name);
-      if (prior === undefined) peripherals.set(p.name, p);
-      else
+      if (prior === undefined) {
+        peripherals.set(p.name, p);
+        all.set(p.name, [p]);
+      } else {
+        (all.get(p.name) as HwPeripheral[]).push(p);
         diagnostics.push({ severity: 'error', code: 'HWDEF_DUPLICATE_NAME', pointer: p.pointer + '/Name', file: p.file, line: p.line, column: p.column, message: `Cannot declare peripheral ${quote(p.name)} again: it is already declared at ${_base(prior.file)}:${prior.line}. Rename one of them.` });
+      }
     }
+  const target = (from: HwPeripheral, name: string): HwPeripheral | undefined => {
+    const seen = closure.get(from.file);
+    return all.get(name)?.find((t) => seen?.has(t.file) ?? false);
+  };
   // Mappings point strictly into imported files and the import graph is acyclic, so each chain is
   // at most as long as the file count; `done` makes the whole pass linear.
   const done = new Set<HwPeripheral>();
@@ -340,11 +350,11 @@ function _resolveNames(def: HardwareDefinition, closure: Map<string, Set<string>
         done.add(cur);
         break;
       }
-      const t = peripherals.get(cur.mapping);
-      const visible = t !== undefined && (closure.get(cur.file)?.has(t.file) ?? false);
+      const t = target(cur, cur.mapping);
       const where = { file: cur.file, pointer: cur.pointer + '/Mapping', line: cur.line, column: cur.column };
-      if (!visible) {
-        diagnostics.push({ severity: 'error', code: 'HWDEF_MAPPING_NOT_FOUND', ...where, message: `Cannot map ${cur.name} to ${quote(cur.mapping)}: ${t === undefined ? 'no imported definition declares it' : `it is declared in ${_base(t.file)}, which ${_base(cur.file)} does not import`}. Check the name, or import the definition that declares it.` });
+      if (t === undefined) {
+        const elsewhere = peripherals.get(cur.mapping);
+        diagnostics.push({ severity: 'error', code: 'HWDEF_MAPPING_NOT_FOUND', ...where, message: `Cannot map ${cur.name} to ${quote(cur.mapping)}: ${elsewhere === undefined ? 'no imported definition declares it' : `it is declared in ${_base(elsewhere.file)}, which ${_base(cur.file)} does not import`}. Check the name, or import the definition that declares it.` });
         cur.broken = true;
         cur.chain = [cur.name];
         done.add(cur);
@@ -359,7 +369,7 @@ function _resolveNames(def: HardwareDefinition, closure: Map<string, Set<string>
     for (let i = path.length - 1; i >= 0; i--) {
       const q = path[i] as HwPeripheral;
       if (done.has(q)) continue;
-      const t = peripherals.get(q.mapping as string) as HwPeripheral;
+      const t = target(q, q.mapping as string) as HwPeripheral;
       if (t.value !== undefined) q.value = t.value;
       q.chain = [q.name, ...t.chain];
       if (t.broken === true) q.broken = true;
