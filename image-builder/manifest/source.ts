@@ -44,39 +44,21 @@ export function decodeSource(source: string | Uint8Array, maxBytes: number): Dec
       return { text: prefix, problems };
     }
   }
-  let body = text;
-  let shift = 0;
+  // Positions are counted after a BOM, as editors (which hide it) count them.
   if (text.charCodeAt(0) === 0xfeff) {
     problems.push({ code: 'JSON_BOM', offset: 0, pointer: '', why: 'it starts with a byte order mark, which JSON does not allow', fix: 'Save the file as UTF-8 without BOM' });
-    body = text.slice(1);
-    shift = 1;
+    text = text.slice(1);
   }
-  const parsed = parseJson(body, MAX_JSON_DEPTH);
+  const parsed = parseJson(text, MAX_JSON_DEPTH);
   for (const p of parsed.problems) {
-    const offset = p.offset + shift;
+    const { offset } = p;
     if (p.code === 'JSON_DUPLICATE_KEY') {
       const key = p.pointer.slice(p.pointer.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
       problems.push({ code: p.code, offset, pointer: p.pointer, why: `the key "${key}" appears twice in one object, and readers disagree on which value wins`, fix: 'Keep one of them' });
     } else if (p.code === 'JSON_TOO_DEEP') problems.push({ code: p.code, offset, pointer: p.pointer, why: p.why, fix: 'Flatten the structure' });
     else problems.push({ code: p.code, offset, pointer: p.pointer, why: p.why, fix: 'Fix the JSON syntax there' });
   }
-  if (shift === 1 && parsed.root !== undefined) _shift(parsed.root);
   return parsed.root === undefined ? { text, problems } : { text, root: parsed.root, problems };
-}
-
-/** Moves every offset one place right, past a removed BOM (iteratively: trees can be wide). */
-function _shift(root: JsonNode): void {
-  const todo: JsonNode[] = [root];
-  for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
-    n.start++;
-    n.end++;
-    if (n.kind === 'object')
-      for (const m of n.members) {
-        m.keyStart++;
-        todo.push(m.value);
-      }
-    else if (n.kind === 'array') todo.push(...n.items);
-  }
 }
 
 function _size(n: number): string {
