@@ -53,7 +53,7 @@ function mutateTree(src: Uint8Array, r: () => number): string | undefined {
     const target = r() < 0.7 ? caps : obj;
     const key = pick(KEYS);
     if (r() < 0.2) delete target[pick(Object.keys(target).concat(key))];
-    else if (r() < 0.5 && Array.isArray(target[key])) (target[key] as unknown[]).push(pick(VALUES));
+    else if (r() < 0.5 && Object.hasOwn(target, key) && Array.isArray(target[key])) (target[key] as unknown[]).push(pick(VALUES));
     else Object.defineProperty(target, key, { value: r() < 0.5 ? pick(VALUES) : [pick(VALUES), pick(VALUES)], enumerable: true, writable: true, configurable: true });
   }
   return JSON.stringify(json, null, r() < 0.5 ? 2 : undefined);
@@ -110,6 +110,11 @@ test('4,000 structural mutations only ever yield diagnostics, and keep what JSON
     }
   }
   assert.ok(compared > 3000, `${compared} compared`);
+});
+
+test('nothing leaked into shared prototypes', () => {
+  assert.equal(Object.keys(Object.prototype), []);
+  assert.equal(Object.keys(Array.prototype), []);
 });
 
 test.run();
