@@ -1,0 +1,288 @@
+/**
+ * The emulated device's core, free of HTTP: flash state, identity, authorization from capabilities
+ * (spec/device-rest-api.md §2), secure boot at every start and restart, sideloading (§4.2) and the
+ * application state machine (§4.3). Every operation is synchronous, so concurrent HTTP requests
+ * see each change whole; every change of flash goes through `mutate`, which commits a new index
+ * before the live state is replaced.
+ */
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { IMAGE_TYPE_BOARD_CONFIG } from '../image-builder/index';
+import type { TrustStore } from '../signer/index';
+import { DEVICE_CAPABILITY, type AppState, type SetAppStatusBody } from '../sideload/protocol/index';
+import { Flash } from './flash';
+import { Diagnostics } from './diag';
+import { fault } from './fault';
+import { loadOrCreateIdentity, type Identity } from './identity';
+import { bootCheck, buildKeystore, inspectPackage } from './images';
+import { ABI_VERSIONS, CUSTOMER_FLASH_BYTES, DEBUG_PORTS, REAL_TIME_CORES } from './limits';
+import { blankState, cloneState, parseState, referencedBlobs, type DeviceState, type ImageRecord } from './state';
+
+export interface DeviceOptions {
+  stateDir: string;
+  /** Capabilities to store (replacing the stored set); left out, the stored set stays. */
+  capabilities?: number[];
+  /** PEM certificates to add to the secure-boot keystore (kept in flash). */
+  trust?: string[];
+  /** Clock in ms (tests). */
+  now?: () => number;
+}
+
+export interface AppRun { state: 'running' | 'debugging'; pid: number; startedAt: number; realTimeCore?: number; peakBytes: number }
+
+export class Device {
+  readonly stateDir: string;
+  readonly flash: Flash;
+  readonly identity: Identity;
+  readonly diag: Diagnostics;
+  readonly now: () => number;
+  state: DeviceState;
+  keystore: TrustStore;
+  bootedAt = 0;
+  /** Why an installed image may not run, by component ID (secure-boot failures). */
+  readonly bootFailures = new Map<string, string>();
+  readonly apps = new Map<string, AppRun>();
+  /** The address the servicing interface reports (the listen address). */
+  serviceAddress = '192.168.35.2';
+  requestsServed = 0;
+  #nextPid = 100;
+
+  private constructor(o: DeviceOptions) {
+    this.stateDir = o.stateDir;
+    this.now = o.now ?? Date.now;
+    this.identity = loadOrCreateIdentity(o.stateDir);
+    this.flash = new Flash(o.stateDir);
+    this.diag = new Diagnostics(this.flash, this.now);
+    const raw = this.flash.readIndex();
+    this.state = raw === undefined ? blankState() : parseState(raw);
+    this.keystore = buildKeystore(this.state);
+  }
+
+  /** Opens (or creates) the device in a state folder and boots it. */
+  static open(o: DeviceOptions): Device {
+    const d = new Device(o);
+    const fresh = d.state.generation === 0;
+    const trust = (o.trust ?? []).map((p) => p.trim() + '\n').filter((p) => !d.state.trusted.includes(p));
+    const caps = o.capabilities === undefined ? undefined : [...new Set(o.capabilities)].sort((a, b) => a - b);
+    const capsChanged = caps !== undefined && caps.join(',') !== d.state.capabilities.join(',');
+    if (fresh || trust.length || capsChanged) {
+      d.mutate((s) => {
+        s.trusted.push(...trust);
+        if (caps) s.capabilities = caps;
+      });
+    }
+    d.boot();
+    return d;
+  }
+
+  get deviceId(): string {
+    return this.identity.deviceId;
+  }
+
+  /** Seconds since the last boot. */
+  get uptime(): number {
+    return Math.floor((this.now() - this.bootedAt) / 1000);
+  }
+
+  hasCapability(n: number): boolean {
+    return this.state.capabilities.includes(n);
+  }
+
+  /** `IsRESTAllowed`: a device still in manufacturing, or one with appDevelopment or fieldServicing. */
+  isRestAllowed(): boolean {
+    return this.state.manufacturingState !== 'DeviceComplete' || this.hasCapability(DEVICE_CAPABILITY.appDevelopment) || this.hasCapability(DEVICE_CAPABILITY.fieldServicing);
+  }
+
+  isAppDevelopmentAllowed(): boolean {
+    return this.hasCapability(DEVICE_CAPABILITY.appDevelopment);
+  }
+
+  /** Applies `change` to a copy of the state, commits it to flash, then makes it live. */
+  mutate<T>(change: (draft: DeviceState) => T): T {
+    const draft = cloneState(this.state);
+    const out = change(draft);
+    draft.generation = this.state.generation + 1;
+    this.flash.commitIndex(draft);
+    this.state = draft;
+    this.keystore = buildKeystore(draft);
+    return out;
+  }
+
+  /** Secure boot: verify every installed image against the keystore, start the apps set to auto-start. */
+  boot(): void {
+    this.apps.clear();
+    this.bootFailures.clear();
+    this.mutate((s) => { s.bootCount++; s.restartRequired = false; });
+    this.diag.boot = this.state.bootCount;
+    const gc = this.flash.collectGarbage(referencedBlobs(this.state));
+    if (gc.blobs || gc.temporaries) this.diag.record('flash-cleanup', `removed ${gc.blobs} unreferenced image(s) and ${gc.temporaries} temporary file(s)`);
+    for (const rec of Object.values(this.state.images)) {
+      let bytes: Buffer | undefined;
+      try { bytes = this.flash.readBlob(rec.blob); } catch { bytes = undefined; }
+      const why = bootCheck(bytes, rec, this.keystore);
+      if (why !== undefined) {
+        this.bootFailures.set(rec.componentId, why);
+        this.diag.record('secure-boot-failure', `component ${rec.componentId} image ${rec.imageId} "${rec.name}" not run: ${why}`, true);
+      }
+    }
+    this.bootedAt = this.now();
+    this.diag.record('boot', `boot ${this.state.bootCount}: ${Object.keys(this.state.images).length} image(s), ${this.bootFailures.size} failed verification`);
+    const auto = Object.values(this.state.images)
+      .filter((r) => r.app && this.state.apps[r.componentId]?.autoStart && !this.bootFailures.has(r.componentId))
+      .sort((a, b) => b.at - a.at);
+    let highLevelStarted = false;
+    for (const r of auto) {
+      if (r.app!.highLevel) {
+        if (highLevelStarted) continue;
+        highLevelStarted = true;
+      }
+      try { this.startApp(r.componentId, false); } catch { /* recorded by startApp */ }
+    }
+  }
+
+  /** POST /restart: everything stops, uptime restarts, secure boot runs again. */
+  restart(): void {
+    this.diag.record('restart', 'restart requested');
+    this.boot();
+  }
+
+  // ---- images ------------------------------------------------------------------------------
+
+  usedFlash(state = this.state): number {
+    return [...Object.values(state.images), ...Object.values(state.staged)].reduce((n, r) => n + r.size, 0);
+  }
+
+  /** PUT /update/stage: verify fully, store durably, then record it as staged (replacing a staged image of the same component). */
+  stage(bytes: Uint8Array): ImageRecord {
+    const info = inspectPackage(bytes, this.keystore, this.now());
+    delete info.entryPoint;
+    const replaced = this.state.staged[info.componentId]?.size ?? 0;
+    if (this.usedFlash() - replaced + bytes.length > CUSTOMER_FLASH_BYTES) fault('INSUFFICIENT_SPACE', `${bytes.length} bytes do not fit`);
+    const blob = this.flash.putBlob(bytes);
+    const rec: ImageRecord = { ...info, blob };
+    this.mutate((s) => { s.staged[rec.componentId] = rec; });
+    this.diag.record('stage', `staged ${rec.componentId} image ${rec.imageId} "${rec.name}" (${rec.size} bytes)`);
+    return rec;
+  }
+
+  /** POST /update/install: all staged images become installed in one commit; apps restart per `appControlMode`. */
+  install(mode: 'Auto' | 'Manual'): { restartingSystem: boolean } {
+    const staged = Object.values(this.state.staged);
+    if (staged.length === 0) return { restartingSystem: false };
+    const boardConfig = staged.some((r) => r.imageType === IMAGE_TYPE_BOARD_CONFIG);
+    for (const r of staged) this.#stopRun(r.componentId, 'replaced by install');
+    this.mutate((s) => {
+      for (const r of staged) {
+        s.images[r.componentId] = r;
+        if (r.app) s.apps[r.componentId] = { autoStart: mode !== 'Manual' };
+        else delete s.apps[r.componentId];
+      }
+      s.staged = {};
+      if (boardConfig) s.restartRequired = true;
+    });
+    for (const r of staged) this.bootFailures.delete(r.componentId);
+    this.flash.collectGarbage(referencedBlobs(this.state));
+    this.diag.record('install', `installed ${staged.map((r) => `${r.componentId} image ${r.imageId}`).join(', ')} (${mode})`);
+    if (mode !== 'Manual') {
+      // The newest high-level app wins: at most one runs.
+      const apps = staged.filter((r) => r.app).sort((a, b) => Number(a.app!.highLevel) - Number(b.app!.highLevel));
+      for (const r of apps) {
+        try { this.startApp(r.componentId, false, { replaceHighLevel: true }); } catch { /* recorded */ }
+      }
+    }
+    return { restartingSystem: boardConfig };
+  }
+
+  /** DELETE /app/image/{id}: removes the installed and staged image of a component; unknown IDs are not an error. */
+  remove(componentId: string): { restartingSystem: boolean } {
+    const rec = this.state.images[componentId] ?? this.state.staged[componentId];
+    if (!rec) return { restartingSystem: false };
+    this.#stopRun(componentId, 'image deleted');
+    const boardConfig = this.state.images[componentId]?.imageType === IMAGE_TYPE_BOARD_CONFIG;
+    this.mutate((s) => {
+      delete s.images[componentId];
+      delete s.staged[componentId];
+      delete s.apps[componentId];
+      if (boardConfig) s.restartRequired = true;
+    });
+    this.bootFailures.delete(componentId);
+    rmSync(this.storageDir(componentId), { recursive: true, force: true });
+    this.flash.collectGarbage(referencedBlobs(this.state));
+    this.diag.record('delete', `deleted ${componentId} "${rec.name}"`);
+    return { restartingSystem: boardConfig };
+  }
+
+  // ---- applications ------------------------------------------------------------------------
+
+  storageDir(componentId: string): string {
+    return join(this.stateDir, 'storage', componentId);
+  }
+
+  appState(componentId: string): AppState {
+    const rec = this.state.images[componentId];
+    if (!rec?.app) return 'notPresent';
+    return this.apps.get(componentId)?.state ?? 'stopped';
+  }
+
+  /** `start` / `startDebug`: notPresent → 409; a second high-level app → 409 busy unless replacing. */
+  startApp(componentId: string, debug: boolean, o: { replaceHighLevel?: boolean } = {}): SetAppStatusBody {
+    const rec = this.state.images[componentId];
+    if (!rec?.app) fault('APP_NOT_PRESENT');
+    const failed = this.bootFailures.get(componentId);
+    if (failed !== undefined) fault('APP_EXEC_FAILED', failed);
+    if (rec.app.runtimeVersion !== undefined && rec.app.runtimeVersion > ABI_VERSIONS.ApplicationRuntime) {
+      this.diag.record('app-start-failure', `${componentId} needs ApplicationRuntime ${rec.app.runtimeVersion}, the device has ${ABI_VERSIONS.ApplicationRuntime}`, true);
+      fault('APP_EXEC_FAILED', `the app needs ApplicationRuntime ${rec.app.runtimeVersion}`);
+    }
+    if (debug && !this.isAppDevelopmentAllowed()) fault('DEBUG_SERVER_MISSING');
+    const want = debug ? 'debugging' : 'running';
+    const current = this.apps.get(componentId);
+    if (current?.state === want) return this.#runBody(componentId, current);
+    if (current) this.#stopRun(componentId, `restarting as ${want}`);
+    let realTimeCore: number | undefined;
+    if (rec.app.highLevel) {
+      const other = [...this.apps.keys()].find((c) => this.state.images[c]?.app?.highLevel);
+      if (other !== undefined) {
+        if (!o.replaceHighLevel) fault('RESOURCE_BUSY', `high-level app ${other} is running; stop it first`);
+        this.#stopRun(other, `replaced by ${componentId}`);
+      }
+    } else {
+      const used = new Set([...this.apps.values()].map((r) => r.realTimeCore));
+      realTimeCore = [...Array(REAL_TIME_CORES).keys()].find((c) => !used.has(c));
+      if (realTimeCore === undefined) fault('RESOURCE_BUSY', 'every real-time core runs an app');
+    }
+    const run: AppRun = { state: want, pid: this.#nextPid++, startedAt: this.now(), peakBytes: 0, ...(realTimeCore === undefined ? {} : { realTimeCore }) };
+    this.apps.set(componentId, run);
+    this.diag.record('app-start', `${componentId} "${rec.name}" ${want} (pid ${run.pid}, simulated)`);
+    return this.#runBody(componentId, run);
+  }
+
+  stopApp(componentId: string): SetAppStatusBody {
+    const rec = this.state.images[componentId];
+    if (!rec?.app) fault('APP_NOT_PRESENT');
+    this.#stopRun(componentId, 'stop requested');
+    return { state: 'stopped' };
+  }
+
+  /** Simulated memory use of a running app: a base plus its image size, in whole pages. */
+  appMemory(componentId: string): number {
+    const rec = this.state.images[componentId];
+    const bytes = 65536 + (rec ? rec.uncompressedSize : 0) / 4;
+    return Math.ceil(bytes / 4096) * 4096;
+  }
+
+  #runBody(componentId: string, run: AppRun): SetAppStatusBody {
+    const body: SetAppStatusBody = { state: run.state };
+    if (run.realTimeCore !== undefined) body.realTimeCore = run.realTimeCore;
+    if (run.state === 'debugging') { body.gdbPort = DEBUG_PORTS.gdbPort; body.outPort = DEBUG_PORTS.outPort; }
+    void componentId;
+    return body;
+  }
+
+  #stopRun(componentId: string, why: string): void {
+    const run = this.apps.get(componentId);
+    if (!run) return;
+    this.apps.delete(componentId);
+    this.diag.record('app-stop', `${componentId} stopped (${why})`);
+  }
+}

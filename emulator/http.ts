@@ -1,0 +1,233 @@
+/**
+ * The HTTPS face of the emulated device (spec/device-rest-api.md §2, §3): TLS with the device's
+ * server certificate, `REST-API-Version` on every answer, errors as `{"error": <code>}`, and the
+ * transport rules a hostile client meets — content types (415), body size limits, a bounded
+ * number of simultaneous uploads ("device busy"), connection count and slow-client timeouts.
+ * A request whose refusal is known from its headers is answered before its body is read
+ * (`Expect: 100-continue` clients never send it).
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  CONTENT_TYPE, DEVICE_ERROR, REST_API_VERSION, REST_API_VERSION_HEADER, matchRoute, type DeviceErrorName, type Endpoint,
+} from '../sideload/protocol/index';
+import type { Device } from './device';
+import { DeviceFault } from './fault';
+import type { TlsMaterial } from './identity';
+import * as L from './limits';
+import { authorize, dispatch, type Reply, type RequestBody } from './routes';
+
+export interface ServerLimits {
+  maxImageBytes: number;
+  maxJsonBytes: number;
+  maxUploads: number;
+  maxConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  socketIdleTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxImageBytes: L.MAX_IMAGE_BYTES, maxJsonBytes: L.MAX_JSON_BYTES, maxUploads: L.MAX_CONCURRENT_UPLOADS, maxConnections: L.MAX_CONNECTIONS,
+  headersTimeoutMs: L.HEADERS_TIMEOUT_MS, requestTimeoutMs: L.REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: L.KEEP_ALIVE_TIMEOUT_MS,
+  socketIdleTimeoutMs: L.SOCKET_IDLE_TIMEOUT_MS,
+};
+
+export interface ServerOptions {
+  limits?: Partial<ServerLimits>;
+  /** One line per request and per failure. */
+  log?: (line: string) => void;
+}
+
+/** After refusing a request early, read and drop at most this much of its body before closing. */
+const DISCARD_LIMIT = 4 * 1024 * 1024;
+const DISCARD_TIME_MS = 2000;
+const MAX_URL_LENGTH = 2048;
+
+class TooLarge extends Error {}
+
+function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const len = req.headers['content-length'];
+  return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+function declaredLength(req: IncomingMessage): number | undefined {
+  const len = req.headers['content-length'];
+  return len === undefined ? undefined : Number(len);
+}
+
+function errorReply(name: DeviceErrorName, status?: number): Reply {
+  return { status: status ?? DEVICE_ERROR[name].status, json: { error: DEVICE_ERROR[name].code } };
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    n += c.length;
+    if (n > limit) throw new TooLarge();
+    chunks.push(c);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, n);
+}
+
+export class DeviceServer {
+  readonly server: Server;
+  readonly limits: ServerLimits;
+  readonly device: Device;
+  #uploads = 0;
+  readonly #log: (line: string) => void;
+
+  constructor(device: Device, tls: TlsMaterial, o: ServerOptions = {}) {
+    this.device = device;
+    this.limits = { ...DEFAULT_LIMITS, ...o.limits };
+    this.#log = o.log ?? (() => {});
+    this.server = createServer({
+      cert: tls.certPem, key: tls.keyPem, ca: tls.caPem,
+      minVersion: 'TLSv1.2',
+      handshakeTimeout: this.limits.headersTimeoutMs,
+      requestTimeout: this.limits.requestTimeoutMs,
+      headersTimeout: this.limits.headersTimeoutMs,
+      keepAliveTimeout: this.limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, this.limits.headersTimeoutMs),
+      maxHeaderSize: 16 * 1024,
+    });
+    this.server.maxConnections = this.limits.maxConnections;
+    this.server.maxRequestsPerSocket = L.MAX_REQUESTS_PER_SOCKET;
+    this.server.timeout = this.limits.socketIdleTimeoutMs;
+    this.server.on('request', (req, res) => { void this.#handle(req, res, false); });
+    this.server.on('checkContinue', (req, res) => { void this.#handle(req, res, true); });
+    this.server.on('tlsClientError', () => { /* a client that fails the handshake only loses its own connection */ });
+    this.server.on('clientError', (_e, socket) => { socket.destroy(); });
+  }
+
+  /** Refusals decidable from the headers alone. */
+  #precheck(ep: Endpoint, req: IncomingMessage): Reply | undefined {
+    try {
+      authorize(this.device, ep);
+    } catch (e) {
+      if (e instanceof DeviceFault) return { status: e.status, json: { error: e.code } };
+      throw e;
+    }
+    const type = mediaType(req);
+    const body = hasBody(req);
+    switch (ep.body) {
+      case 'binary': {
+        if (type !== CONTENT_TYPE.binary) return errorReply('UNSUPPORTED_MEDIA_TYPE');
+        const len = declaredLength(req);
+        if (len !== undefined && len > this.limits.maxImageBytes) return errorReply('INSUFFICIENT_SPACE');
+        if (this.#uploads >= this.limits.maxUploads) return errorReply('DEVICE_BUSY');
+        return undefined;
+      }
+      case 'json':
+        if (type !== CONTENT_TYPE.json) return body || type !== '' ? errorReply('UNSUPPORTED_MEDIA_TYPE') : errorReply('INVALID_ARGUMENT');
+        break;
+      case 'json-optional':
+        if (body && type !== CONTENT_TYPE.json) return errorReply('UNSUPPORTED_MEDIA_TYPE');
+        break;
+      case 'restart':
+        if (body && type !== CONTENT_TYPE.text && type !== CONTENT_TYPE.json && type !== '') return errorReply('UNSUPPORTED_MEDIA_TYPE');
+        break;
+      case 'none':
+        break;
+    }
+    const len = declaredLength(req);
+    if (len !== undefined && len > this.limits.maxJsonBytes) return errorReply('MESSAGE_TOO_LONG');
+    return undefined;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> {
+    const t0 = Date.now();
+    res.setHeader(REST_API_VERSION_HEADER, REST_API_VERSION);
+    const url = req.url ?? '/';
+    let reply: Reply;
+    let ep: Endpoint | undefined;
+    try {
+      const m = url.length > MAX_URL_LENGTH ? { kind: 'not-found' as const } : matchRoute(req.method ?? '', url.split('?')[0]!);
+      if (m.kind !== 'ok') {
+        reply = errorReply('INVALID_URI', 404);
+      } else {
+        ep = m.endpoint;
+        reply = this.#precheck(ep, req) ?? await this.#run(ep, m.params, req, res, expectsContinue);
+      }
+    } catch (e) {
+      if (e instanceof TooLarge) reply = errorReply(ep?.body === 'binary' ? 'INSUFFICIENT_SPACE' : 'MESSAGE_TOO_LONG');
+      else {
+        this.#log(`error: ${req.method} ${url}: ${(e as Error).stack ?? String(e)}`);
+        reply = errorReply('INTERNAL_ERROR');
+      }
+    }
+    this.device.requestsServed++;
+    this.#send(req, res, reply);
+    this.#log(`${req.method} ${url.slice(0, 200)} ${reply.status} ${Date.now() - t0}ms`);
+  }
+
+  async #run(ep: Endpoint, params: Record<string, string>, req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<Reply> {
+    if (expectsContinue) res.writeContinue();
+    let body: RequestBody = { kind: 'none' };
+    if (ep.body === 'binary') {
+      this.#uploads++;
+      try {
+        body = { kind: 'binary', bytes: await readBody(req, this.limits.maxImageBytes) };
+      } finally {
+        this.#uploads--;
+      }
+    } else {
+      const raw = await readBody(req, this.limits.maxJsonBytes);
+      if ((ep.body === 'json' || ep.body === 'json-optional') && raw.length > 0) {
+        let value: unknown;
+        try { value = JSON.parse(raw.toString('utf8')); } catch { return errorReply('INVALID_ARGUMENT'); }
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) return errorReply('INVALID_ARGUMENT');
+        body = { kind: 'json', value: value as Record<string, unknown> };
+      }
+    }
+    return dispatch(this.device, ep, params, body);
+  }
+
+  #send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+    const payload = reply.binary ?? Buffer.from(JSON.stringify(reply.json ?? {}));
+    res.statusCode = reply.status;
+    res.setHeader('Content-Type', reply.binary ? CONTENT_TYPE.binary : CONTENT_TYPE.json);
+    res.setHeader('Content-Length', payload.length);
+    const unread = !req.complete;
+    if (unread) res.setHeader('Connection', 'close');
+    if (reply.after) res.once('finish', reply.after);
+    res.end(payload);
+    if (unread) this.#discard(req);
+  }
+
+  /** Drops what is left of a refused request's body for a while, so the client can read our answer before the socket closes. */
+  #discard(req: IncomingMessage): void {
+    let n = 0;
+    const stop = setTimeout(() => req.socket.destroy(), DISCARD_TIME_MS);
+    stop.unref();
+    req.on('data', (c: Buffer) => { n += c.length; if (n > DISCARD_LIMIT) req.socket.destroy(); });
+    req.on('end', () => clearTimeout(stop));
+    req.on('error', () => {});
+    req.resume();
+  }
+
+  listen(host: string, port: number): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        const a = this.server.address();
+        resolve({ host, port: typeof a === 'object' && a ? a.port : port });
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Running one emulator in this process: lock its state folder, boot the device (secure boot),
+ * load or make its TLS material, listen, and record it in the registry so other commands find it.
+ */
+import { UsageError } from '../image-builder/index';
+import { Device, type DeviceOptions } from './device';
+import { DeviceServer, type ServerLimits } from './http';
+import { loadOrCreateTls } from './identity';
+import { DEFAULT_NAME, Registry, checkName, lockStateDir, type RegistryEntry } from './registry';
+
+export interface StartOptions {
+  stateDir: string;
+  name?: string;
+  /** Listen address; default 127.0.0.1. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  capabilities?: number[];
+  /** PEM texts added to the secure-boot keystore. */
+  trust?: string[];
+  /** Where to record the running emulator; left out, it is not recorded. */
+  registryDir?: string;
+  logFile?: string;
+  limits?: Partial<ServerLimits>;
+  log?: (line: string) => void;
+  now?: DeviceOptions['now'];
+}
+
+export interface RunningEmulator {
+  name: string;
+  host: string;
+  port: number;
+  url: string;
+  caPem: string;
+  device: Device;
+  server: DeviceServer;
+  entry: RegistryEntry;
+  close(): Promise<void>;
+}
+
+/** Parses `host:port`, `[v6]:port`, `host` or `:port`. */
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d{1,5}))?$/.exec(text.trim());
+  const port = m?.[3] === undefined ? 0 : Number(m[3]);
+  if (!m || port > 65535) {
+    throw new UsageError(`Cannot listen on "${text}": expected host:port, e.g. 127.0.0.1:8443 or 192.168.35.2:443. Fix --listen.`, { code: 'BAD_LISTEN' });
+  }
+  return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
+}
+
+export function urlOf(host: string, port: number): string {
+  return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
+  const name = checkName(o.name ?? DEFAULT_NAME);
+  const host = o.host ?? '127.0.0.1';
+  const release = lockStateDir(o.stateDir);
+  let server: DeviceServer | undefined;
+  try {
+    const device = Device.open({
+      stateDir: o.stateDir,
+      ...(o.capabilities === undefined ? {} : { capabilities: o.capabilities }),
+      ...(o.trust === undefined ? {} : { trust: o.trust }),
+      ...(o.now === undefined ? {} : { now: o.now }),
+    });
+    const tls = loadOrCreateTls(o.stateDir, device.deviceId, host);
+    server = new DeviceServer(device, tls, { ...(o.limits ? { limits: o.limits } : {}), ...(o.log ? { log: o.log } : {}) });
+    let bound: { host: string; port: number };
+    try {
+      bound = await server.listen(host, o.port ?? 0);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code === 'EADDRINUSE' ? 'the port is in use' : err.code === 'EADDRNOTAVAIL' ? 'no network interface has that address' : err.code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : err.message;
+      throw new UsageError(`Cannot listen on "${host}:${o.port ?? 0}": ${why}. Choose another --listen address or port.`, { code: 'CANNOT_LISTEN' });
+    }
+    device.serviceAddress = host === '0.0.0.0' || host === '::' ? '192.168.35.2' : host;
+    const url = urlOf(bound.host, bound.port);
+    const entry: RegistryEntry = {
+      name, pid: process.pid, host: bound.host, port: bound.port, url, stateDir: o.stateDir, deviceId: device.deviceId,
+      caPem: tls.caPem, startedAt: new Date().toISOString(), ...(o.logFile ? { logFile: o.logFile } : {}),
+    };
+    const registry = o.registryDir ? new Registry(o.registryDir) : undefined;
+    if (registry) {
+      const other = registry.get(name);
+      if (other && other.pid !== process.pid) {
+        throw new UsageError(`Cannot start emulator "${name}": it already runs (pid ${other.pid}, ${other.url}). Stop it first or pick another --name.`, { code: 'ALREADY_RUNNING' });
+      }
+      registry.write(entry);
+    }
+    const s = server;
+    let closed = false;
+    return {
+      name, host: bound.host, port: bound.port, url, caPem: tls.caPem, device, server: s, entry,
+      async close() {
+        if (closed) return;
+        closed = true;
+        registry?.remove(name, process.pid);
+        await s.close();
+        release();
+      },
+    };
+  } catch (e) {
+    if (server) await server.close().catch(() => {});
+    release();
+    throw e;
+  }
+}
