@@ -9,7 +9,8 @@ import { GUID, type CheckContext } from './context';
 import { Collector, quote, type Diagnostic } from './diagnostics';
 import { applicationTypeOf, checkFields } from './fields';
 import { resolveHardwareDefinition, type HardwareDefinition } from './hwdef';
-import { LineIndex, member, toPlain } from './json';
+import { member, toPlain } from './json';
+import { LineIndex } from './positions';
 import type { ApplicationType } from './schema';
 import { decodeSource } from './source';
 

@@ -4,7 +4,7 @@
  * an `#include` per import, then each peripheral's `Comment` and `#define <Name> <Mapping or
  * MainCoreHeaderValue>`. `compareHeader` tells whether an existing header is still current.
  */
-import type { HwFile } from './hwdef';
+import type { HwFile } from './hwdef-file';
 
 /** `inc/hw/<name>.h` file name for a definition path: `sample_appliance.json` → `sample_appliance.h`. */
 export function headerFileName(definitionPath: string): string {

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineIndex, parseJson, toPlain, type JsonObject } from '../../../image-builder/manifest/json';
+import { parseJson, toPlain, type JsonObject } from '../../../image-builder/manifest/json';
+import { LineIndex } from '../../../image-builder/manifest/positions';
 import { HW, INVALID, VALID } from './_fixtures';
 
 // JSON.parse is the independent oracle for what a document means and whether it is JSON at all.
