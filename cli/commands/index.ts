@@ -2,6 +2,7 @@
 import type { CommandDef } from '../command';
 import { commands as image } from './image';
 import { commands as ca } from './ca';
+import { commands as emulator } from './emulator';
 import { commands as manifest } from './manifest';
 import { commands as hwdef } from './hwdef';
 
@@ -10,6 +11,7 @@ export const GROUPS: Record<string, string> = {
   image: 'Pack, show, verify and extract application image packages',
   manifest: 'Check and create app_manifest.json files',
   hwdef: 'Hardware definition files and their C headers',
+  emulator: 'Run the bundled emulated device (device REST API over HTTPS)',
 };
 
-export const COMMANDS: CommandDef[] = [...image, ...ca, ...manifest, ...hwdef];
+export const COMMANDS: CommandDef[] = [...image, ...ca, ...manifest, ...hwdef, ...emulator];
