@@ -7,7 +7,7 @@ import { manifestError, APP_MANIFEST_ERROR as E } from './codes';
 import { GUID, guidProblem, suggest, ZERO_GUID, type CheckContext } from './context';
 import { kindName, quote, sourceOf } from './diagnostics';
 import { escapePointerToken, member, type JsonNode, type JsonObject } from './json';
-import { checkPeripherals, type PeripheralEntry } from './peripherals';
+import { checkPeripherals, PeripheralEntry } from './peripherals';
 import {
   CAPABILITIES,
   capabilitySpec,
@@ -28,10 +28,10 @@ export function checkCapabilities(caps: JsonObject, ctx: CheckContext): void {
     const spec = capabilitySpec(m.key);
     if (spec === undefined) {
       if (RESERVED_CAPABILITIES.includes(m.key))
-        ctx.out.add('CAPABILITY_RESERVED', pointer, m.keyStart, `Cannot request capability ${quote(m.key)}: only system components may hold it, and devices refuse app manifests that ask for it. Remove it.`, manifestError(E.DisallowedCapability));
+        ctx.out.add('CAPABILITY_RESERVED', pointer, m.keyStart, () => `Cannot request capability ${quote(m.key)}: only system components may hold it, and devices refuse app manifests that ask for it. Remove it.`, manifestError(E.DisallowedCapability));
       else {
         const near = suggest(m.key, _NAMES);
-        ctx.out.add('CAPABILITY_UNKNOWN', pointer, m.keyStart, `Cannot interpret capability ${quote(m.key)}: it is not a known capability, so it is kept but grants nothing. ${near === undefined ? 'Check the spelling against the documented capabilities, or remove it.' : `Did you mean "${near}"?`}`);
+        ctx.out.add('CAPABILITY_UNKNOWN', pointer, m.keyStart, () => `Cannot interpret capability ${quote(m.key)}: it is not a known capability, so it is kept but grants nothing. ${near === undefined ? 'Check the spelling against the documented capabilities, or remove it.' : `Did you mean "${near}"?`}`);
       }
       continue;
     }
@@ -39,7 +39,7 @@ export function checkCapabilities(caps: JsonObject, ctx: CheckContext): void {
     if (!spec.appTypes.includes(ctx.appType) && _requestsSomething(v)) {
       const kind = ctx.appType === 'Default' ? 'high-level' : 'real-time';
       const other = ctx.appType === 'Default' ? 'real-time (RealTimeCapable)' : 'high-level (Default)';
-      ctx.out.add('CAPABILITY_APP_TYPE', pointer, m.keyStart, `Cannot request ${spec.name} in a ${kind} app: only ${other} apps may use it. Remove it, or move the feature to a ${other.split(' ')[0]} app.`);
+      ctx.out.add('CAPABILITY_APP_TYPE', pointer, m.keyStart, () => `Cannot request ${spec.name} in a ${kind} app: only ${other} apps may use it. Remove it, or move the feature to a ${other.split(' ')[0]} app.`);
     }
     switch (spec.kind) {
       case 'boolean':
@@ -47,7 +47,7 @@ export function checkCapabilities(caps: JsonObject, ctx: CheckContext): void {
         break;
       case 'peripherals':
         if (v.kind !== 'array') _typeError(spec, v, pointer, 'an array', ctx);
-        else v.items.forEach((item, index) => peripherals.push({ spec, index, node: item, pointer: `${pointer}/${index}` }));
+        else v.items.forEach((item, index) => peripherals.push(new PeripheralEntry(spec, index, item, pointer)));
         break;
       case 'hosts':
         if (v.kind !== 'array') _typeError(spec, v, pointer, 'an array of host names', ctx);
@@ -90,15 +90,15 @@ function _typeError(spec: CapabilitySpec, v: JsonNode, pointer: string, expected
   else if (expected.startsWith('an array')) fix = v.kind === 'string' || v.kind === 'number' ? `Put the value in brackets: "${spec.name}": [ ${ctx.text.slice(v.start, v.end)} ].` : `Write it as a list: "${spec.name}": [ ... ].`;
   else if (spec.kind === 'storage') fix = 'Write "MutableStorage": { "SizeKB": 8 }.';
   else if (spec.kind === 'device-auth') fix = 'Write your tenant or catalog ID as a quoted GUID.';
-  ctx.out.add('CAPABILITY_TYPE', pointer, v.start, `Cannot read ${spec.name} ${quote(sourceOf(v, ctx.text))}: expected ${expected}, got ${kindName(v)}. ${fix}`, manifestError(spec.parseError));
+  ctx.out.add('CAPABILITY_TYPE', pointer, v.start, () => `Cannot read ${spec.name} ${quote(sourceOf(v, ctx.text))}: expected ${expected}, got ${kindName(v)}. ${fix}`, manifestError(spec.parseError));
 }
 
 function _itemType(spec: CapabilitySpec, item: JsonNode, pointer: string, expected: string, ctx: CheckContext, id = spec.parseError): void {
-  ctx.out.add('ITEM_TYPE', pointer, item.start, `Cannot read ${spec.name} entry ${quote(sourceOf(item, ctx.text))}: expected ${expected}, got ${kindName(item)}. ${item.kind === 'string' ? 'Remove the quotes.' : 'Fix the entry.'}`, manifestError(id));
+  ctx.out.add('ITEM_TYPE', pointer, item.start, () => `Cannot read ${spec.name} entry ${quote(sourceOf(item, ctx.text))}: expected ${expected}, got ${kindName(item)}. ${item.kind === 'string' ? 'Remove the quotes.' : 'Fix the entry.'}`, manifestError(id));
 }
 
 function _duplicate(spec: CapabilitySpec, item: JsonNode, pointer: string, first: number, ctx: CheckContext): void {
-  ctx.out.add('DUPLICATE_ENTRY', pointer, item.start, `Cannot list ${quote(sourceOf(item, ctx.text))} twice in ${spec.name}: entry ${first} already has it. Remove this one.`);
+  ctx.out.add('DUPLICATE_ENTRY', pointer, item.start, () => `Cannot list ${quote(sourceOf(item, ctx.text))} twice in ${spec.name}: entry ${first} already has it. Remove this one.`);
 }
 
 // ---- AllowedConnections -------------------------------------------------------------------------
@@ -140,7 +140,7 @@ function _hosts(spec: CapabilitySpec, items: JsonNode[], pointer: string, arrayS
     if (item.kind !== 'string') return _itemType(spec, item, p, 'a host name string', ctx);
     const why = hostProblem(item.value);
     if (why !== undefined) {
-      ctx.out.add('HOST_INVALID', p, item.start, `Cannot allow connections to ${quote(item.value)}: ${why}. Write the exact host name the app resolves, e.g. "global.azure-devices-provisioning.net".`, manifestError(E.ConnectionsParseError));
+      ctx.out.add('HOST_INVALID', p, item.start, () => `Cannot allow connections to ${quote(item.value)}: ${why}. Write the exact host name the app resolves, e.g. "global.azure-devices-provisioning.net".`, manifestError(E.ConnectionsParseError));
       return;
     }
     const key = item.value.toLowerCase();
@@ -149,7 +149,7 @@ function _hosts(spec: CapabilitySpec, items: JsonNode[], pointer: string, arrayS
     else seen.set(key, i);
   });
   if (items.length > MAX_ALLOWED_CONNECTIONS)
-    ctx.out.add('HOSTS_TOO_MANY', pointer, arrayStart, `Cannot allow ${items.length} connections: AllowedConnections holds at most ${MAX_ALLOWED_CONNECTIONS} entries. Use wildcards such as *.example.com or fewer hosts.`, manifestError(E.ConnectionsParseError));
+    ctx.out.add('HOSTS_TOO_MANY', pointer, arrayStart, () => `Cannot allow ${items.length} connections: AllowedConnections holds at most ${MAX_ALLOWED_CONNECTIONS} entries. Use wildcards such as *.example.com or fewer hosts.`, manifestError(E.ConnectionsParseError));
 }
 
 // ---- Server ports -------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ function _ports(spec: CapabilitySpec, items: JsonNode[], pointer: string, ctx: C
     const p = `${pointer}/${i}`;
     if (item.kind !== 'number' || !Number.isInteger(item.value)) return _itemType(spec, item, p, 'an integer port number', ctx);
     if (item.value < PORT_RANGE.min || item.value > PORT_RANGE.max) {
-      ctx.out.add('PORT_INVALID', p, item.start, `Cannot listen on port ${sourceOf(item, ctx.text)}: ports are ${PORT_RANGE.min}–${PORT_RANGE.max}. Use a port in that range.`, manifestError(invalid));
+      ctx.out.add('PORT_INVALID', p, item.start, () => `Cannot listen on port ${sourceOf(item, ctx.text)}: ports are ${PORT_RANGE.min}–${PORT_RANGE.max}. Use a port in that range.`, manifestError(invalid));
       return;
     }
     const first = seen.get(item.value);
@@ -178,12 +178,12 @@ function _appConnections(spec: CapabilitySpec, items: JsonNode[], pointer: strin
     const p = `${pointer}/${i}`;
     if (item.kind !== 'string') return _itemType(spec, item, p, 'a component ID string', ctx);
     if (!GUID.test(item.value)) {
-      ctx.out.add('APP_CONNECTION_INVALID', p, item.start, `Cannot allow connections with ${quote(item.value)}: ${guidProblem(item.value)}; partner apps are named by their ComponentId GUID. Copy the partner's ComponentId from its app_manifest.json.`, manifestError(E.AllowedApplicationConnectionsParseError));
+      ctx.out.add('APP_CONNECTION_INVALID', p, item.start, () => `Cannot allow connections with ${quote(item.value)}: ${guidProblem(item.value)}; partner apps are named by their ComponentId GUID. Copy the partner's ComponentId from its app_manifest.json.`, manifestError(E.AllowedApplicationConnectionsParseError));
       return;
     }
     const key = item.value.toLowerCase();
     if (key === ctx.componentId)
-      ctx.out.add('APP_CONNECTION_SELF', p, item.start, `Cannot connect the app to itself: ${quote(item.value)} is its own ComponentId. List the partner app's ComponentId instead.`);
+      ctx.out.add('APP_CONNECTION_SELF', p, item.start, () => `Cannot connect the app to itself: ${quote(item.value)} is its own ComponentId. List the partner app's ComponentId instead.`);
     const first = seen.get(key);
     if (first !== undefined) _duplicate(spec, item, p, first, ctx);
     else seen.set(key, i);
@@ -195,11 +195,11 @@ function _appConnections(spec: CapabilitySpec, items: JsonNode[], pointer: strin
 function _deviceAuth(id: string, v: JsonNode, pointer: string, ctx: CheckContext): void {
   if (!GUID.test(id)) {
     const tooLong = id.length > 36 && GUID.test(id.slice(0, 36));
-    ctx.out.add('DEVICE_AUTH_INVALID', pointer, v.start, `Cannot authenticate with tenant ${quote(id)}: ${guidProblem(id)}. Use your tenant or catalog ID, a GUID like 00000000-0000-0000-0000-000000000000.`, manifestError(tooLong ? E.DeviceAuthTenantIdTooLong : E.DeviceAuthTenantIdParseError));
+    ctx.out.add('DEVICE_AUTH_INVALID', pointer, v.start, () => `Cannot authenticate with tenant ${quote(id)}: ${guidProblem(id)}. Use your tenant or catalog ID, a GUID like 00000000-0000-0000-0000-000000000000.`, manifestError(tooLong ? E.DeviceAuthTenantIdTooLong : E.DeviceAuthTenantIdParseError));
     return;
   }
   if (id === ZERO_GUID)
-    ctx.out.add('DEVICE_AUTH_PLACEHOLDER', pointer, v.start, `Cannot authenticate with tenant ${quote(id)}: it is the samples' all-zero placeholder, so device authentication will fail at run time. Replace it with your tenant or catalog ID.`);
+    ctx.out.add('DEVICE_AUTH_PLACEHOLDER', pointer, v.start, () => `Cannot authenticate with tenant ${quote(id)}: it is the samples' all-zero placeholder, so device authentication will fail at run time. Replace it with your tenant or catalog ID.`);
 }
 
 // ---- MutableStorage -----------------------------------------------------------------------------
@@ -208,19 +208,19 @@ function _storage(obj: JsonObject, pointer: string, ctx: CheckContext): void {
   const size = member(obj, 'SizeKB');
   for (const m of obj.members)
     if (m.key !== 'SizeKB')
-      ctx.out.add('FIELD_UNKNOWN', `${pointer}/${escapePointerToken(m.key)}`, m.keyStart, `Cannot interpret MutableStorage field ${quote(m.key)}: only "SizeKB" is defined, so it is kept but ignored. Remove it.`);
+      ctx.out.add('FIELD_UNKNOWN', `${pointer}/${escapePointerToken(m.key)}`, m.keyStart, () => `Cannot interpret MutableStorage field ${quote(m.key)}: only "SizeKB" is defined, so it is kept but ignored. Remove it.`);
   if (size === undefined) {
-    ctx.out.add('STORAGE_SIZE_MISSING', `${pointer}/SizeKB`, obj.start, `Cannot reserve mutable storage without a size: "SizeKB" is required. Add "SizeKB": 8 (1–${STORAGE_SIZE_KB.max}).`, manifestError(E.MutableStorageMissingSize));
+    ctx.out.add('STORAGE_SIZE_MISSING', `${pointer}/SizeKB`, obj.start, () => `Cannot reserve mutable storage without a size: "SizeKB" is required. Add "SizeKB": 8 (1–${STORAGE_SIZE_KB.max}).`, manifestError(E.MutableStorageMissingSize));
     return;
   }
   const v = size.value;
   const p = `${pointer}/SizeKB`;
   if (v.kind !== 'number' || !Number.isInteger(v.value)) {
-    ctx.out.add('FIELD_TYPE', p, v.start, `Cannot read SizeKB ${quote(sourceOf(v, ctx.text))}: expected an integer number of KiB, got ${kindName(v)}. ${v.kind === 'string' ? 'Remove the quotes.' : 'Use a whole number.'}`, manifestError(E.MutableStorageParseError));
+    ctx.out.add('FIELD_TYPE', p, v.start, () => `Cannot read SizeKB ${quote(sourceOf(v, ctx.text))}: expected an integer number of KiB, got ${kindName(v)}. ${v.kind === 'string' ? 'Remove the quotes.' : 'Use a whole number.'}`, manifestError(E.MutableStorageParseError));
     return;
   }
   if (v.value < STORAGE_SIZE_KB.min || v.value > STORAGE_SIZE_KB.max)
-    ctx.out.add('STORAGE_SIZE_RANGE', p, v.start, `Cannot reserve ${sourceOf(v, ctx.text)} KiB of mutable storage: SizeKB must be ${STORAGE_SIZE_KB.min}–${STORAGE_SIZE_KB.max}. Use a size in that range.`, manifestError(v.value > STORAGE_SIZE_KB.max ? E.MutableStorageTooLarge : E.MutableStorageParseError));
+    ctx.out.add('STORAGE_SIZE_RANGE', p, v.start, () => `Cannot reserve ${sourceOf(v, ctx.text)} KiB of mutable storage: SizeKB must be ${STORAGE_SIZE_KB.min}–${STORAGE_SIZE_KB.max}. Use a size in that range.`, manifestError(v.value > STORAGE_SIZE_KB.max ? E.MutableStorageTooLarge : E.MutableStorageParseError));
 }
 
 // ---- PowerControls ------------------------------------------------------------------------------
@@ -228,7 +228,7 @@ function _storage(obj: JsonObject, pointer: string, ctx: CheckContext): void {
 function _powerControls(items: JsonNode[], pointer: string, arrayStart: number, ctx: CheckContext): void {
   const spec = capabilitySpec('PowerControls') as CapabilitySpec;
   if (items.length === 0) {
-    ctx.out.add('POWER_CONTROLS_EMPTY', pointer, arrayStart, `Cannot accept an empty PowerControls list: devices refuse it. List what the app needs (${POWER_CONTROLS.join(', ')}) or remove the capability.`, manifestError(E.PowerControlsEmpty));
+    ctx.out.add('POWER_CONTROLS_EMPTY', pointer, arrayStart, () => `Cannot accept an empty PowerControls list: devices refuse it. List what the app needs (${POWER_CONTROLS.join(', ')}) or remove the capability.`, manifestError(E.PowerControlsEmpty));
     return;
   }
   const seen = new Map<string, number>();
@@ -237,12 +237,12 @@ function _powerControls(items: JsonNode[], pointer: string, arrayStart: number, 
     if (item.kind !== 'string') return _itemType(spec, item, p, 'a string', ctx, E.PowerControlsInvalidEntry);
     if (!POWER_CONTROLS.includes(item.value)) {
       const near = suggest(item.value, POWER_CONTROLS);
-      ctx.out.add('POWER_CONTROL_UNKNOWN', p, item.start, `Cannot grant power control ${quote(item.value)}: the allowed values are ${POWER_CONTROLS.join(', ')}. ${near === undefined ? 'Use one of them.' : `Did you mean "${near}"?`}`, manifestError(E.PowerControlsInvalidEntry));
+      ctx.out.add('POWER_CONTROL_UNKNOWN', p, item.start, () => `Cannot grant power control ${quote(item.value)}: the allowed values are ${POWER_CONTROLS.join(', ')}. ${near === undefined ? 'Use one of them.' : `Did you mean "${near}"?`}`, manifestError(E.PowerControlsInvalidEntry));
       return;
     }
     const first = seen.get(item.value);
     if (first !== undefined)
-      ctx.out.add('POWER_CONTROLS_DUPLICATE', p, item.start, `Cannot list ${quote(item.value)} twice in PowerControls: entry ${first} already has it, and devices refuse duplicates. Remove this one.`, manifestError(E.PowerControlsMalformed));
+      ctx.out.add('POWER_CONTROLS_DUPLICATE', p, item.start, () => `Cannot list ${quote(item.value)} twice in PowerControls: entry ${first} already has it, and devices refuse duplicates. Remove this one.`, manifestError(E.PowerControlsMalformed));
     else seen.set(item.value, i);
   });
 }

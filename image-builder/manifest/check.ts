@@ -47,12 +47,12 @@ export function checkManifest(source: string | Uint8Array, options: CheckManifes
   const what = options.path === undefined ? 'the app manifest' : `app manifest ${quote(options.path)}`;
   const decoded = decodeSource(source, MAX_MANIFEST_BYTES);
   for (const p of decoded.problems)
-    out.add(p.code, p.pointer, p.offset, `Cannot read ${what}: ${p.why}. ${p.fix}.`, p.code === 'JSON_SYNTAX' ? manifestError(APP_MANIFEST_ERROR.InvalidJson) : undefined);
+    out.add(p.code, p.pointer, p.offset, () => `Cannot read ${what}: ${p.why}. ${p.fix}.`, p.code === 'JSON_SYNTAX' ? manifestError(APP_MANIFEST_ERROR.InvalidJson) : undefined);
 
   const result: ManifestCheck = { ok: false, diagnostics: [] };
   const root = decoded.root;
   if (root !== undefined && root.kind !== 'object')
-    out.add('MANIFEST_NOT_OBJECT', '', root.start, `Cannot read ${what}: its top-level value is not an object. Start from the template that sphere manifest init writes.`);
+    out.add('MANIFEST_NOT_OBJECT', '', root.start, () => `Cannot read ${what}: its top-level value is not an object. Start from the template that sphere manifest init writes.`);
   else if (root !== undefined) {
     const appType = applicationTypeOf(root);
     const id = member(root, 'ComponentId')?.value;

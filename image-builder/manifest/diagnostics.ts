@@ -79,8 +79,15 @@ export class Collector {
   warnings = 0;
   private dropped = 0;
 
-  add(code: DiagnosticCode, pointer: string, offset: number | undefined, message: string, deviceError?: string): void {
-    const d: Diagnostic = { severity: CODES[code], code, pointer, message };
+  /** Adds a finding; `message` may be a thunk, so findings past the bound cost no text. */
+  add(code: DiagnosticCode, pointer: string, offset: number | undefined, message: string | (() => string), deviceError?: string): void {
+    if (this.items.length >= MAX_DIAGNOSTICS) {
+      if (CODES[code] === 'error') this.errors++;
+      else this.warnings++;
+      this.dropped++;
+      return;
+    }
+    const d: Diagnostic = { severity: CODES[code], code, pointer, message: typeof message === 'string' ? message : message() };
     if (deviceError !== undefined) d.deviceError = deviceError;
     this.push(d, offset);
   }

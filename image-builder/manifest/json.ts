@@ -148,27 +148,37 @@ export function parseJson(text: string, maxDepth = 64): JsonParseResult {
       pos++;
     }
   };
+  const digits = (): number => {
+    const s = pos;
+    for (let c = text.charCodeAt(pos); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++pos));
+    return pos - s;
+  };
   const readNumber = (): number => {
     const start = pos;
-    if (text.charCodeAt(pos) === 0x2d) pos++;
-    const digits = (): number => {
-      const s = pos;
-      while (pos < n && text.charCodeAt(pos) >= 0x30 && text.charCodeAt(pos) <= 0x39) pos++;
-      return pos - s;
-    };
+    const negative = text.charCodeAt(pos) === 0x2d;
+    if (negative) pos++;
+    const intStart = pos;
     if (text.charCodeAt(pos) === 0x30) {
       pos++;
-      if (pos < n && text.charCodeAt(pos) >= 0x30 && text.charCodeAt(pos) <= 0x39) fail('a number cannot have a leading zero', start);
+      const d = text.charCodeAt(pos);
+      if (d >= 0x30 && d <= 0x39) fail('a number cannot have a leading zero', start);
     } else if (digits() === 0) fail(`expected a digit, found ${describe(pos)}`);
-    if (text.charCodeAt(pos) === 0x2e) {
+    let c = text.charCodeAt(pos);
+    // Plain integers (nearly every number in a manifest) are summed directly, without a substring.
+    if (c !== 0x2e && c !== 0x65 && c !== 0x45 && pos - intStart <= 15) {
+      let v = 0;
+      for (let k = intStart; k < pos; k++) v = v * 10 + (text.charCodeAt(k) - 0x30);
+      return negative ? -v : v;
+    }
+    if (c === 0x2e) {
       pos++;
       if (digits() === 0) fail(`expected a digit after the decimal point, found ${describe(pos)}`);
+      c = text.charCodeAt(pos);
     }
-    const e = text.charCodeAt(pos);
-    if (e === 0x65 || e === 0x45) {
+    if (c === 0x65 || c === 0x45) {
       pos++;
-      const s = text.charCodeAt(pos);
-      if (s === 0x2b || s === 0x2d) pos++;
+      const sign = text.charCodeAt(pos);
+      if (sign === 0x2b || sign === 0x2d) pos++;
       if (digits() === 0) fail(`expected a digit in the exponent, found ${describe(pos)}`);
     }
     return Number(text.slice(start, pos));
