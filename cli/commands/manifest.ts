@@ -46,7 +46,7 @@ async function check(ctx: CommandContext, file?: string) {
   return { data, text, exitCode: failed ? 1 : 0 };
 }
 
-function init(ctx: CommandContext, dir?: string) {
+async function init(ctx: CommandContext, dir?: string) {
   const folder = resolve(ctx.cwd, dir ?? '.');
   const file = join(folder, 'app_manifest.json');
   const type = optString(ctx, 'applicationType') ?? 'Default';
@@ -54,19 +54,18 @@ function init(ctx: CommandContext, dir?: string) {
     throw new UsageError(`Cannot create a manifest of application type "${type}": expected Default (high-level) or RealTimeCapable (real-time).`, { code: 'BAD_APPLICATION_TYPE' });
   if (existsSync(file) && !optBool(ctx, 'force'))
     throw new UsageError(`Cannot write "${file}": the file already exists. Pass --force to replace it.`, { code: 'MANIFEST_EXISTS', path: file });
-  return import('../../image-builder/manifest/index').then(async (m) => {
-    const name = optString(ctx, 'name') ?? nameFromFolder(folder);
-    if (name.trim() === '') throw new UsageError('Cannot create a manifest with an empty name. Pass --name <name>.', { code: 'BAD_NAME' });
-    const text = m.createManifest({ name, applicationType: type });
-    const check = m.checkManifest(text);
-    for (const d of check.diagnostics) ctx.ui.warn(m.formatDiagnostic(d));
-    const { writeFileAtomic } = await import('../../image-builder/index');
-    mkdirSync(folder, { recursive: true });
-    writeFileAtomic(file, Buffer.from(text, 'utf8'));
-    const json = JSON.parse(text) as { ComponentId: string };
-    const data = { file, name, componentId: json.ComponentId, applicationType: type };
-    return { data, text: `Wrote ${file}\n  name ${name}, component ${json.ComponentId}, ${type === 'Default' ? 'high-level' : 'real-time'} app\n` };
-  });
+  const name = optString(ctx, 'name') ?? nameFromFolder(folder);
+  if (name.trim() === '') throw new UsageError('Cannot create a manifest with an empty name. Pass --name <name>.', { code: 'BAD_NAME' });
+  const m = await import('../../image-builder/manifest/index');
+  const text = m.createManifest({ name, applicationType: type });
+  // A long --name is allowed but truncated in packages: say so now rather than at pack time.
+  for (const d of m.checkManifest(text).diagnostics) ctx.ui.warn(m.formatDiagnostic(d));
+  const { writeFileAtomic } = await import('../../image-builder/index');
+  mkdirSync(folder, { recursive: true });
+  writeFileAtomic(file, Buffer.from(text, 'utf8'));
+  const componentId = (JSON.parse(text) as { ComponentId: string }).ComponentId;
+  const data = { file, name, componentId, applicationType: type };
+  return { data, text: `Wrote ${file}\n  name ${name}, component ${componentId}, ${type === 'Default' ? 'high-level' : 'real-time'} app\n` };
 }
 
 export const commands: CommandDef[] = [
