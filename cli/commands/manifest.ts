@@ -59,7 +59,7 @@ async function init(ctx: CommandContext, dir?: string) {
   const m = await import('../../image-builder/manifest/index');
   const text = m.createManifest({ name, applicationType: type });
   // A long --name is allowed but truncated in packages: say so now rather than at pack time.
-  for (const d of m.checkManifest(text).diagnostics) ctx.ui.warn(m.formatDiagnostic(d));
+  for (const d of m.checkManifest(text).diagnostics) ctx.ui.warn(`${file}: ${d.message}`);
   const { writeFileAtomic } = await import('../../image-builder/index');
   mkdirSync(folder, { recursive: true });
   writeFileAtomic(file, Buffer.from(text, 'utf8'));
