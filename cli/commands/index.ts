@@ -5,6 +5,7 @@ import { commands as ca } from './ca';
 import { commands as emulator } from './emulator';
 import { commands as manifest } from './manifest';
 import { commands as hwdef } from './hwdef';
+import { commands as device, DEVICE_GROUPS } from './device';
 
 export const GROUPS: Record<string, string> = {
   ca: 'Development certificate authority that signs images',
@@ -12,6 +13,7 @@ export const GROUPS: Record<string, string> = {
   manifest: 'Check and create app_manifest.json files',
   hwdef: 'Hardware definition files and their C headers',
   emulator: 'Run the bundled emulated device (device REST API over HTTPS)',
+  ...DEVICE_GROUPS,
 };
 
-export const COMMANDS: CommandDef[] = [...image, ...ca, ...manifest, ...hwdef, ...emulator];
+export const COMMANDS: CommandDef[] = [...image, ...ca, ...manifest, ...hwdef, ...emulator, ...device];

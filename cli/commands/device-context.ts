@@ -1,0 +1,93 @@
+/**
+ * What every `sphere device …` command shares: the `--device/-d` and `--device-ca` options, finding
+ * the candidates (running emulators from the emulator registry, boards at the service addresses or
+ * `SPHERE_DEVICE_ADDRESSES`), choosing one, and opening a client that is closed when the action
+ * ends. Also small text helpers for the human output.
+ */
+import { homedir } from 'node:os';
+import type { CommandContext, OptionDef } from '../command';
+import { optString } from '../command';
+import type { DeviceApi, DeviceCandidate, EmulatorRef, PinnedCa } from '../../sideload/index';
+
+export const deviceOptions: OptionDef[] = [
+  { flags: '-d, --device <device>', description: 'Emulator name, IP address[:port] or device ID (default: $SPHERE_DEVICE, else the only attached device)' },
+  { flags: '--device-ca <file>', description: 'CA certificate (PEM) the device\'s TLS certificate must chain to (default: an emulator\'s own CA; for boards $SPHERE_DEVICE_CA, else ~/.config/sphere/device-ca.pem)' },
+];
+
+export interface Found {
+  candidates: DeviceCandidate[];
+  boardCa: PinnedCa | undefined;
+  caOverride: PinnedCa | undefined;
+}
+
+/** Emulators from the registry (stale entries dropped by the registry itself). */
+export async function runningEmulators(env: NodeJS.ProcessEnv): Promise<EmulatorRef[]> {
+  const emu = await import('../../emulator/index');
+  return new emu.Registry(emu.runtimeDir(env, homedir())).list().map((e) => ({
+    name: e.name, host: e.host, port: e.port, deviceId: e.deviceId, stateDir: e.stateDir,
+    ca: { pem: e.caPem, source: `of emulator "${e.name}"` },
+  }));
+}
+
+function selectorOf(ctx: CommandContext): string | undefined {
+  return optString(ctx, 'device') ?? (ctx.env['SPHERE_DEVICE'] || undefined);
+}
+
+/** Every candidate device; boards are probed only when the selector could name one. */
+export async function findDevices(ctx: CommandContext, o: { probeBoards?: boolean } = {}): Promise<Found> {
+  const s = await import('../../sideload/index');
+  const flag = optString(ctx, 'deviceCa');
+  const caOverride = flag ? s.readCa(flag, `--device-ca "${flag}"`) : undefined;
+  const boardCa = caOverride ?? s.findBoardCa({ env: ctx.env, home: homedir() });
+  const emulators = await runningEmulators(ctx.env);
+  const selector = selectorOf(ctx);
+  const named = selector !== undefined && (emulators.some((e) => e.name === selector) || s.parseAddress(selector) !== undefined);
+  const listed = ctx.env['SPHERE_DEVICE_ADDRESSES'];
+  const addresses = o.probeBoards === false || named ? [] : listed !== undefined ? listed.split(',').map((a) => a.trim()).filter(Boolean) : s.serviceAddresses();
+  const d: Parameters<typeof s.discoverDevices>[0] = { emulators, boardAddresses: addresses };
+  if (boardCa) d.boardCa = boardCa;
+  return { candidates: await s.discoverDevices(d), boardCa, caOverride };
+}
+
+/** Chooses the device and opens a client to it. */
+export async function openDevice(ctx: CommandContext): Promise<{ api: DeviceApi; target: DeviceCandidate }> {
+  const s = await import('../../sideload/index');
+  const found = await findDevices(ctx);
+  const connect = (c: DeviceCandidate) => {
+    const o: Parameters<typeof s.connectDevice>[1] = {
+      timeouts: s.timeoutsFromEnv(ctx.env),
+      onBusy: (attempt, ms) => ctx.ui.note(`The device is busy; trying again in ${ms} ms (attempt ${attempt + 1}).`),
+    };
+    if (found.caOverride) o.caOverride = found.caOverride;
+    return s.connectDevice(c, o);
+  };
+  const sel: Parameters<typeof s.selectDevice>[2] = {
+    deviceIdOf: async (c) => {
+      const api = connect(c);
+      try { return (await api.securityState()).deviceIdentifier; } finally { api.client.close(); }
+    },
+  };
+  if (found.boardCa) sel.boardCa = found.boardCa;
+  const target = await s.selectDevice(found.candidates, selectorOf(ctx), sel);
+  return { api: connect(target), target };
+}
+
+/** Runs `f` against the chosen device and always closes the connection. */
+export async function withDevice<T>(ctx: CommandContext, f: (api: DeviceApi, target: DeviceCandidate) => Promise<T>): Promise<T> {
+  const { api, target } = await openDevice(ctx);
+  try {
+    return await f(api, target);
+  } finally {
+    api.client.close();
+  }
+}
+
+/** `Label:   value` lines with the values aligned. */
+export function fields(rows: Array<[string, unknown]>): string {
+  const w = Math.max(...rows.map(([k]) => k.length)) + 1;
+  return rows.map(([k, v]) => `${(k + ':').padEnd(w)} ${v === null || v === undefined ? '(not available)' : String(v)}`).join('\n') + '\n';
+}
+
+export function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}

@@ -1,0 +1,101 @@
+/**
+ * `sphere device sideload deploy|delete` and `sphere device image list-installed`
+ * (spec/azsphere-cli.md §4, §6). Deploy checks the package locally before anything is sent,
+ * skips an image the device already has (unless --force), draws progress on a terminal's stderr
+ * only, and confirms the result on the device.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CommandContext, CommandDef } from '../command';
+import { optBool, optList, optString } from '../command';
+import { NotFoundError, UsageError, ValidationError } from '../../image-builder/errors';
+import { deviceOptions, withDevice } from './device-context';
+import { imagesText, uploadProgress } from './device-text';
+
+function readPackage(ctx: CommandContext, positional: string | undefined): { file: string; bytes: Uint8Array } {
+  const given = positional ?? optString(ctx, 'imagePackage');
+  if (!given) throw new UsageError('Cannot deploy: no package given. Pass the .imagepackage file (sphere device sideload deploy <file>).', { code: 'NO_PACKAGE' });
+  const file = resolve(ctx.cwd, given);
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a file');
+    return { file: given, bytes: readFileSync(file) };
+  } catch {
+    throw new NotFoundError(`Cannot read package "${given}": the file does not exist. Check the path.`, { code: 'PACKAGE_NOT_FOUND', path: given });
+  }
+}
+
+async function checkerOf(ctx: CommandContext) {
+  const { caDir, checkerFor, trustStoreFrom } = await import('../signing');
+  return checkerFor(trustStoreFrom(optList(ctx, 'trust').map((t) => resolve(ctx.cwd, t)), caDir(ctx.options, ctx.env)));
+}
+
+export const commands: CommandDef[] = [
+  {
+    group: 'device sideload', name: 'deploy [package]', description: 'Check, upload and install an image package, then confirm it runs',
+    options: [
+      ...deviceOptions,
+      { flags: '-p, --image-package <file>', description: 'The .imagepackage (or give it as the argument)' },
+      { flags: '-m, --manual-start', description: 'Leave the app stopped after install (to start it under a debugger)' },
+      { flags: '--force', description: 'Upload even when the device already has this image ID' },
+      { flags: '--trust <cert.pem>', description: 'Also trust this signer when checking the package locally (repeatable)', type: [String] },
+      { flags: '--ca-dir <dir>', description: 'Development CA folder trusted locally (default: $SPHERE_CA_DIR, else ~/.config/sphere/ca)' },
+      { flags: '--dry-run', description: 'Check and plan only: print what would be done' },
+    ],
+    examples: ['sphere device sideload deploy hello.imagepackage', 'sphere device sideload deploy -p hello.imagepackage --manual-start -d emu1'],
+    async action(ctx, positional) {
+      const s = await import('../../sideload/index');
+      const { file, bytes } = readPackage(ctx, positional);
+      const checker = await checkerOf(ctx);
+      const local = s.checkPackage(bytes, { file, checker });
+      if (!local.ok) throw new ValidationError(local.refusal.message, { code: local.refusal.code, path: file });
+      const manualStart = optBool(ctx, 'manualStart');
+      const force = optBool(ctx, 'force');
+      return withDevice(ctx, async (api) => {
+        if (optBool(ctx, 'dryRun')) {
+          const plan = s.planDeploy(local, await s.readDeviceFacts(api), { force, manualStart });
+          const text = plan.action === 'refuse' ? `Would refuse: ${plan.refusal.message}\n` : plan.action === 'skip' ? `Would skip: ${plan.reason}.\n` : `Would ${plan.steps.map((x) => x.kind).join(', then ')}.\n`;
+          return { data: { dryRun: true, ...plan }, text, exitCode: plan.action === 'refuse' ? 1 : 0 };
+        }
+        const r = await s.deploy(api, {
+          file, bytes, checker, local, force, manualStart, onProgress: uploadProgress(ctx.ui),
+          onStep: (step) => { if (step.kind !== 'stage') ctx.ui.progressEnd(); if (step.kind === 'restart-wait') ctx.ui.note('The device restarts to apply the image…'); },
+        });
+        ctx.ui.progressEnd();
+        const p = r.plan.package!;
+        const data = { file, componentId: p.componentId, imageId: p.imageId, name: p.name, imageType: p.imageType, action: r.installed ? 'installed' : 'skipped', appState: r.appState ?? null, restarted: r.restarted, reason: r.plan.action === 'skip' ? r.plan.reason : null, size: p.size, ms: r.ms };
+        if (!r.installed) return { data, text: `Skipped: ${data.reason}. Pass --force to deploy it again.\n` };
+        const tail = r.appState === 'stopped'
+          ? `The application was not automatically started. Use "sphere device app start --component-id ${p.componentId}" to start it.\n`
+          : r.appState ? `${p.componentId}: App state: ${r.appState}\n` : '';
+        return { data, text: `Image package "${file}" has been deployed to ${api.client.label}.\n${tail}` };
+      });
+    },
+  },
+  {
+    group: 'device sideload', name: 'delete', description: 'Delete one application (--component-id) or every sideloaded image',
+    options: [
+      ...deviceOptions,
+      { flags: '-i, --component-id <id>', description: 'The component to delete (default: every application and board configuration)' },
+      { flags: '-e, --except-component-ids <id>', description: 'Keep these components when deleting all (repeatable)', type: [String] },
+    ],
+    action: (ctx) => withDevice(ctx, async (api) => {
+      const s = await import('../../sideload/index');
+      const id = optString(ctx, 'componentId');
+      const o: { componentId?: string; except?: string[] } = { except: optList(ctx, 'exceptComponentIds').flatMap((x) => x.split(/[\s,]+/)).filter(Boolean) };
+      if (id !== undefined) o.componentId = s.checkComponentId(id);
+      const r = await s.deleteSideloaded(api, o);
+      const text = r.deleted.length === 0 ? 'No sideloaded images to delete.\n' : r.deleted.map((d) => `Deleted ${d.componentId} (${d.name})`).join('\n') + '\n' + (r.restartingSystem ? 'The device restarts to apply the change.\n' : '');
+      return { data: r, text };
+    }),
+  },
+  {
+    group: 'device image', name: 'list-installed', description: 'List the images installed on the device (applications; --all for every image)',
+    options: [...deviceOptions, { flags: '--all', description: 'Also list OS and board configuration images' }, { flags: '--full', description: 'Same as --all (older azsphere spelling)' }],
+    action: (ctx) => withDevice(ctx, async (api) => {
+      const s = await import('../../sideload/index');
+      const list = s.imageEntries(await api.images(), { all: optBool(ctx, 'all') || optBool(ctx, 'full') });
+      const text = list.length ? `Installed images:\n${imagesText(list)}` : 'No installed images.\n';
+      return { data: list, text, table: { columns: ['name', 'componentId', 'imageId', 'imageTypeName'], rows: list as unknown as Record<string, unknown>[] } };
+    }),
+  },
+];

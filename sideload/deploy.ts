@@ -1,0 +1,163 @@
+/**
+ * `sideload deploy` and `sideload delete` (spec/device-rest-api.md §4.2): check the package
+ * locally before the device is asked anything, read what the device has, plan (deploy-plan.ts),
+ * then stage, install and confirm — the image must be listed and the app must reach the state the
+ * plan expects, or the deploy fails loudly. Progress is reported through callbacks, never printed.
+ */
+import { DeviceError, NotFoundError, SphereError, ValidationError, type SignatureChecker } from '../image-builder/index';
+import { IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG } from '../image-builder/index';
+import { checkPackage, planDeploy, type DeployPlan, type DeployStep, type DeviceFacts, type LocalCheck, type PlanOptions } from './deploy-plan';
+import { waitForRestart } from './lifecycle';
+import type { DeviceApi } from './device-api';
+import type { AppState, ComponentList } from './protocol/index';
+
+export interface DeployOptions extends PlanOptions {
+  /** The package's path, for messages. */
+  file: string;
+  bytes: Uint8Array;
+  /** Local trust store check (the dev CA, the SDK Test entry, `--trust` certificates). */
+  checker: SignatureChecker;
+  /** The result of `checkPackage` when the caller already ran it (it hashes the whole package). */
+  local?: LocalCheck;
+  onProgress?: (sent: number, total: number) => void;
+  onStep?: (step: DeployStep | { kind: 'restart-wait' }) => void;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface DeployResult {
+  plan: DeployPlan;
+  installed: boolean;
+  appState?: AppState;
+  /** The device restarted to apply the image (board configurations). */
+  restarted: boolean;
+  ms: { stage: number; install: number; confirm: number; total: number };
+}
+
+/** Reads what the plan needs; calls the device's API version does not have are left out. */
+export async function readDeviceFacts(api: DeviceApi): Promise<DeviceFacts> {
+  const images = await api.images();
+  const facts: DeviceFacts = { images };
+  const caps = await optional(() => api.capabilities());
+  if (caps) facts.capabilities = caps.device_capabilities;
+  const abi = await optional(() => api.abiVersions());
+  if (abi) facts.abi = abi;
+  return facts;
+}
+
+/** The call's result, or undefined when the device's API version lacks the endpoint. */
+export async function optional<T>(f: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof SphereError && e.code === 'UNSUPPORTED_API_VERSION') return undefined;
+    throw e;
+  }
+}
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Checks, plans and (unless skipped) runs a deployment. Throws on refusal or failure. */
+export async function deploy(api: DeviceApi, o: DeployOptions): Promise<DeployResult> {
+  const now = o.now ?? Date.now;
+  const t0 = now();
+  const local = o.local ?? checkPackage(o.bytes, { file: o.file, checker: o.checker });
+  if (!local.ok) throw new ValidationError(local.refusal.message, { code: local.refusal.code, path: o.file });
+  const plan = planDeploy(local, await readDeviceFacts(api), o);
+  if (plan.action === 'refuse') {
+    const E = plan.refusal.code === 'NOT_DEVELOPMENT_DEVICE' || plan.refusal.code === 'ABI_UNSUPPORTED' ? DeviceError : ValidationError;
+    throw new E(plan.refusal.message, { code: plan.refusal.code, path: o.file });
+  }
+  const result: DeployResult = { plan, installed: false, restarted: false, ms: { stage: 0, install: 0, confirm: 0, total: 0 } };
+  if (plan.action === 'skip') { result.ms.total = now() - t0; return result; }
+  await runSteps(api, plan.steps, o, result, now);
+  result.installed = true;
+  result.ms.total = now() - t0;
+  return result;
+}
+
+async function runSteps(api: DeviceApi, steps: DeployStep[], o: DeployOptions, result: DeployResult, now: () => number): Promise<void> {
+  const sleep = o.sleep ?? realSleep;
+  const label = api.client.label;
+  for (const step of steps) {
+    o.onStep?.(step);
+    const t = now();
+    if (step.kind === 'stage') {
+      await api.stage(o.bytes, o.onProgress);
+      result.ms.stage = now() - t;
+    } else if (step.kind === 'install') {
+      const before = await api.status();
+      const at = now();
+      const r = await api.install(step.appControlMode);
+      if (r.restartingSystem) {
+        o.onStep?.({ kind: 'restart-wait' });
+        await waitForRestart(api, { before: { uptime: before.uptime, at }, now, sleep });
+        result.restarted = true;
+      }
+      result.ms.install = now() - t;
+    } else if (step.kind === 'confirm-listed') {
+      const images = await api.images();
+      if (!isListed(images, step.componentId, step.imageId)) {
+        throw new DeviceError(`Cannot confirm the deployment of "${o.file}" on ${label}: after the install the device does not list image ${step.imageId} of component ${step.componentId}. Run "sphere device image list-installed" to see what it kept, then deploy again.`, { code: 'DEPLOY_NOT_LISTED' });
+      }
+      result.ms.confirm += now() - t;
+    } else {
+      result.appState = await waitForAppState(api, step.componentId, step.state, { now, sleep, file: o.file });
+      result.ms.confirm += now() - t;
+    }
+  }
+}
+
+export function isListed(images: ComponentList, componentId: string, imageId: string): boolean {
+  const c = images.components.find((x) => x.uid.toLowerCase() === componentId);
+  return Boolean(c?.images.some((i) => i.uid.toLowerCase() === imageId));
+}
+
+async function waitForAppState(api: DeviceApi, componentId: string, want: AppState, o: { now: () => number; sleep: (ms: number) => Promise<void>; file: string }): Promise<AppState> {
+  const deadline = o.now() + api.client.timeouts.appStateWaitMs;
+  let state: AppState;
+  for (;;) {
+    state = (await api.appStatus(componentId)).state;
+    if (state === want || o.now() >= deadline) break;
+    // An app that has stopped on its own after an Auto install will not start by waiting.
+    if (want === 'running' && state !== 'stopped' && state !== 'notPresent') break;
+    await o.sleep(api.client.timeouts.pollMs);
+  }
+  if (state !== want) {
+    const why = want === 'running' ? 'the app did not start or exited at once' : 'the app was started although --manual-start was given';
+    throw new DeviceError(`Cannot confirm the deployment of "${o.file}" on ${api.client.label}: app ${componentId} is "${state}" where "${want}" was expected (${why}). Check it with "sphere device app show-status" and its log in "sphere device get-support-data".`, { code: 'DEPLOY_APP_STATE' });
+  }
+  return state;
+}
+
+export interface DeleteResult {
+  deleted: Array<{ componentId: string; name: string; imageType: number }>;
+  kept: string[];
+  restartingSystem: boolean;
+}
+
+/**
+ * `sideload delete`: one component (which must be installed), or every application and board
+ * configuration except `except`. The device answers `{}` for an unknown ID, so presence is checked first.
+ */
+export async function deleteSideloaded(api: DeviceApi, o: { componentId?: string; except?: string[] } = {}): Promise<DeleteResult> {
+  const images = await api.images();
+  const sideloadable = images.components.filter((c) => c.image_type === IMAGE_TYPE_APPLICATIONS || c.image_type === IMAGE_TYPE_BOARD_CONFIG);
+  const except = new Set((o.except ?? []).map((x) => x.toLowerCase()));
+  let targets = sideloadable;
+  if (o.componentId !== undefined) {
+    const id = o.componentId.toLowerCase();
+    targets = sideloadable.filter((c) => c.uid.toLowerCase() === id);
+    if (targets.length === 0) {
+      throw new NotFoundError(`Cannot delete component "${o.componentId}" on ${api.client.label}: it is not installed. List the installed apps with "sphere device image list-installed".`, { code: 'COMPONENT_NOT_PRESENT' });
+    }
+  }
+  const out: DeleteResult = { deleted: [], kept: [], restartingSystem: false };
+  for (const c of targets) {
+    if (except.has(c.uid.toLowerCase())) { out.kept.push(c.uid.toLowerCase()); continue; }
+    const r = await api.removeComponent(c.uid);
+    if (r.restartingSystem) out.restartingSystem = true;
+    out.deleted.push({ componentId: c.uid.toLowerCase(), name: c.name, imageType: c.image_type });
+  }
+  return out;
+}

@@ -1,0 +1,19 @@
+/**
+ * sideload/ public face: the device wire contract (re-exported from protocol/), the HTTPS client
+ * with pinning, version gating, timeouts and busy retries, device discovery and selection, the
+ * deploy planner and executor, and the multi-call reports (security state, deployment status,
+ * support data). Nothing here prints or exits; see sideload/README.md for the tunables.
+ */
+export * from './protocol/index';
+export { DEFAULT_RETRY, DEFAULT_TIMEOUTS, DEVICE_CA_ENV, DEVICE_CA_FILE, configDir, findBoardCa, readCa, timeoutsFromEnv, uploadTimeoutMs, type PinnedCa, type RetryPolicy, type Timeouts } from './settings';
+export { httpsTransport, classifyNetworkError, checkDeviceName, TransportError, MAX_RESPONSE_BYTES, type Transport, type TransportRequest, type TransportResponse, type TransportFailure, type HttpsTransportOptions } from './transport';
+export { DeviceNotFoundError, DeviceUnreachableError, codePair, errorFromAnswer, errorFromTransport } from './errors';
+export { DeviceClient, errorCodeOf, type CallOptions, type ClientStats, type DeviceClientOptions } from './client';
+export { DeviceApi, checkCertId, checkComponentId, checkNetworkId } from './device-api';
+export { describeCandidate, discoverDevices, formatAddress, parseAddress, probeTcp, selectDevice, serviceAddresses, type DeviceCandidate, type DiscoverOptions, type EmulatorRef } from './discovery';
+export { caFor, connectDevice, type ConnectOptions } from './connect';
+export { checkPackage, planDeploy, type DeployPlan, type DeployStep, type DeviceFacts, type LocalCheck, type PackageFacts, type PlanOptions, type Refusal } from './deploy-plan';
+export { deleteSideloaded, deploy, isListed, optional, readDeviceFacts, type DeleteResult, type DeployOptions, type DeployResult } from './deploy';
+export { restartDevice, waitForRestart, type RestartResult, type WaitOptions } from './lifecycle';
+export { appStates, capabilityName, deploymentStatus, imageEntries, securityReport, type DeploymentStatus, type ImageEntry, type SecurityReport } from './device-info';
+export { collectSupportData, type SupportBundle } from './support-data';

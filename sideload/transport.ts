@@ -1,0 +1,157 @@
+/**
+ * The thin I/O edge of the device client: one HTTPS request at a time over a keep-alive agent,
+ * the server certificate pinned to one device CA and its name checked against
+ * `*.devices.sphere.azure.local` instead of the IP (spec/device-rest-api.md §2, §8). It knows
+ * nothing of the REST API; the client above it does. Tests swap in their own `Transport`.
+ */
+import { Agent, request as httpsRequest } from 'node:https';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import { DEVICE_HOST, DEVICE_TLS_NAME, type HttpMethod } from './protocol/index';
+
+export interface TransportRequest {
+  method: HttpMethod;
+  /** Path and query, e.g. `/app/status/<id>`. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+  /** Deadline for the whole exchange, body included. */
+  timeoutMs: number;
+  /** Called as body bytes are handed to the connection. */
+  onProgress?: (sent: number, total: number) => void;
+}
+
+export interface TransportResponse {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+}
+
+export interface Transport {
+  /** `host:port`, for messages. */
+  readonly address: string;
+  request(r: TransportRequest): Promise<TransportResponse>;
+  /** Closes idle keep-alive connections so the process can exit. */
+  close(): void;
+}
+
+/** Why a request got no HTTP answer; the client turns it into a message with what to do. */
+export type TransportFailure = 'refused' | 'unreachable' | 'timeout' | 'reset' | 'tls-untrusted' | 'tls-name' | 'tls-other' | 'too-large' | 'other';
+
+export class TransportError extends Error {
+  readonly failure: TransportFailure;
+  /** Whether any response byte arrived or the request body was fully sent (the device may have acted). */
+  readonly sent: boolean;
+  constructor(failure: TransportFailure, message: string, o: { sent?: boolean; cause?: unknown } = {}) {
+    super(message, o.cause === undefined ? undefined : { cause: o.cause });
+    this.name = 'TransportError';
+    this.failure = failure;
+    this.sent = o.sent ?? false;
+  }
+}
+
+/** Bodies larger than this are refused (a device log is a few hundred KiB). */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** Upload chunk: small enough for a smooth progress bar, large enough not to cost time. */
+const CHUNK = 64 * 1024;
+
+const UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_SIGNATURE_FAILURE', 'CERT_UNTRUSTED', 'CERT_REJECTED',
+]);
+
+/** Maps a Node socket/TLS error onto a failure kind. */
+export function classifyNetworkError(e: unknown, sent: boolean): TransportError {
+  if (e instanceof TransportError) return e;
+  const err = e as NodeJS.ErrnoException;
+  const code = String(err?.code ?? '');
+  const msg = String(err?.message ?? e);
+  let kind: TransportFailure = 'other';
+  if (code === 'ECONNREFUSED') kind = 'refused';
+  else if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') kind = 'unreachable';
+  else if (code === 'ETIMEDOUT') kind = 'timeout';
+  else if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED' || msg === 'socket hang up') kind = 'reset';
+  else if (UNTRUSTED.has(code)) kind = 'tls-untrusted';
+  else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') kind = 'tls-name';
+  else if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.startsWith('CERT_')) kind = 'tls-other';
+  return new TransportError(kind, code ? `${code}: ${msg}` : msg, { sent, cause: e });
+}
+
+/** The server certificate must name `*.devices.sphere.azure.local`, whatever address we dialled. */
+export function checkDeviceName(_host: string, cert: PeerCertificate): Error | undefined {
+  return checkServerIdentity(DEVICE_TLS_NAME, cert);
+}
+
+export interface HttpsTransportOptions {
+  host: string;
+  port: number;
+  /** PEM of the one CA the device's certificate must chain to (nothing else is trusted). */
+  caPem: string;
+  connectTimeoutMs?: number;
+}
+
+export function httpsTransport(o: HttpsTransportOptions): Transport {
+  const agent = new Agent({ keepAlive: true, maxSockets: 4, ca: o.caPem, checkServerIdentity: checkDeviceName, servername: DEVICE_TLS_NAME });
+  const address = o.host.includes(':') ? `[${o.host}]:${o.port}` : `${o.host}:${o.port}`;
+  return {
+    address,
+    close: () => agent.destroy(),
+    request: (r) => send(agent, o, r),
+  };
+}
+
+function send(agent: Agent, o: HttpsTransportOptions, r: TransportRequest): Promise<TransportResponse> {
+  return new Promise<TransportResponse>((resolve, reject) => {
+    const body = r.body;
+    const headers: Record<string, string | number> = { Host: DEVICE_HOST, Accept: 'application/json', ...r.headers };
+    if (body) headers['Content-Length'] = body.length;
+    let sent = false;
+    let settled = false;
+    const fail = (e: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(classifyNetworkError(e, sent));
+    };
+    const req = httpsRequest({ host: o.host, port: o.port, method: r.method, path: r.path, headers, agent, servername: DEVICE_TLS_NAME, checkServerIdentity: checkDeviceName, timeout: o.connectTimeoutMs ?? 5_000 });
+    const timer = setTimeout(() => fail(new TransportError('timeout', `no complete answer within ${r.timeoutMs} ms`, { sent })), r.timeoutMs);
+    // The socket timeout guards connection setup; once the socket connects the overall deadline rules.
+    req.on('socket', (s) => { if (s.connecting) s.once('secureConnect', () => req.setTimeout(0)); else req.setTimeout(0); });
+    req.on('timeout', () => fail(new TransportError('timeout', `could not connect within ${o.connectTimeoutMs ?? 5_000} ms`)));
+    req.on('error', fail);
+    req.on('response', (res) => {
+      sent = true;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_RESPONSE_BYTES) fail(new TransportError('too-large', `the answer exceeds ${MAX_RESPONSE_BYTES} bytes`, { sent }));
+        else chunks.push(c);
+      });
+      res.on('error', fail);
+      res.on('aborted', () => fail(new TransportError('reset', 'the device closed the connection mid-answer', { sent })));
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const h: Record<string, string | undefined> = {};
+        for (const [k, v] of Object.entries(res.headers)) h[k] = Array.isArray(v) ? v.join(', ') : v;
+        resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks) });
+      });
+    });
+    if (!body) { req.end(); return; }
+    let offset = 0;
+    const pump = (): void => {
+      while (offset < body.length && !settled) {
+        const end = Math.min(body.length, offset + CHUNK);
+        const ok = req.write(body.subarray(offset, end));
+        offset = end;
+        r.onProgress?.(offset, body.length);
+        if (!ok) { req.once('drain', pump); return; }
+      }
+      if (offset >= body.length && !settled) req.end(() => { sent = true; });
+    };
+    pump();
+  });
+}
