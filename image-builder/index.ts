@@ -10,3 +10,4 @@ export { planApplicationPackage, planBoardConfigPackage, buildPackage, writeFile
 export { parseApiSet } from './manifest-rewrite';
 export { extractToFolder, extractToTar, type ExtractedEntry } from './extract';
 export { decodeLzmaAlone } from './lzma';
+export * from './manifest/index';

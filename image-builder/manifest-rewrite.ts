@@ -7,21 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { NotFoundError, UsageError, ValidationError } from './errors';
 
-// Interim checker until image-builder/manifest lands: JSON syntax and the fields the packer needs.
-interface Diag { severity: 'error' | 'warning'; code: string; pointer: string; message: string }
-function formatDiagnostic(d: Diag): string { return d.message; }
-function checkManifest(src: Uint8Array, o: { path: string }): { diagnostics: Diag[]; manifest?: Record<string, unknown> } {
-  let json: unknown;
-  try { json = JSON.parse(Buffer.from(src).toString('utf8')); } catch (e) {
-    return { diagnostics: [{ severity: 'error', code: 'JSON_SYNTAX', pointer: '', message: `Cannot read manifest "${o.path}": ${(e as Error).message}. Fix the JSON syntax.` }] };
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { diagnostics: [] };
-  const m = json as Record<string, unknown>;
-  const d: Diag[] = [];
-  if (typeof m['ComponentId'] !== 'string' || !/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(m['ComponentId'] as string)) d.push({ severity: 'error', code: 'COMPONENT_ID', pointer: '/ComponentId', message: `Cannot use manifest "${o.path}": ComponentId is missing or not a GUID. Set it to a GUID.` });
-  if (typeof m['Name'] !== 'string') d.push({ severity: 'error', code: 'NAME', pointer: '/Name', message: `Cannot use manifest "${o.path}": Name is missing. Set it.` });
-  return { diagnostics: d, manifest: m };
-}
+import { checkManifest, formatDiagnostic } from './manifest/index';
 
 export interface PreparedManifest {
   path: string;

@@ -139,7 +139,11 @@ function _hosts(spec: CapabilitySpec, items: JsonNode[], pointer: string, arrayS
     const p = `${pointer}/${i}`;
     if (item.kind !== 'string') return _itemType(spec, item, p, 'a host name string', ctx);
     const why = hostProblem(item.value);
-    if (why !== undefined) {
+    if (why !== undefined && hostProblem(item.value.replace(/_/g, 'u')) === undefined) {
+      // Underscores are not valid in host names, yet the SDK packs them (seen in a real SDK-built
+      // package with a placeholder host), so this is a warning, not an error.
+      ctx.out.add('HOST_UNDERSCORE', p, item.start, () => `Cannot resolve host ${quote(item.value)} reliably: "_" is not valid in a DNS host name. Use the exact name the app resolves; a placeholder left in a sample will never connect.`);
+    } else if (why !== undefined) {
       ctx.out.add('HOST_INVALID', p, item.start, () => `Cannot allow connections to ${quote(item.value)}: ${why}. Write the exact host name the app resolves, e.g. "global.azure-devices-provisioning.net".`, manifestError(E.ConnectionsParseError));
       return;
     }

@@ -112,6 +112,7 @@ export const CODES = {
   PERIPHERAL_DUPLICATE: 'error',
   PIN_CONFLICT: 'error',
   HOST_INVALID: 'error',
+  HOST_UNDERSCORE: 'warning',
   HOSTS_TOO_MANY: 'error',
   PORT_INVALID: 'error',
   APP_CONNECTION_INVALID: 'error',

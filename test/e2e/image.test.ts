@@ -220,6 +220,52 @@ pack('signs in two steps (--digest-out, then --signature) and through --sign-com
   assert.is(bad.code, 1, bad.stderr);
   assert.not.ok(existsSync(join(dir, 'bad.imagepackage')));
 }));
+pack('refuses a manifest with errors with the same diagnostic as manifest check, and packs one with warnings', () => withCa((dir, env) => {
+  const approot = join(dir, 'app');
+  cpSync(SAMPLE, approot, { recursive: true });
+  const manifestPath = join(approot, 'app_manifest.json');
+  const m = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  m.Capabilities.Gpio = [8, 999];
+  writeFileSync(manifestPath, JSON.stringify(m, null, 2));
+  const out = join(dir, 'x.imagepackage');
+  const r = sphere(['image', 'pack', approot, '-o', out], { env });
+  assert.is(r.code, 1, r.stderr);
+  assert.not.ok(existsSync(out));
+  const check = sphere(['manifest', 'check', manifestPath, '-o', 'json'], { env });
+  assert.is(check.code, 1);
+  const diag = (JSON.parse(check.stdout).diagnostics as Array<{ code: string; pointer: string; severity: string }>).filter((d) => d.severity === 'error');
+  assert.is(diag.length, 1);
+  assert.ok(r.stderr.includes(diag[0]!.code) && r.stderr.includes(diag[0]!.pointer), `${r.stderr} vs ${JSON.stringify(diag)}`);
+  // Only a warning (an unknown key is kept): packed, the warning on stderr, stdout clean JSON.
+  m.Capabilities.Gpio = [8];
+  m.SomethingNew = true;
+  writeFileSync(manifestPath, JSON.stringify(m, null, 2));
+  const w = sphere(['image', 'pack', approot, '-o', out, '--output', 'json'], { env });
+  assert.is(w.code, 0, w.stderr);
+  assert.match(w.stderr, /warning/);
+  assert.is(JSON.parse(w.stdout).destination, out);
+  const shown = JSON.parse(sphere(['image', 'show', out, '-o', 'json'], { env }).stdout);
+  assert.is(shown.manifest.SomethingNew, true);
+}));
+pack('resolves $NAME peripherals through --hardware-definitions and --target-definition', () => withCa((dir, env) => {
+  const approot = join(dir, 'app');
+  cpSync(SAMPLE, approot, { recursive: true });
+  const manifestPath = join(approot, 'app_manifest.json');
+  const m = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  m.Capabilities.Gpio = ['$SAMPLE_LED', '$SAMPLE_BUTTON_1'];
+  writeFileSync(manifestPath, JSON.stringify(m, null, 2));
+  const out = join(dir, 'hw.imagepackage');
+  const hw = resolve('test/fixtures/hardware-definitions');
+  const r = sphere(['image', 'pack', approot, '-o', out, '--hardware-definitions', join(hw, 'mt3620_rdb'), '--hardware-definitions', join(hw, 'sdk-20.x'), '--target-definition', 'sample_appliance.json'], { env });
+  assert.is(r.code, 0, r.stderr);
+  const shown = JSON.parse(sphere(['image', 'show', out, '-o', 'json'], { env }).stdout);
+  assert.equal(shown.manifest.Capabilities.Gpio, [8, 12]);
+  // The source manifest is never modified.
+  assert.equal(JSON.parse(readFileSync(manifestPath, 'utf8')).Capabilities.Gpio, ['$SAMPLE_LED', '$SAMPLE_BUTTON_1']);
+  const unresolved = sphere(['image', 'pack', approot, '-o', out + '2'], { env });
+  assert.is(unresolved.code, 1);
+  assert.match(unresolved.stderr, /SAMPLE_LED/);
+}));
 pack.run();
 
 const extract = suite('image extract');
