@@ -9,6 +9,7 @@ import { COMMANDS, GROUPS } from './commands/index';
 import { createUi, type Ui } from './ui';
 import { OUTPUT_FORMATS, render, type OutputFormat } from './output';
 import type { CommandDef, CommandResult } from './command';
+import { mapAzsphereArgs } from './azsphere';
 
 declare const __SPHERE_VERSION__: string;
 const VERSION = typeof __SPHERE_VERSION__ === 'string' ? __SPHERE_VERSION__ : '0.0.0-dev';
@@ -94,10 +95,11 @@ async function runCommand(def: CommandDef, rest: string[], ui: Ui, out: (s: stri
 export async function main(argv: string[]): Promise<number> {
   const ui = createUi(process.env);
   const out = (s: string) => { process.stdout.write(s); };
-  const args = argv.slice(2);
-  // Invoked as `azsphere` (symlink or copy): accept the azsphere command names.
-  if (basename(argv[1] ?? '') === 'azsphere' || args[0] === 'azsphere') {
+  let args = argv.slice(2);
+  // Invoked as `azsphere` (symlink or copy; a single executable sees its name in argv0): accept the azsphere command names.
+  if ([argv[1], process.argv0].some((a) => basename(a ?? '') === 'azsphere') || args[0] === 'azsphere') {
     if (args[0] === 'azsphere') args.shift();
+    try { args = mapAzsphereArgs(args); } catch (e) { return reportError(e, ui); }
   }
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) { out(VERSION + '\n'); return 0; }
   if (args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] === 'help') { out(topHelp()); return 0; }
