@@ -29,7 +29,7 @@ async function check(ctx: CommandContext, file?: string) {
   const shown = file ?? 'app_manifest.json';
   const dirs = optList(ctx, 'hardwareDefinitions').map((d) => resolve(ctx.cwd, d));
   const target = optString(ctx, 'targetDefinition');
-  const options: import('../../image-builder/manifest/index').CheckManifestOptions = { path: shown };
+  const options: import('../../image-builder/manifest/index').CheckManifestOptions = { path: shown, allowSnippet: true };
   if (dirs.length > 0) options.hardwareDefinitionDirs = dirs;
   if (target !== undefined) options.targetDefinition = dirs.length > 0 && !target.includes('/') ? target : resolve(ctx.cwd, target);
   const result = m.checkManifest(readManifest(path), options);

@@ -28,6 +28,12 @@ export interface CheckManifestOptions {
   readFile?: (p: string) => Uint8Array;
   /** An already resolved definition (from `resolveHardwareDefinition`), to check many manifests against one. */
   hardwareDefinition?: HardwareDefinition;
+  /**
+   * Accept a capabilities snippet (a document holding only `Capabilities`, as the SDK's code
+   * snippets are): its capabilities are checked and the missing fields become one warning.
+   * `manifest check` allows it; the packer never does.
+   */
+  allowSnippet?: boolean;
 }
 
 export interface ManifestCheck {
@@ -71,6 +77,7 @@ export function checkManifest(source: string | Uint8Array, options: CheckManifes
       componentId: id?.kind === 'string' && GUID.test(id.value) ? id.value.toLowerCase() : undefined,
       hw,
       resolved: [],
+      snippet: options.allowSnippet === true && root.kind === 'object' && root.members.length === 1 && root.members[0]!.key === 'Capabilities',
     };
     const caps = checkFields(root, ctx);
     if (caps !== undefined) checkCapabilities(caps, ctx);

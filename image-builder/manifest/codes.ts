@@ -89,6 +89,7 @@ export const CODES = {
   MANIFEST_NOT_OBJECT: 'error',
   // Top-level fields
   FIELD_MISSING: 'error',
+  MANIFEST_SNIPPET: 'warning',
   FIELD_TYPE: 'error',
   FIELD_UNKNOWN: 'warning',
   POLICY_FIELD: 'error',

@@ -22,6 +22,8 @@ export interface CheckContext {
   hw: HardwareDefinition | undefined;
   /** `$NAME`s replaced by their values, for the returned manifest. */
   resolved: ResolvedReference[];
+  /** The document is a capabilities snippet and snippets are allowed (missing fields warn once). */
+  snippet?: boolean;
 }
 
 /** 8-4-4-4-12 hex digits, any case; RFC 4122 version and variant bits are deliberately not checked. */

@@ -84,6 +84,10 @@ export function checkFields(root: JsonObject, ctx: CheckContext): JsonObject | u
         break;
     }
   }
+  if (ctx.snippet) {
+    ctx.out.add('MANIFEST_SNIPPET', '', root.start, () => 'Cannot pack a capabilities snippet: it holds only "Capabilities" (its capabilities were checked). Merge it into a complete app manifest (sphere manifest init writes one) before packing.');
+    return capabilities;
+  }
   for (const spec of MANIFEST_FIELDS) {
     if (seen.has(spec.name) || !spec.requiredFor.includes(ctx.appType)) continue;
     const forType = spec.requiredFor.length === 1 ? ` for a ${ctx.appType === 'Default' ? 'high-level' : 'real-time'} app` : '';

@@ -4,7 +4,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, sphere, tempDir } from '../helpers';
 
@@ -20,6 +20,17 @@ check('a sample with $NAMEs passes against the RDB definitions: exit 0, one summ
   assert.is(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /^\S+Samples--DHCP\.app_manifest\.json: valid high-level app manifest\n$/);
   assert.is(r.stderr, '');
+});
+
+check('every shared sample manifest, snippets included, passes manifest check with no error', () => {
+  for (const f of readdirSync(VALID)) {
+    const text = readFileSync(join(VALID, f), 'utf8');
+    const r = sphere(['manifest', 'check', join(VALID, f), '-o', 'json', ...(text.includes('"$') ? RDB : [])]);
+    assert.is(r.code, 0, `${f}: ${r.stdout}${r.stderr}`);
+    const d = JSON.parse(r.stdout);
+    assert.is(d.errors, 0, f);
+    if (f.startsWith('CodeSnippets--')) assert.ok(d.diagnostics.some((x: { code: string }) => x.code === 'MANIFEST_SNIPPET'), f);
+  }
 });
 
 check('without the definitions the same sample fails, naming each reference', () => {

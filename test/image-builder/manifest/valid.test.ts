@@ -50,6 +50,18 @@ test('a bare snippet lacks only the required fields', () => {
   }
 });
 
+test('a bare snippet checked as a snippet (manifest check) gives one MANIFEST_SNIPPET warning and no error', () => {
+  for (const f of files.filter(isSnippet)) {
+    const r = checkManifest(readFileSync(join(VALID, f)), { hardwareDefinition: rdb(), allowSnippet: true });
+    assert.equal(r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), [], f);
+    assert.ok(r.diagnostics.some((d) => d.code === 'MANIFEST_SNIPPET'), f);
+    assert.ok(r.ok, f);
+  }
+  // A full manifest is never treated as a snippet, and the packer never allows one.
+  const full = checkManifest(JSON.stringify({ Capabilities: {}, Name: 'x' }), { allowSnippet: true });
+  assert.ok(full.diagnostics.some((d) => d.code === 'FIELD_MISSING'));
+});
+
 test('$NAME references resolve to the values the RDB definitions state (spec §6.2–6.4)', () => {
   const caps = (f: string) => check(f).manifest!['Capabilities'];
   assert.equal(caps('Samples--HelloWorld--HelloWorld_HighLevelApp.app_manifest.json'), { Gpio: [8] });
