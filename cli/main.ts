@@ -120,7 +120,9 @@ export async function main(argv: string[]): Promise<number> {
 function reportError(e: unknown, ui: Ui): number {
   const err = e as Error & { exitCode?: unknown; code?: unknown };
   if (e instanceof Usage || err?.name === 'CACError') {
-    ui.error(err.name === 'CACError' ? `${err.message.replace(/`/g, '"')}. Run the command with --help for its options.` : err.message);
+    // cac reports options camel-cased (`--hardwareDefinitions`); show them as typed.
+    const cacText = err.message.replace(/`/g, '"').replace(/--([a-z]+(?:[A-Z][a-z0-9]*)+)/g, (_m, n: string) => '--' + n.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()));
+    ui.error(err.name === 'CACError' ? `${cacText}. Run the command with --help for its options.` : err.message);
     return 2;
   }
   if (typeof err?.exitCode === 'number' && typeof err.message === 'string') {
