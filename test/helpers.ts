@@ -45,3 +45,15 @@ export function sphere(args: string[], options: { cwd?: string; env?: Record<str
   const r = spawnSync(BIN, args, opts);
   return { code: r.status ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }
+
+/** Deterministic PRNG (mulberry32): a fuzz or data run replays exactly from its seed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,3 +1,4 @@
+import { rng } from '../helpers';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -27,16 +28,6 @@ function skipWithoutDtc(): boolean {
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Builds a blob by hand from structure tokens (strings become padded node names). */
 function assemble(tokens: Array<number | string>, strings: string): Uint8Array {

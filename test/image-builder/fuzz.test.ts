@@ -8,13 +8,8 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPackage, SphereError, verifyPackage } from '../../image-builder/index';
-import { ALL_FIXTURES, IMAGEPACKAGES } from '../helpers';
+import { ALL_FIXTURES, IMAGEPACKAGES, rng } from '../helpers';
 
-// A small seeded generator keeps failures reproducible.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 0x100000000; };
-}
 
 const checker = { check: () => ({ ok: false as const, reason: 'UNKNOWN_SIGNER' as const }) };
 const EXTREMES = [0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffff0, 0x10000];

@@ -1,3 +1,4 @@
+import { rng } from '../../helpers';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -5,17 +6,6 @@ import { join } from 'node:path';
 import { checkManifest, CODES, formatDiagnostic, type ManifestCheck } from '../../../image-builder/manifest/index';
 import { INVALID, rdb, VALID } from './_fixtures';
 
-/** Deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const seeds = [
   ...readdirSync(VALID).map((f) => readFileSync(join(VALID, f))),
