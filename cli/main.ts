@@ -133,8 +133,3 @@ function reportError(e: unknown, ui: Ui): number {
   else ui.error(`${err?.message ?? String(e)} (an unexpected failure; run again with SPHERE_DEBUG=1 for details and report it)`);
   return 1;
 }
-
-main(process.argv).then(
-  (code) => { process.exitCode = code; },
-  (e) => { process.stderr.write(`error: ${String(e)}\n`); process.exitCode = 1; },
-);

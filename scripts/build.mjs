@@ -18,7 +18,7 @@ mkdirSync('dist', { recursive: true });
 
 const t0 = Date.now();
 await build({
-  entryPoints: ['cli/main.ts'],
+  entryPoints: ['cli/entry.ts'],
   outfile: 'dist/sphere.cjs',
   bundle: true,
   platform: 'node',
