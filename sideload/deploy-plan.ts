@@ -73,7 +73,7 @@ export function checkPackage(bytes: Uint8Array, o: { file: string; checker: Sign
     const first = m.diagnostics.find((d) => d.severity === 'error');
     if (!m.ok && first) {
       const code = first.deviceError ? ` (device error ${first.deviceError})` : '';
-      return fail({ code: 'MANIFEST_INVALID', message: `Cannot deploy package "${o.file}": its manifest is invalid${code}: ${first.message.replace(/^Cannot [^:]*: /, '')}` });
+      return fail({ code: 'MANIFEST_INVALID', message: `Cannot deploy package "${o.file}": its manifest is invalid${code}: ${first.message.replace(/^Cannot /, 'cannot ')}` });
     }
     const cid = typeof m.manifest?.['ComponentId'] === 'string' ? (m.manifest['ComponentId'] as string).toLowerCase() : undefined;
     if (cid !== undefined && cid !== facts.componentId) {

@@ -38,7 +38,7 @@ export class DeviceApi {
   securityState(): Promise<SecurityStateBody> { return this.#get('getDeviceSecurityState', 'read the security state'); }
   capabilities(): Promise<CapabilitiesBody> { return this.#get('getDeviceCapabilities', 'read the device capabilities'); }
   manufacturingState(): Promise<ManufacturingStateBody> { return this.#get('getDeviceManufacturingState', 'read the manufacturing state'); }
-  setManufacturingState(state: 'Module1Complete' | 'DeviceComplete'): Promise<unknown> {
+  async setManufacturingState(state: 'Module1Complete' | 'DeviceComplete'): Promise<unknown> {
     return this.#get('setDeviceManufacturingState', `set the manufacturing state to "${state}"`, { body: { manufacturingState: state } });
   }
   abiVersions(): Promise<AbiVersionSet> { return this.#get('getAbiVersions', 'read the ABI versions'); }
@@ -55,22 +55,22 @@ export class DeviceApi {
     const body: InstallRequest = { appControlMode: mode };
     return this.#get('installStagedImages', 'install the staged image', { body });
   }
-  removeComponent(componentId: string): Promise<Partial<SystemRestartBody>> {
+  async removeComponent(componentId: string): Promise<Partial<SystemRestartBody>> {
     const id = checkComponentId(componentId);
     return this.#get('removeComponent', `delete component "${id}"`, { params: { componentId: id } });
   }
 
   // Applications (§4.3)
-  appStatus(componentId: string): Promise<AppStatusBody> {
+  async appStatus(componentId: string): Promise<AppStatusBody> {
     const id = checkComponentId(componentId);
     return this.#get('getAppStatus', `read the status of app "${id}"`, { params: { componentId: id } });
   }
-  setAppStatus(componentId: string, trigger: AppTrigger): Promise<SetAppStatusBody> {
+  async setAppStatus(componentId: string, trigger: AppTrigger): Promise<SetAppStatusBody> {
     const id = checkComponentId(componentId);
     const verb = trigger === 'stop' ? 'stop' : trigger === 'startDebug' ? 'start (debug mode)' : 'start';
     return this.#get('setAppStatus', `${verb} app "${id}"`, { params: { componentId: id }, body: { trigger } });
   }
-  appQuota(componentId: string): Promise<QuotaInfo> {
+  async appQuota(componentId: string): Promise<QuotaInfo> {
     const id = checkComponentId(componentId);
     return this.#get('getAppQuota', `read the storage quota of app "${id}"`, { params: { componentId: id } });
   }
@@ -78,9 +78,9 @@ export class DeviceApi {
 
   // Certificate store (§4.4)
   certIds(): Promise<CertIdentifierList> { return this.#get('getCertIdentifiers', 'list the certificates'); }
-  cert(id: string): Promise<CertInfo> { return this.#get('getCertInformation', `show certificate "${id}"`, { params: { identifier: checkCertId(id) } }); }
-  addCert(id: string, body: AddCertRequest): Promise<unknown> { return this.#get('addCert', `add certificate "${id}"`, { params: { identifier: checkCertId(id) }, body }); }
-  removeCert(id: string): Promise<unknown> { return this.#get('removeCert', `delete certificate "${id}"`, { params: { identifier: checkCertId(id) } }); }
+  async cert(id: string): Promise<CertInfo> { return this.#get('getCertInformation', `show certificate "${id}"`, { params: { identifier: checkCertId(id) } }); }
+  async addCert(id: string, body: AddCertRequest): Promise<unknown> { return this.#get('addCert', `add certificate "${id}"`, { params: { identifier: checkCertId(id) }, body }); }
+  async removeCert(id: string): Promise<unknown> { return this.#get('removeCert', `delete certificate "${id}"`, { params: { identifier: checkCertId(id) } }); }
   certSpace(): Promise<CertSpaceBody> { return this.#get('getCertAvailableSpace', 'read the certificate store space'); }
 
   // Networking (§4.5)
@@ -98,14 +98,14 @@ export class DeviceApi {
 
   // Wi-Fi (§4.6)
   wifiNetworks(): Promise<WifiNetworksBody> { return this.#get('getConfiguredWifiNetworks', 'list the Wi-Fi networks'); }
-  wifiNetwork(id: string | number): Promise<WifiNetworkConfig> { const n = checkNetworkId(id); return this.#get('getConfiguredWifiNetwork', `show Wi-Fi network ${n}`, { params: { wifiNetworkId: n } }); }
+  async wifiNetwork(id: string | number): Promise<WifiNetworkConfig> { const n = checkNetworkId(id); return this.#get('getConfiguredWifiNetwork', `show Wi-Fi network ${n}`, { params: { wifiNetworkId: n } }); }
   addWifi(body: WifiNetworkRequest): Promise<WifiNetworkConfig> { return this.#get('addConfiguredWifiNetwork', `add Wi-Fi network "${body.ssid}"`, { body }); }
-  patchWifi(id: string | number, body: PatchWifiNetworkRequest): Promise<WifiNetworkConfig> {
+  async patchWifi(id: string | number, body: PatchWifiNetworkRequest): Promise<WifiNetworkConfig> {
     const n = checkNetworkId(id);
     const verb = body.configState === 'enabled' ? 'enable' : body.configState === 'disabled' ? 'disable' : 'change';
     return this.#get('changeConfiguredWifiNetwork', `${verb} Wi-Fi network ${n}`, { params: { wifiNetworkId: n }, body });
   }
-  forgetWifi(id: string | number): Promise<unknown> { const n = checkNetworkId(id); return this.#get('removeConfiguredWifiNetwork', `forget Wi-Fi network ${n}`, { params: { wifiNetworkId: n } }); }
+  async forgetWifi(id: string | number): Promise<unknown> { const n = checkNetworkId(id); return this.#get('removeConfiguredWifiNetwork', `forget Wi-Fi network ${n}`, { params: { wifiNetworkId: n } }); }
   wifiInterface(): Promise<WifiInterfaceBody> { return this.#get('getWifiInterfaceState', 'read the Wi-Fi status'); }
   patchWifiInterface(body: PatchWifiInterfaceRequest): Promise<unknown> { return this.#get('changeWifiInterfaceStatus', body.reloadConfig ? 'reload the Wi-Fi configuration' : 'change the Wi-Fi interface', { body }); }
   wifiScan(): Promise<WifiScanBody> { return this.#get('getWifiScanResults', 'scan for Wi-Fi networks'); }

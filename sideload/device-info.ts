@@ -75,7 +75,7 @@ export async function securityReport(api: DeviceApi): Promise<SecurityReport> {
     restApiVersion,
     osVersion: os?.osversion ?? null,
     manufacturingState: mfg?.manufacturingState ?? null,
-    capabilities: caps ? caps.device_capabilities.map((id) => ({ id, name: capabilityName(id) })) : null,
+    capabilities: Array.isArray(caps?.device_capabilities) ? caps.device_capabilities.map((id) => ({ id, name: capabilityName(id) })) : null,
     installedImages: all.filter((i) => i.installed),
     stagedImages: all.filter((i) => i.staged),
     update: { otaInProgress: images.is_ota_update_in_progress, hasStagedUpdates: images.has_staged_updates, restartRequired: images.restart_required },
