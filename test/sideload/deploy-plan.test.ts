@@ -51,7 +51,7 @@ local('an unknown signer is refused before sending, saying what to do', () => {
   assert.match(c.refusal.message, /^Cannot deploy package "a\.imagepackage": .*a8d5cc6958f48710140d7a26160fc1cfc31f5df0.*untrusted\. .*--trust/);
 });
 local('a flipped signature byte and a truncated file are refused', () => {
-  const bad = Buffer.from(avnet); bad[bad.length - 1] ^= 1;
+  const bad = Buffer.from(avnet); bad[bad.length - 1] = bad[bad.length - 1]! ^ 1;
   const c = checkPackage(bad, { file: 'a', checker: sdk });
   assert.is(!c.ok && c.refusal.code, 'PACKAGE_BAD_SIGNATURE');
   const t = checkPackage(avnet.subarray(0, 100), { file: 'a', checker: sdk });
