@@ -67,4 +67,16 @@ verify('reports an empty file, a truncated one and a wrong magic', () => {
   assert.is(reason(m), 'BAD_MAGIC');
   assert.is(reason(b.subarray(0, b.length - 1)), 'BAD_METADATA');
 });
+verify('refuses entry names that could leave an extraction folder', () => {
+  const b = Buffer.from(readFileSync(join(IMAGEPACKAGES, SDK_FIXTURES[0]!)));
+  // The root's second entry is "bin" (inode at 0x6c, name at 0x78); rename it "..".
+  assert.is(b.toString('latin1', 0x78, 0x7b), 'bin');
+  b.write('..\0\0', 0x78, 'latin1');
+  try {
+    readPackage(b);
+    assert.unreachable('must throw');
+  } catch (e) {
+    assert.is((e as { code?: string }).code, 'BAD_NAME');
+  }
+});
 verify.run();
