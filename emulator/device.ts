@@ -129,7 +129,7 @@ export class Device {
     this.diag.record('boot', `boot ${this.state.bootCount}: ${Object.keys(this.state.images).length} image(s), ${this.bootFailures.size} failed verification`);
     const auto = Object.values(this.state.images)
       .filter((r) => r.app && this.state.apps[r.componentId]?.autoStart && !this.bootFailures.has(r.componentId))
-      .sort((a, b) => b.at - a.at);
+      .sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0));
     let highLevelStarted = false;
     for (const r of auto) {
       if (r.app!.highLevel) {
@@ -173,7 +173,7 @@ export class Device {
     for (const r of staged) this.#stopRun(r.componentId, 'replaced by install');
     this.mutate((s) => {
       for (const r of staged) {
-        s.images[r.componentId] = r;
+        s.images[r.componentId] = { ...r, seq: s.generation + 1 };
         if (r.app) s.apps[r.componentId] = { autoStart: mode !== 'Manual' };
         else delete s.apps[r.componentId];
       }

@@ -19,6 +19,8 @@ export interface ImageRecord {
   thumbprint: string;
   /** Milliseconds since the epoch. */
   at: number;
+  /** Install order (the commit generation that installed it): the newest high-level app wins at boot. */
+  seq?: number;
   /** From the app manifest, for applications. */
   app?: { highLevel: boolean; storageKB: number; runtimeVersion: number | undefined };
 }

@@ -1,0 +1,132 @@
+/**
+ * Locks the wire contract in sideload/protocol against the spec itself: the endpoint table
+ * against device_rest_api.yaml (read by PyYAML), error codes and messages against the table of
+ * spec/device-rest-api.md §3, the version header against the YAML's version history.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import {
+  DEVICE_CAPABILITY, DEVICE_ERROR, ENDPOINTS, ERROR_CATEGORY, FIELD_LIMIT, REST_API_VERSION, certIdentifierProblem, compareApiVersions,
+  describeDeviceError, endpointPath, isComponentId, isHardwareAddress, matchRoute, packErrorCode, parseNetworkId, unpackErrorCode,
+} from '../../sideload/protocol/index';
+import { HANDLED_OPERATIONS } from '../../emulator/index';
+import { SPEC_YAML } from './helpers';
+
+const SPEC_MD = resolve('../shared/spec/device-rest-api.md');
+
+function yamlOperations(): Array<{ method: string; path: string; id: string; authorizer: string }> {
+  const py = `import yaml, json, sys
+d = yaml.safe_load(open(sys.argv[1]))
+out = []
+for p, v in d['paths'].items():
+    for m, op in v.items():
+        if m in ('parameters', 'x-azsphere-authorizer'): continue
+        out.append({'method': m.upper(), 'path': p, 'id': op['operationId'], 'authorizer': op.get('x-azsphere-authorizer', v.get('x-azsphere-authorizer', d['x-global']['x-azsphere-authorizer']))})
+print(json.dumps(out))`;
+  return JSON.parse(execFileSync('python3', ['-c', py, SPEC_YAML], { encoding: 'utf8' })) as Array<{ method: string; path: string; id: string; authorizer: string }>;
+}
+
+const paths = suite('protocol paths');
+paths('lists exactly the operations of device_rest_api.yaml, with their authorizers', () => {
+  const spec = yamlOperations();
+  assert.is(spec.length, 42);
+  const mine = ENDPOINTS.map((e) => ({ method: e.method, path: e.path, id: e.id, authorizer: e.authorizer }));
+  const key = (x: { id: string }) => x.id;
+  assert.equal([...mine].sort((a, b) => key(a).localeCompare(key(b))), [...spec].sort((a, b) => key(a).localeCompare(key(b))));
+});
+paths('the emulator handles every operation', () => {
+  assert.equal([...HANDLED_OPERATIONS].sort(), ENDPOINTS.map((e) => e.id).sort());
+});
+paths('reports the newest version of the spec history', () => {
+  const versions = [...readFileSync(SPEC_YAML, 'utf8').matchAll(/^#\s+(\d+\.\d+\.\d+)\s*$/gm)].map((m) => m[1]!);
+  assert.ok(versions.length >= 10);
+  const newest = versions.sort(compareApiVersions).at(-1);
+  assert.is(REST_API_VERSION, newest);
+  assert.is(REST_API_VERSION, '4.6.0');
+});
+paths('matches and builds paths', () => {
+  const m = matchRoute('PATCH', '/app/status/1689d8b2-c835-2e27-27ad-e894d6d15fa9');
+  assert.is(m.kind, 'ok');
+  if (m.kind === 'ok') { assert.is(m.endpoint.id, 'setAppStatus'); assert.equal(m.params, { componentId: '1689d8b2-c835-2e27-27ad-e894d6d15fa9' }); }
+  assert.is(matchRoute('POST', '/status').kind, 'method-not-allowed');
+  assert.is(matchRoute('GET', '/nope').kind, 'not-found');
+  assert.is(matchRoute('GET', '/certstore/certs/a%2Fb').kind, 'ok');
+  assert.is(endpointPath('getCertInformation', { identifier: 'a b' }), '/certstore/certs/a%20b');
+  assert.throws(() => endpointPath('getAppStatus'), /componentId/);
+});
+
+const errors = suite('protocol errors');
+errors('every catalogue code and its meaning is the spec table\'s', () => {
+  const md = readFileSync(SPEC_MD, 'utf8');
+  const table = new Map([...md.matchAll(/^\s*\| (\d+)(?: \/ (\d+))? \| (.+?) \|$/gm)].flatMap((m) => {
+    const text = m[3]!;
+    return m[2] ? [[Number(m[1]), text], [Number(m[2]), text]] as const : [[Number(m[1]), text]] as const;
+  }));
+  assert.ok(table.size >= 30, `parsed ${table.size} rows`);
+  for (const [name, d] of Object.entries(DEVICE_ERROR)) {
+    if (d.source !== 'catalogue') { assert.ok(d.code < 1 << 20, `${name}: errno codes are category 0`); continue; }
+    if (d.code === 38797329 || d.code === 38797331) { assert.match(md, String(d.code)); continue; } // named in the prose under §4.4
+    const spec = table.get(d.code);
+    assert.ok(spec !== undefined, `${name} (${d.code}) is not in the spec table`);
+    const head = spec!.split('…')[0]!.replace(/\(…\)|\.\s*$/g, '').trim();
+    if (d.code === 13631490 || d.code === 13631491) continue; // one row for both
+    assert.ok(d.message.startsWith(head.slice(0, 30)), `${name}: "${d.message}" vs spec "${spec}"`);
+  }
+  for (const code of [13, 1048596, 7340047, 7340050, 7340079, 10485765, 10485776, 13631513, 14680076, 14680082, 15728642, 31457286, 38797314, 38797316, 38797319, 38797323, 38797332]) {
+    assert.ok(Object.values(DEVICE_ERROR).some((d) => d.code === code), `the contract names ${code}`);
+  }
+});
+errors('packs (category << 20) | id as the spec\'s worked examples', () => {
+  assert.is(packErrorCode(ERROR_CATEGORY.AppManifestError, 1), 2097153);
+  assert.is(packErrorCode(ERROR_CATEGORY.RestAppError, 12), 14680076);
+  assert.is(packErrorCode(ERROR_CATEGORY.RestError, 5), 10485765);
+  assert.is(packErrorCode(ERROR_CATEGORY.ImageUpdateError, 15), 7340047);
+  assert.equal(unpackErrorCode(7340047), { category: 7, id: 15, categoryName: 'ImageUpdateError' });
+  assert.is(describeDeviceError(1048591), DEVICE_ERROR.APP_EXEC_FAILED.message);
+  assert.is(describeDeviceError(1048591 - 4), 'Device error 1.11');
+  assert.throws(() => packErrorCode(1, 1 << 20), RangeError);
+});
+errors('the codes the emulator answers keep their HTTP statuses', () => {
+  assert.is(DEVICE_ERROR.APP_NOT_PRESENT.status, 409);
+  assert.is(DEVICE_ERROR.PERMISSION_DENIED.status, 403);
+  assert.is(DEVICE_ERROR.IMAGE_NOT_TRUSTED.status, 400);
+  assert.is(DEVICE_ERROR.UNSUPPORTED_MEDIA_TYPE.status, 415);
+  assert.is(DEVICE_ERROR.CERT_NOT_FOUND.status, 404);
+  assert.is(DEVICE_ERROR.DEVICE_BUSY.status, 409);
+});
+
+const rules = suite('protocol rules');
+rules('values from the spec', () => {
+  assert.equal(DEVICE_CAPABILITY, { appDevelopment: 11, enableRFTestMode: 12, fieldServicing: 13 });
+  assert.is(FIELD_LIMIT.certIdentifierMax, 16);
+  assert.is(FIELD_LIMIT.ssidMax, 32);
+  assert.is(FIELD_LIMIT.pskMin, 8);
+  assert.is(FIELD_LIMIT.pskMax, 63);
+  assert.is(FIELD_LIMIT.certPemMax, 8192);
+  assert.is(FIELD_LIMIT.certPasswordMax, 256);
+  assert.is(FIELD_LIMIT.wifiConfigNameMax, 16);
+  assert.is(FIELD_LIMIT.clientIdentityMax, 254);
+  assert.is(FIELD_LIMIT.networkAddressMax, 255);
+  assert.is(FIELD_LIMIT.proxyCredentialMax, 63);
+});
+rules('validators', () => {
+  assert.ok(isComponentId('96b15265-111a-4889-9137-2A4BD62470A0'));
+  assert.not.ok(isComponentId('96b15265111a48899137-2a4bd62470a0'));
+  assert.not.ok(isComponentId('96b15265-111a-4889-9137-2a4bd62470a0x'));
+  assert.is(certIdentifierProblem('ok.name-1_2'), undefined);
+  assert.is(certIdentifierProblem('a'.repeat(17)), 'CERT_IDENTIFIER_TOO_LONG');
+  assert.is(certIdentifierProblem('bad/id'), 'CERT_INVALID_IDENTIFIER');
+  assert.is(certIdentifierProblem(''), 'CERT_INVALID_IDENTIFIER');
+  assert.ok(isHardwareAddress('a1:b2:c3:4d:e5:6f'));
+  assert.not.ok(isHardwareAddress('a1-b2-c3-4d-e5-6f'));
+  assert.is(parseNetworkId('12'), 12);
+  assert.is(parseNetworkId('-1'), undefined);
+  assert.is(parseNetworkId('99999999999'), undefined);
+});
+
+paths.run();
+errors.run();
+rules.run();
