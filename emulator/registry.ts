@@ -133,7 +133,7 @@ export function lockStateDir(stateDir: string, pid = process.pid): () => void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       let holder = NaN;
       try { holder = Number(readFileSync(path, 'utf8').trim()); } catch { /* vanished meanwhile */ }
-      if (isAlive(holder) && holder !== pid) {
+      if (isAlive(holder)) {
         throw new UsageError(`Cannot start an emulator on state folder "${stateDir}": emulator process ${holder} uses it. Stop that emulator or pick another --state-dir.`, { code: 'STATE_IN_USE', path: stateDir });
       }
       rmSync(path, { force: true }); // stale: its process died without releasing it
