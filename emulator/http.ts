@@ -65,15 +65,23 @@ function errorReply(name: DeviceErrorName, status?: number): Reply {
   return { status: status ?? DEVICE_ERROR[name].status, json: { error: DEVICE_ERROR[name].code } };
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    n += c.length;
-    if (n > limit) throw new TooLarge();
-    chunks.push(c);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, n);
+/** Reads a body up to `limit` bytes. Past it, stops collecting without destroying the socket, so the refusal can still be sent. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    const cleanup = () => { req.off('data', onData); req.off('end', onEnd); req.off('error', onError); };
+    const onData = (c: Buffer) => {
+      n += c.length;
+      if (n > limit) { cleanup(); req.pause(); reject(new TooLarge()); return; }
+      chunks.push(c);
+    };
+    const onEnd = () => { cleanup(); resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, n)); };
+    const onError = (e: Error) => { cleanup(); reject(e); };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
 }
 
 export class DeviceServer {
@@ -201,12 +209,13 @@ export class DeviceServer {
     if (unread) this.#discard(req);
   }
 
-  /** Drops what is left of a refused request's body for a while, so the client can read our answer before the socket closes. */
+  /** Drops what is left of a refused request's body for a while, then closes, so the client can read our answer first. */
   #discard(req: IncomingMessage): void {
     let n = 0;
     const stop = setTimeout(() => req.socket.destroy(), DISCARD_TIME_MS);
     stop.unref();
-    req.on('data', (c: Buffer) => { n += c.length; if (n > DISCARD_LIMIT) req.socket.destroy(); });
+    // Past the limit, stop reading (the sender stalls on a full window) but keep the socket until the timer, so our answer gets out.
+    req.on('data', (c: Buffer) => { n += c.length; if (n > DISCARD_LIMIT) req.pause(); });
     req.on('end', () => clearTimeout(stop));
     req.on('error', () => {});
     req.resume();
