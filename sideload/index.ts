@@ -6,7 +6,7 @@
  */
 export * from './protocol/index';
 export { DEFAULT_RETRY, DEFAULT_TIMEOUTS, DEVICE_CA_ENV, DEVICE_CA_FILE, configDir, findBoardCa, readCa, timeoutsFromEnv, uploadTimeoutMs, type PinnedCa, type RetryPolicy, type Timeouts } from './settings';
-export { httpsTransport, classifyNetworkError, checkDeviceName, TransportError, MAX_RESPONSE_BYTES, type Transport, type TransportRequest, type TransportResponse, type TransportFailure, type HttpsTransportOptions } from './transport';
+export { httpsTransport, classifyNetworkError, pinProblem, TransportError, MAX_RESPONSE_BYTES, type Transport, type TransportRequest, type TransportResponse, type TransportFailure, type HttpsTransportOptions } from './transport';
 export { DeviceNotFoundError, DeviceUnreachableError, codePair, errorFromAnswer, errorFromTransport } from './errors';
 export { DeviceClient, errorCodeOf, type CallOptions, type ClientStats, type DeviceClientOptions } from './client';
 export { DeviceApi, checkCertId, checkComponentId, checkNetworkId } from './device-api';

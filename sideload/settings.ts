@@ -3,6 +3,7 @@
  * spec/device-rest-api.md §2 "Timeouts" and "TLS"). Every value here is a default the caller can
  * override through `DeviceClientOptions`; the CLI also reads `SPHERE_DEVICE_TIMEOUT`.
  */
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { NotFoundError, UsageError } from '../image-builder/errors';
@@ -101,6 +102,11 @@ export function readCa(path: string, source: string): PinnedCa {
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new UsageError(`Cannot pin the device CA ${source}: it holds no PEM certificate. Give the device's root certificate as PEM ("-----BEGIN CERTIFICATE-----").`, { code: 'DEVICE_CA_INVALID', path });
+  }
+  try {
+    new X509Certificate(pem);
+  } catch (e) {
+    throw new UsageError(`Cannot pin the device CA ${source}: its certificate does not parse (${(e as Error).message}). Give the device's root certificate as PEM.`, { code: 'DEVICE_CA_INVALID', path });
   }
   return { pem, source, path };
 }

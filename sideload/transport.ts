@@ -3,9 +3,18 @@
  * the server certificate pinned to one device CA and its name checked against
  * `*.devices.sphere.azure.local` instead of the IP (spec/device-rest-api.md §2, §8). It knows
  * nothing of the REST API; the client above it does. Tests swap in their own `Transport`.
+ *
+ * Pinning is done here rather than by OpenSSL's store: each connection is made with an empty
+ * trust store, and before the agent may write a byte on it, the chain the device presented must
+ * lead — by issuer name and signature, every certificate within its validity — to the one pinned
+ * CA, and the leaf must name the device host. (Handing Node a `ca` makes it parse its ~140
+ * bundled public roots first, about 30 ms per process; the handshake itself still proves the
+ * device holds the leaf's key.)
  */
 import { Agent, request as httpsRequest } from 'node:https';
-import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { connect as tlsConnect, type DetailedPeerCertificate, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { DEVICE_HOST, DEVICE_TLS_NAME, type HttpMethod } from './protocol/index';
 
 export interface TransportRequest {
@@ -77,21 +86,68 @@ export function classifyNetworkError(e: unknown, sent: boolean): TransportError 
   return new TransportError(kind, code ? `${code}: ${msg}` : msg, { sent, cause: e });
 }
 
-/** The server certificate must name `*.devices.sphere.azure.local`, whatever address we dialled. */
-export function checkDeviceName(_host: string, cert: PeerCertificate): Error | undefined {
-  return checkServerIdentity(DEVICE_TLS_NAME, cert);
-}
-
 export interface HttpsTransportOptions {
   host: string;
   port: number;
   /** PEM of the one CA the device's certificate must chain to (nothing else is trusted). */
   caPem: string;
   connectTimeoutMs?: number;
+  /** Clock for the validity check (tests). */
+  now?: () => number;
+}
+
+function within(c: X509Certificate, now: number): boolean {
+  return Date.parse(c.validFrom) <= now && now <= Date.parse(c.validTo);
+}
+
+/** Why the presented chain is not acceptable under the pinned CA, or undefined when it is. */
+export function pinProblem(peer: DetailedPeerCertificate | PeerCertificate | undefined, ca: X509Certificate, now: number): TransportError | undefined {
+  if (!peer || !peer.raw) return new TransportError('tls-untrusted', 'the device presented no certificate');
+  const chain: X509Certificate[] = [];
+  const seen = new Set<string>();
+  for (let c: DetailedPeerCertificate | undefined = peer as DetailedPeerCertificate; c?.raw && !seen.has(c.fingerprint256) && chain.length < 8; c = c.issuerCertificate) {
+    seen.add(c.fingerprint256);
+    chain.push(new X509Certificate(c.raw));
+  }
+  let trusted = false;
+  for (let i = 0; i < chain.length && !trusted; i++) {
+    const c = chain[i]!;
+    if (!within(c, now)) return new TransportError('tls-untrusted', `certificate "${c.subject.replace(/\n/g, ', ')}" is outside its validity period (${c.validFrom} to ${c.validTo})`);
+    if (c.fingerprint256 === ca.fingerprint256 || (c.checkIssued(ca) && c.verify(ca.publicKey))) { trusted = true; break; }
+    const next = chain[i + 1];
+    if (!next || !next.ca || !c.checkIssued(next) || !c.verify(next.publicKey)) break;
+  }
+  if (!trusted) return new TransportError('tls-untrusted', `the certificate chain does not lead to the pinned CA "${ca.subject.replace(/\n/g, ', ')}"`);
+  if (!within(ca, now)) return new TransportError('tls-untrusted', `the pinned CA is outside its validity period (${ca.validFrom} to ${ca.validTo})`);
+  // OpenSSL's own host check (wildcards per RFC 6125) on the leaf: `*.devices.sphere.azure.local` matches.
+  if (chain[0]!.checkHost(DEVICE_TLS_NAME) === undefined) {
+    return new TransportError('tls-name', `the certificate is not issued for ${DEVICE_HOST} (it names ${peer.subjectaltname || chain[0]!.subject.replace(/\n/g, ', ')})`);
+  }
+  return undefined;
+}
+
+/** A TLS connection that is handed over only once the device's chain passed the pin check. */
+function connectPinned(o: HttpsTransportOptions, ca: X509Certificate, done: (err: Error | null, socket?: Duplex) => void): void {
+  const ms = o.connectTimeoutMs ?? 5_000;
+  // An empty CA list (not absent) keeps Node from loading its public root store. No SNI: the
+  // device serves one certificate, and naming it would cost an IPv6-syntax check per process.
+  const s: TLSSocket = tlsConnect({ host: o.host, port: o.port, ca: [], rejectUnauthorized: false, minVersion: 'TLSv1.2' });
+  let settled = false;
+  const finish = (e: Error | null) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    if (e) { s.destroy(); done(e); } else done(null, s);
+  };
+  const timer = setTimeout(() => finish(new TransportError('timeout', `could not connect within ${ms} ms`)), ms);
+  s.once('secureConnect', () => finish(pinProblem(s.getPeerCertificate(true), ca, (o.now ?? Date.now)()) ?? null));
+  s.on('error', (e) => finish(classifyNetworkError(e, false)));
 }
 
 export function httpsTransport(o: HttpsTransportOptions): Transport {
-  const agent = new Agent({ keepAlive: true, maxSockets: 4, ca: o.caPem, checkServerIdentity: checkDeviceName, servername: DEVICE_TLS_NAME });
+  const ca = new X509Certificate(o.caPem);
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  (agent as unknown as { createConnection: (opts: unknown, cb: (err: Error | null, s?: Duplex) => void) => undefined }).createConnection = (_opts, cb) => { connectPinned(o, ca, cb); return undefined; };
   const address = o.host.includes(':') ? `[${o.host}]:${o.port}` : `${o.host}:${o.port}`;
   return {
     address,
@@ -114,11 +170,9 @@ function send(agent: Agent, o: HttpsTransportOptions, r: TransportRequest): Prom
       req.destroy();
       reject(classifyNetworkError(e, sent));
     };
-    const req = httpsRequest({ host: o.host, port: o.port, method: r.method, path: r.path, headers, agent, servername: DEVICE_TLS_NAME, checkServerIdentity: checkDeviceName, timeout: o.connectTimeoutMs ?? 5_000 });
+    // `servername: ''` stops the agent deriving an SNI name from the Host header (see connectPinned).
+    const req = httpsRequest({ host: o.host, port: o.port, method: r.method, path: r.path, headers, agent, servername: '' });
     const timer = setTimeout(() => fail(new TransportError('timeout', `no complete answer within ${r.timeoutMs} ms`, { sent })), r.timeoutMs);
-    // The socket timeout guards connection setup; once the socket connects the overall deadline rules.
-    req.on('socket', (s) => { if (s.connecting) s.once('secureConnect', () => req.setTimeout(0)); else req.setTimeout(0); });
-    req.on('timeout', () => fail(new TransportError('timeout', `could not connect within ${o.connectTimeoutMs ?? 5_000} ms`)));
     req.on('error', fail);
     req.on('response', (res) => {
       sent = true;

@@ -95,3 +95,32 @@ export async function appPackage(dir: string, o: { caName?: string; componentId?
   const bytes = await buildPackage(plan, fileSigner({ keyPem: ca.keyPem, certPem: ca.certPem }));
   return { bytes, caDir, caPem: ca.certPem, componentId };
 }
+
+/** A root CA → intermediate CA → server chain (the server sends leaf and intermediate), made by OpenSSL. */
+export function opensslChain(dir: string): Pki {
+  mkdirSync(dir, { recursive: true });
+  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'root.key', '-out', 'root.pem', '-subj', '/CN=chain root', '-days', '2', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign'], dir);
+  openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'int.key', '-out', 'int.csr', '-subj', '/CN=chain intermediate'], dir);
+  writeFileSync(join(dir, 'int.cnf'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n');
+  openssl(['x509', '-req', '-in', 'int.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-out', 'int.pem', '-days', '2', '-extfile', 'int.cnf'], dir);
+  openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=device'], dir);
+  writeFileSync(join(dir, 'leaf.cnf'), 'subjectAltName=DNS:*.devices.sphere.azure.local\n');
+  openssl(['x509', '-req', '-in', 'leaf.csr', '-CA', 'int.pem', '-CAkey', 'int.key', '-CAcreateserial', '-out', 'leaf.pem', '-days', '2', '-extfile', 'leaf.cnf'], dir);
+  const read = (x: string) => readFileSync(join(dir, x), 'utf8');
+  return { caPem: read('root.pem'), caPath: join(dir, 'root.pem'), certPem: read('leaf.pem') + read('int.pem'), keyPem: read('leaf.key') };
+}
+
+/** A server certificate of `pki`'s CA whose validity ended in 2020 (openssl ca with explicit dates). */
+export function opensslExpired(dir: string, pki: Pki, name: string): Pki {
+  const caDir = join(dir, `${name}-ca`);
+  mkdirSync(caDir, { recursive: true });
+  writeFileSync(join(caDir, 'ca.pem'), pki.caPem);
+  writeFileSync(join(caDir, 'index.txt'), '');
+  writeFileSync(join(caDir, 'serial'), '1000\n');
+  writeFileSync(join(caDir, 'ca.cnf'), '[ca]\ndefault_ca=d\n[d]\ndatabase=index.txt\nnew_certs_dir=.\nserial=serial\ndefault_md=sha256\npolicy=p\ncopy_extensions=copy\n[p]\ncommonName=supplied\n');
+  writeFileSync(join(caDir, 'ext.cnf'), 'subjectAltName=DNS:*.devices.sphere.azure.local\n');
+  openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'old.key', '-out', 'old.csr', '-subj', '/CN=old device'], caDir);
+  const caKey = pki.caPath.replace(/ca\.pem$/, 'ca.key');
+  openssl(['ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', caKey, '-in', 'old.csr', '-out', 'old.pem', '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-extfile', 'ext.cnf', '-notext'], caDir);
+  return { ...pki, certPem: readFileSync(join(caDir, 'old.pem'), 'utf8'), keyPem: readFileSync(join(caDir, 'old.key'), 'utf8') };
+}

@@ -5,11 +5,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectSupportData, DeviceApi, DeviceClient, findBoardCa, timeoutsFromEnv, DEFAULT_TIMEOUTS } from '../../sideload/index';
 import { tempDir } from '../helpers';
-import { answer, scripted } from './helpers';
+import { answer, opensslPki, scripted } from './helpers';
 
 const sd = suite('collectSupportData');
 sd('packs the log, error reports and state; a part the device refuses is listed, not fatal', async () => {
@@ -53,14 +54,17 @@ const cfg = suite('settings');
 cfg('board CA: --device-ca, then SPHERE_DEVICE_CA, then <config>/device-ca.pem; none is undefined', () => {
   const t = tempDir();
   try {
-    const pem = (n: string) => { const f = join(t.dir, `${n}.pem`); writeFileSync(f, `-----BEGIN CERTIFICATE-----\n${n}\n-----END CERTIFICATE-----\n`); return f; };
-    const flag = pem('flag'), env = pem('env');
+    const made = (n: string) => opensslPki(join(t.dir, 'pki'), n, 'DNS:*.devices.sphere.azure.local');
+    const flag = made('flag').caPath, env = made('env').caPath;
     mkdirSync(join(t.dir, 'xdg', 'sphere'), { recursive: true });
-    writeFileSync(join(t.dir, 'xdg', 'sphere', 'device-ca.pem'), '-----BEGIN CERTIFICATE-----\nconfig\n-----END CERTIFICATE-----\n');
+    writeFileSync(join(t.dir, 'xdg', 'sphere', 'device-ca.pem'), made('config').caPem);
     const base = { XDG_CONFIG_HOME: join(t.dir, 'xdg') };
-    assert.match(findBoardCa({ flag, env: { ...base, SPHERE_DEVICE_CA: env }, home: t.dir })!.pem, /flag/);
-    assert.match(findBoardCa({ env: { ...base, SPHERE_DEVICE_CA: env }, home: t.dir })!.pem, /env/);
-    assert.match(findBoardCa({ env: base, home: t.dir })!.pem, /config/);
+    const subject = (ca: { pem: string } | undefined) => new X509Certificate(ca!.pem).subject;
+    assert.match(subject(findBoardCa({ flag, env: { ...base, SPHERE_DEVICE_CA: env }, home: t.dir })), /CN=flag test device CA/);
+    assert.match(subject(findBoardCa({ env: { ...base, SPHERE_DEVICE_CA: env }, home: t.dir })), /CN=env test device CA/);
+    assert.match(subject(findBoardCa({ env: base, home: t.dir })), /CN=config test device CA/);
+    writeFileSync(join(t.dir, 'junk.pem'), '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n');
+    assert.throws(() => findBoardCa({ flag: join(t.dir, 'junk.pem'), env: {}, home: t.dir }), /does not parse/);
     assert.is(findBoardCa({ env: {}, home: join(t.dir, 'nohome') }), undefined);
     assert.throws(() => findBoardCa({ flag: join(t.dir, 'missing.pem'), env: {}, home: t.dir }), /does not exist/);
   } finally { t.done(); }

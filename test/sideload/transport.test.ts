@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createServer as createTcpServer } from 'node:net';
 import { httpsTransport, TransportError, type Transport } from '../../sideload/index';
 import { tempDir } from '../helpers';
-import { httpsDouble, opensslPki, type Pki } from './helpers';
+import { httpsDouble, opensslChain, opensslExpired, opensslPki, type Pki } from './helpers';
 
 const t = tempDir('sphere-transport-');
 const good = opensslPki(join(t.dir, 'pki'), 'good', 'DNS:*.devices.sphere.azure.local');
@@ -41,11 +41,34 @@ test('pins the device CA, checks the device name, sends Host and keeps the conne
     assert.is(d.connections(), 1, 'one TLS connection for both requests');
   } finally { tr.close(); await d.close(); }
 });
-test('refuses a server whose certificate another CA issued', async () => {
-  const d = await httpsDouble(other, (_q, res) => res.end('{}'));
+test('refuses a server whose certificate another CA issued, before sending it a byte of the request', async () => {
+  let requests = 0;
+  const d = await httpsDouble(other, (_q, res) => { requests++; res.end('{}'); });
   const tr = transportTo(d.port, good);
   try {
-    assert.is((await failure(tr.request({ method: 'GET', path: '/status', timeoutMs: 5000 }))).failure, 'tls-untrusted');
+    const e = await failure(tr.request({ method: 'PUT', path: '/update/stage', body: new Uint8Array(1000), timeoutMs: 5000 }));
+    assert.is(e.failure, 'tls-untrusted');
+    assert.match(e.message, /does not lead to the pinned CA "CN=good test device CA"/);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.is(requests, 0, 'the impostor saw no request');
+  } finally { tr.close(); await d.close(); }
+});
+test('accepts a chain through an intermediate CA the device sends', async () => {
+  const chain = opensslChain(join(t.dir, 'chain'));
+  const d = await httpsDouble(chain, (_q, res) => res.end('{"uptime":1}'));
+  const tr = transportTo(d.port, chain);
+  try {
+    assert.is((await tr.request({ method: 'GET', path: '/status', timeoutMs: 5000 })).status, 200);
+  } finally { tr.close(); await d.close(); }
+});
+test('refuses an expired device certificate even from the pinned CA', async () => {
+  const old = opensslExpired(join(t.dir, 'pki'), good, 'expired');
+  const d = await httpsDouble(old, (_q, res) => res.end('{}'));
+  const tr = transportTo(d.port, good);
+  try {
+    const e = await failure(tr.request({ method: 'GET', path: '/status', timeoutMs: 5000 }));
+    assert.is(e.failure, 'tls-untrusted');
+    assert.match(e.message, /outside its validity period/);
   } finally { tr.close(); await d.close(); }
 });
 test('refuses a pinned-CA certificate that is not issued for the device name, even for the dialled IP', async () => {

@@ -1,0 +1,96 @@
+/**
+ * Device client benchmarks against a real emulator (`dist/sphere emulator start --detach`):
+ * `device show-attached` and `device sideload deploy --force` of a 4 MiB package, whole processes
+ * timed, median of several runs. Each run's emulator processing time is read from the emulator's
+ * own log (one `<METHOD> <path> <status> <n>ms` line per request). The client's share is
+ *   command − baseline − emulator time,
+ * where the baseline is the same binary starting, parsing its arguments and running a command that
+ * reads the emulator registry and prints JSON, with no device I/O (`emulator list -o json`), run
+ * interleaved with the measured command. Target: at most 20 ms per command.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import type { BenchRow } from './run';
+
+const BIN = resolve('dist/sphere');
+const RUNS = 15;
+const DEPLOY_RUNS = 7;
+const TARGET_MS = 20;
+const BASELINE = ['emulator', 'list', '-o', 'json'];
+
+function run(args: string[], env: NodeJS.ProcessEnv): { ms: number; stdout: string } {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(BIN, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`sphere ${args.join(' ')} failed: ${r.stderr}`);
+  return { ms, stdout: r.stdout };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Milliseconds the emulator reports for the requests logged since line `from`. */
+function serverMs(log: string, from: number): { ms: number; lines: number } {
+  const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  let ms = 0;
+  for (const l of lines.slice(from)) { const m = / (\d+)ms$/.exec(l); if (m) ms += Number(m[1]); }
+  return { ms, lines: lines.length };
+}
+
+export default async function bench(): Promise<BenchRow[]> {
+  const work = join(tmpdir(), `sphere-device-bench-${process.pid}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: work, NO_COLOR: '1', SPHERE_CA_DIR: join(work, 'ca'), SPHERE_EMULATOR_HOME: join(work, 'emu'), SPHERE_DEVICE_ADDRESSES: '' };
+  try {
+    run(['ca', 'init'], env);
+    const approot = join(work, 'approot');
+    mkdirSync(join(approot, 'bin'), { recursive: true });
+    writeFileSync(join(approot, 'app_manifest.json'), JSON.stringify({ SchemaVersion: 1, Name: 'Bench4M', ComponentId: '4d1e2f3a-5b6c-4d7e-8f90-a1b2c3d4e5f6', EntryPoint: '/bin/app', CmdArgs: [], Capabilities: {}, ApplicationType: 'Default', TargetApplicationRuntimeVersion: 16 }));
+    writeFileSync(join(approot, 'bin', 'app'), randomFillSync(Buffer.alloc(4 * 1024 * 1024 - 16 * 1024)));
+    const pkg = join(work, 'bench.imagepackage');
+    run(['image', 'pack', approot, '-o', pkg], env);
+    const size = readFileSync(pkg).length;
+    const started = JSON.parse(run(['emulator', 'start', '--detach', '--name', 'bench', '--capabilities', 'appDevelopment', '-o', 'json'], env).stdout) as { stateDir: string };
+    const log = join(started.stateDir, 'emulator.log');
+    try {
+      const base: number[] = [], show: number[] = [], showServer: number[] = [];
+      run(['device', 'show-attached'], env);
+      for (let i = 0; i < RUNS; i++) {
+        base.push(run(BASELINE, env).ms);
+        const from = serverMs(log, 0).lines;
+        show.push(run(['device', 'show-attached'], env).ms);
+        showServer.push(serverMs(log, from).ms);
+      }
+      const deploy: number[] = [], deployServer: number[] = [], deployBase: number[] = [];
+      run(['device', 'sideload', 'deploy', pkg], env);
+      for (let i = 0; i < DEPLOY_RUNS; i++) {
+        deployBase.push(run(BASELINE, env).ms);
+        const from = serverMs(log, 0).lines;
+        deploy.push(run(['device', 'sideload', 'deploy', pkg, '--force'], env).ms);
+        deployServer.push(serverMs(log, from).ms);
+      }
+      const b = median(base);
+      const showClient = median(show) - b - median(showServer);
+      const deployClient = median(deploy) - median(deployBase) - median(deployServer);
+      return [
+        { name: 'process start baseline (emulator list -o json)', value: b, unit: 'ms' },
+        { name: 'device show-attached, whole command', value: median(show), unit: 'ms' },
+        { name: 'device show-attached, emulator processing', value: median(showServer), unit: 'ms' },
+        { name: 'device show-attached, client share', value: showClient, unit: 'ms', target: `<= ${TARGET_MS} ms`, ok: showClient <= TARGET_MS },
+        { name: `sideload deploy ${(size / 1048576).toFixed(1)} MiB --force, whole command`, value: median(deploy), unit: 'ms' },
+        { name: 'sideload deploy 4 MiB, emulator processing', value: median(deployServer), unit: 'ms' },
+        { name: 'sideload deploy 4 MiB, client share (verify, upload, confirm)', value: deployClient, unit: 'ms', target: `<= ${TARGET_MS} ms`, ok: deployClient <= TARGET_MS },
+      ];
+    } finally {
+      spawnSync(BIN, ['emulator', 'stop', '--name', 'bench'], { env });
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
