@@ -1,0 +1,177 @@
+/**
+ * End-to-end failure paths of `dist/sphere device …` against real emulators: each gives one
+ * clear line on stderr, nothing on stdout, the documented exit code, and leaves the device as it
+ * was. The device killed mid-upload goes through a TCP relay in this process that kills the
+ * emulator once a megabyte has passed; the old REST API version comes from a small HTTPS device
+ * double (the emulator has no option to report an older version yet).
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer, connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { appsOn, appState, lab, oneLine, type Lab } from '../sideload/e2e-helpers';
+import { appPackage, opensslPki } from '../sideload/helpers';
+
+let l: Lab;
+const CID = '6c1a2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+const pkgs: Record<string, string> = {};
+const write = (name: string, bytes: Uint8Array) => { const f = join(l.dir, name); writeFileSync(f, bytes); pkgs[name] = f; return f; };
+
+const test = suite('device failure paths');
+test.before(async () => {
+  l = lab();
+  write('good.imagepackage', (await appPackage(l.dir, { caName: 'ca' })).bytes);
+  write('big.imagepackage', (await appPackage(l.dir, { caName: 'ca', extraBytes: 3 * 1024 * 1024 })).bytes);
+  const other = await appPackage(l.dir, { caName: 'other-ca' });
+  write('untrusted.imagepackage', other.bytes);
+  writeFileSync(join(l.dir, 'other-ca.pem'), other.caPem);
+  write('bad-manifest.imagepackage', (await appPackage(l.dir, { caName: 'ca', patchManifest: (m) => m.replace('"SchemaVersion":1', '"SchemaVersion":7') })).bytes);
+});
+test.after(() => l.done());
+
+test('no device running: exit 3, one line saying how to start one', () => {
+  const r = l.run(['device', 'show-attached']);
+  assert.is(r.code, 3);
+  assert.match(oneLine(r), /^error: Cannot find a device: no emulator is running and no board answers at 192\.168\.35\.2-254\. Start an emulator \("sphere emulator start --detach"\)/);
+  const d = l.run(['device', 'sideload', 'deploy', pkgs['good.imagepackage']!, '-o', 'json']);
+  assert.is(d.code, 3);
+  oneLine(d);
+});
+
+test('two devices and no --device: exit 2, both listed, neither touched', async () => {
+  l.start('alpha');
+  l.start('beta');
+  const r = l.run(['device', 'sideload', 'deploy', pkgs['good.imagepackage']!]);
+  assert.is(r.code, 2);
+  const line = oneLine(r);
+  assert.match(line, /^error: Cannot choose a device: 2 are attached \(alpha \(127\.0\.0\.1:\d+\), beta \(127\.0\.0\.1:\d+\)\)\. Pass --device/);
+  assert.equal(await appsOn(l, 'alpha'), []);
+  assert.equal(await appsOn(l, 'beta'), []);
+  const ok = l.run(['device', 'sideload', 'deploy', pkgs['good.imagepackage']!, '--device', 'beta', '-o', 'json']);
+  assert.is(ok.code, 0, ok.stderr);
+  assert.equal(await appsOn(l, 'alpha'), []);
+  assert.is((await appsOn(l, 'beta')).length, 1);
+  const id = (await l.rest('alpha', '/device/security_state')).json as { deviceIdentifier: string };
+  const byId = l.run(['device', 'show-attached', '--device', id.deviceIdentifier.slice(0, 12), '-o', 'json']);
+  assert.is(JSON.parse(byId.stdout).name, 'alpha');
+  l.stop('beta');
+});
+
+test('wrong pinned CA: exit 1, one line naming the pinned CA, nothing sent', async () => {
+  const wrong = opensslPki(join(l.dir, 'pki'), 'wrong', 'DNS:*.devices.sphere.azure.local');
+  const r = l.run(['device', 'sideload', 'deploy', pkgs['good.imagepackage']!, '--device', 'alpha', '--device-ca', wrong.caPath]);
+  assert.is(r.code, 1);
+  assert.match(oneLine(r), /^error: Cannot list the installed images on emulator "alpha": its TLS certificate does not chain to the pinned device CA --device-ca ".*wrong-ca\.pem"\. Pin the device's own CA/);
+  assert.equal(await appsOn(l, 'alpha'), []);
+  const board = l.run(['device', 'show-attached', '--device', `127.0.0.1:${l.entry('alpha')!.port}`]);
+  assert.is(board.code, 0, 'an address that is a running emulator uses its CA');
+  const unknown = l.run(['device', 'show-attached', '--device', '192.168.35.77']);
+  assert.is(unknown.code, 2);
+  assert.match(oneLine(unknown), /no device CA is pinned for boards\. Pass the device's CA certificate with --device-ca/);
+});
+
+test('untrusted package: refused before sending (exit 1), and the device refuses it too when trusted only locally', async () => {
+  const r = l.run(['device', 'sideload', 'deploy', pkgs['untrusted.imagepackage']!, '--device', 'alpha']);
+  assert.is(r.code, 1);
+  assert.match(oneLine(r), /^error: Cannot deploy package ".*untrusted\.imagepackage": no trusted certificate has thumbprint [0-9a-f]{40}, so the device would refuse it as untrusted\./);
+  const d = l.run(['device', 'sideload', 'deploy', pkgs['untrusted.imagepackage']!, '--device', 'alpha', '--trust', join(l.dir, 'other-ca.pem')]);
+  assert.is(d.code, 1);
+  assert.match(oneLine(d), /^error: Cannot upload the image package on emulator "alpha": Image not trusted by device.*\(device error 7\.15\)\. Enable development on the device/);
+  assert.equal(await appsOn(l, 'alpha'), []);
+});
+
+test('manifest error: refused before sending with the manifest finding (exit 1)', async () => {
+  const r = l.run(['device', 'sideload', 'deploy', pkgs['bad-manifest.imagepackage']!, '--device', 'alpha']);
+  assert.is(r.code, 1);
+  assert.match(oneLine(r), /^error: Cannot deploy package ".*bad-manifest\.imagepackage": its manifest is invalid \(device error 2\.17\): cannot use SchemaVersion "7"/);
+  assert.equal(await appsOn(l, 'alpha'), []);
+});
+
+test('app not present: exit 3, the spec message with 14.12', async () => {
+  const r = l.run(['device', 'app', 'start', '--device', 'alpha', '--component-id', CID]);
+  assert.is(r.code, 3);
+  assert.is(oneLine(r), `error: Cannot start app "${CID}" on emulator "alpha": Application is not present (device error 14.12). Check the component ID with "sphere device image list-installed", or deploy the app first.`);
+  const del = l.run(['device', 'sideload', 'delete', '--device', 'alpha', '--component-id', CID]);
+  assert.is(del.code, 3);
+  oneLine(del);
+  assert.is(await appState(l, 'alpha', CID), 'notPresent');
+});
+
+test('device killed mid-upload: one line, exit 1; after a restart the retry succeeds and the device is consistent', async () => {
+  const e = l.start('victim');
+  let forwarded = 0;
+  let killed = false;
+  const relay = createServer((client: Socket) => {
+    const up = connect(e.port, e.host);
+    client.on('data', (c: Buffer) => {
+      forwarded += c.length;
+      if (forwarded > 1024 * 1024 && !killed) { killed = true; process.kill(e.pid, 'SIGKILL'); }
+      up.write(c);
+    });
+    up.on('data', (c: Buffer) => client.write(c));
+    const end = () => { client.destroy(); up.destroy(); };
+    up.on('close', end); client.on('close', end); up.on('error', end); client.on('error', end);
+  });
+  await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+  const port = (relay.address() as { port: number }).port;
+  writeFileSync(join(l.dir, 'victim-ca.pem'), e.caPem);
+  try {
+    const r = await l.runAsync(['device', 'sideload', 'deploy', pkgs['big.imagepackage']!, '--device', `127.0.0.1:${port}`, '--device-ca', join(l.dir, 'victim-ca.pem')]);
+    assert.ok(killed, 'the emulator was killed during the upload');
+    assert.is(r.code, 1, r.stderr);
+    assert.match(oneLine(r), /^error: Cannot upload the image package on board 127\.0\.0\.1:\d+: the connection closed before the device answered\. The package may not have arrived; nothing is installed until a deploy completes, so run the command again\.$/);
+  } finally {
+    relay.close();
+  }
+  l.start('victim');
+  assert.equal(await appsOn(l, 'victim'), [], 'nothing installed or staged after the crash');
+  const retry = l.run(['device', 'sideload', 'deploy', pkgs['big.imagepackage']!, '--device', 'victim', '-o', 'json']);
+  assert.is(retry.code, 0, retry.stderr);
+  const j = JSON.parse(retry.stdout);
+  assert.is(j.action, 'installed');
+  assert.equal(await appsOn(l, 'victim'), [{ uid: CID, image: j.imageId, staged: false }]);
+  assert.is(await appState(l, 'victim', CID), 'running');
+  l.stop('victim');
+});
+
+test('unsupported API version: a device reporting 4.2.0 refuses show-os-version (needs 4.5.0) in one line, unsent', async () => {
+  const pki = opensslPki(join(l.dir, 'pki'), 'old', 'DNS:*.devices.sphere.azure.local');
+  const script = join(l.dir, 'old-device.cjs');
+  writeFileSync(script, `
+const https = require('node:https');
+const s = https.createServer({ cert: process.env.CERT, key: process.env.KEY }, (req, res) => {
+  process.stderr.write(req.method + ' ' + req.url + '\\n');
+  res.setHeader('REST-API-Version', '4.2.0');
+  res.setHeader('Content-Type', 'application/json');
+  if (req.url === '/status') return res.end('{"uptime":12}');
+  if (req.url === '/device/security_state') return res.end(JSON.stringify({ securityState: 'SECURE', deviceIdentifier: 'AB'.repeat(64) }));
+  if (req.url === '/device/capabilities') return res.end('{"device_capabilities":[11]}');
+  if (req.url === '/device/manufacturing_state') return res.end('{"manufacturingState":"Module1Complete"}');
+  if (req.url === '/images') return res.end('{"is_ota_update_in_progress":false,"has_staged_updates":false,"restart_required":false,"components":[]}');
+  res.statusCode = 404; res.end('{"error":15728642}');
+});
+s.listen(0, '127.0.0.1', () => process.stdout.write(String(s.address().port) + '\\n'));
+`);
+  const child = spawn(process.execPath, [script], { env: { CERT: pki.certPem, KEY: pki.keyPem } });
+  let seen = '';
+  child.stderr.on('data', (c: Buffer) => { seen += c.toString(); });
+  const port = await new Promise<number>((r) => child.stdout.once('data', (c: Buffer) => r(Number(c.toString().trim()))));
+  try {
+    const dev = ['--device', `127.0.0.1:${port}`, '--device-ca', pki.caPath];
+    const r = await l.runAsync(['device', 'show-os-version', ...dev]);
+    assert.is(r.code, 1);
+    assert.is(oneLine(r), `error: Cannot read the OS version on board 127.0.0.1:${port}: the device does not support GET /osversion (getOsVersion), which needs device REST API version 4.5.0; the device reports version 4.2.0. Update the device's OS, or use a newer emulator.`);
+    const ok = await l.runAsync(['device', 'show-security-state', ...dev, '-o', 'json']);
+    assert.is(ok.code, 0, ok.stderr);
+    const s = JSON.parse(ok.stdout);
+    assert.is(s.restApiVersion, '4.2.0');
+    assert.is(s.osVersion, null, 'reported as unavailable, not guessed');
+    assert.is(s.manufacturingState, 'Module1Complete');
+    assert.not.match(seen, /\/osversion/, 'the unsupported call was never sent');
+  } finally {
+    child.kill();
+  }
+});
+test.run();
