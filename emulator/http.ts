@@ -204,7 +204,14 @@ export class DeviceServer {
     res.setHeader('Content-Length', payload.length);
     const unread = !req.complete;
     if (unread) res.setHeader('Connection', 'close');
-    if (reply.after) res.once('finish', reply.after);
+    if (reply.after) {
+      // A restart happens whether or not the client stays to read the answer.
+      const after = reply.after;
+      let ran = false;
+      const once = () => { if (!ran) { ran = true; after(); } };
+      res.once('finish', once);
+      res.once('close', once);
+    }
     res.end(payload);
     if (unread) this.#discard(req);
   }
