@@ -154,7 +154,7 @@ export class Device {
 
   /** PUT /update/stage: verify fully, store durably, then record it as staged (replacing a staged image of the same component). */
   stage(bytes: Uint8Array): ImageRecord {
-    const info = inspectPackage(bytes, this.keystore, this.now());
+    const info = inspectPackage(bytes, this.keystore, this.now(), this.deviceId);
     delete info.entryPoint;
     const replaced = this.state.staged[info.componentId]?.size ?? 0;
     if (this.usedFlash() - replaced + bytes.length > CUSTOMER_FLASH_BYTES) fault('INSUFFICIENT_SPACE', `${bytes.length} bytes do not fit`);
@@ -170,9 +170,12 @@ export class Device {
     const staged = Object.values(this.state.staged);
     if (staged.length === 0) return { restartingSystem: false };
     const boardConfig = staged.some((r) => r.imageType === IMAGE_TYPE_BOARD_CONFIG);
+    const grant = staged.find((r) => r.grants !== undefined)?.grants;
     for (const r of staged) this.#stopRun(r.componentId, 'replaced by install');
     this.mutate((s) => {
+      if (grant) s.capabilities = grant;
       for (const r of staged) {
+        if (r.grants !== undefined) continue;
         s.images[r.componentId] = { ...r, seq: s.generation + 1 };
         if (r.app) s.apps[r.componentId] = { autoStart: mode !== 'Manual' };
         else delete s.apps[r.componentId];
@@ -182,6 +185,7 @@ export class Device {
     });
     for (const r of staged) this.bootFailures.delete(r.componentId);
     this.flash.collectGarbage(referencedBlobs(this.state));
+    if (grant) this.diag.record('capabilities', `capabilities set to [${grant.join(',')}] by a capability image`);
     this.diag.record('install', `installed ${staged.map((r) => `${r.componentId} image ${r.imageId}`).join(', ')} (${mode})`);
     if (mode !== 'Manual') {
       // The newest high-level app wins: at most one runs.

@@ -9,7 +9,7 @@ import {
   IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG, manifestText, randomGuid, verifyPackage, type PackageView, type SignatureChecker, type Verdict,
 } from '../image-builder/index';
 import { TrustStore, verifyImageSignature } from '../signer/index';
-import { DEVICE_CAPABILITY, type ComponentDetails } from '../sideload/protocol/index';
+import { CAPABILITY_IMAGE, DEVICE_CAPABILITY, type ComponentDetails } from '../sideload/protocol/index';
 import { fault } from './fault';
 import { MAX_MUTABLE_STORAGE_KB, OS_VERSION } from './limits';
 import type { DeviceState, ImageRecord } from './state';
@@ -62,16 +62,31 @@ function manifestFacts(view: PackageView, componentId: string): ManifestFacts {
   return { highLevel, storageKB, runtimeVersion: abi?.version, entryPoint: typeof m['EntryPoint'] === 'string' ? m['EntryPoint'] : undefined };
 }
 
+/** A capability image's grant, checked: signed by a non-SDK-Test trusted certificate, for this device (CAPABILITY_IMAGE). */
+function capabilityGrant(view: PackageView, signerThumbprint: string, store: TrustStore, deviceId: string): number[] {
+  if (store.get(signerThumbprint)?.builtin) fault('IMAGE_NOT_TRUSTED', 'capabilities cannot be granted by the SDK Test certificate');
+  let p: { format?: unknown; deviceId?: unknown; capabilities?: unknown };
+  try {
+    p = JSON.parse(Buffer.from(view.split.payload).toString('utf8').replace(/\0+$/, '')) as typeof p;
+  } catch {
+    return fault('IMAGE_NOT_STAGED', 'the capability payload is not JSON');
+  }
+  if (p.format !== CAPABILITY_IMAGE.format) fault('IMAGE_NOT_STAGED', `the capability payload format is not ${CAPABILITY_IMAGE.format}`);
+  if (typeof p.deviceId !== 'string' || p.deviceId.toUpperCase() !== deviceId) fault('IMAGE_NOT_TRUSTED', 'the capability image is for another device');
+  if (!Array.isArray(p.capabilities) || !p.capabilities.every((c) => Number.isInteger(c) && c >= 0 && c < 256)) fault('IMAGE_NOT_STAGED', 'capabilities must be a list of numbers');
+  return [...new Set(p.capabilities as number[])].sort((a, b) => a - b);
+}
+
 /** Fully checks a package for PUT /update/stage; returns its record (blob name left for the caller) or throws a DeviceFault. */
-export function inspectPackage(bytes: Uint8Array, store: TrustStore, now: number): Omit<ImageRecord, 'blob'> & { entryPoint?: string | undefined } {
+export function inspectPackage(bytes: Uint8Array, store: TrustStore, now: number, deviceId = ''): Omit<ImageRecord, 'blob'> & { entryPoint?: string | undefined } {
   const v = verifyPackage(bytes, checkerOf(store));
   if (!v.ok) refuseVerdict(v);
   const id = v.view.metadata.identity!;
   const inner = v.view.inner ?? v.view;
   if (id.componentId === NIL_GUID) fault('INVALID_COMPONENT_ID', 'the component ID is the nil GUID');
   if (inner.metadata.identity && inner.metadata.identity.componentId !== id.componentId) fault('INVALID_COMPONENT_ID', 'the inner image names another component');
-  if (id.imageType !== IMAGE_TYPE_APPLICATIONS && id.imageType !== IMAGE_TYPE_BOARD_CONFIG) {
-    fault('IMAGE_NOT_STAGED', `image type ${id.imageType} cannot be sideloaded; only applications (10) and board configurations (21)`);
+  if (id.imageType !== IMAGE_TYPE_APPLICATIONS && id.imageType !== IMAGE_TYPE_BOARD_CONFIG && id.imageType !== CAPABILITY_IMAGE.imageType) {
+    fault('IMAGE_NOT_STAGED', `image type ${id.imageType} cannot be sideloaded; only applications (10), board configurations (21) and capability images (20)`);
   }
   const rec: Omit<ImageRecord, 'blob'> & { entryPoint?: string | undefined } = {
     componentId: id.componentId, imageId: id.imageId, imageType: id.imageType, name: v.view.metadata.debug?.name ?? '',
@@ -82,6 +97,8 @@ export function inspectPackage(bytes: Uint8Array, store: TrustStore, now: number
     const f = manifestFacts(v.view, id.componentId);
     rec.app = { highLevel: f.highLevel, storageKB: f.storageKB, runtimeVersion: f.runtimeVersion };
     rec.entryPoint = f.entryPoint;
+  } else if (id.imageType === CAPABILITY_IMAGE.imageType) {
+    rec.grants = capabilityGrant(inner, v.thumbprint, store, deviceId);
   } else if (inner.payloadKind !== 'flattened-device-tree') {
     fault('IMAGE_NOT_STAGED', 'a board configuration image must hold a flattened device tree');
   }

@@ -23,6 +23,8 @@ export interface ImageRecord {
   seq?: number;
   /** From the app manifest, for applications. */
   app?: { highLevel: boolean; storageKB: number; runtimeVersion: number | undefined };
+  /** For a capability image: the set it grants (applied at install, never kept as an installed image). */
+  grants?: number[];
 }
 
 export interface AppSettings {

@@ -66,3 +66,15 @@ export function parseNetworkId(text: string): number | undefined {
 export function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
+
+/**
+ * How capabilities reach a device without the cloud (the `enable-development` flow against the
+ * emulator): an image package of type 20 (Policy) whose payload is the UTF-8 JSON
+ * `{"format": CAPABILITY_IMAGE.format, "deviceId": "<128 hex>", "capabilities": [11, …]}`
+ * (zero padding after it is ignored), signed by a certificate the device trusts other than the
+ * SDK Test one. Staged and installed like any image, it replaces the device's capability set.
+ * A Spherekit convention: Microsoft's capability files come from its Security Service.
+ */
+export const CAPABILITY_IMAGE = { imageType: 20, format: 'sphere-capabilities-v1' } as const;
+
+export interface CapabilityImagePayload { format: typeof CAPABILITY_IMAGE.format; deviceId: string; capabilities: number[] }

@@ -8,6 +8,8 @@ import * as assert from 'uvu/assert';
 import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Device } from '../../emulator/index';
+import { buildPackage, type PackPlan } from '../../image-builder/index';
+import { fileSigner, loadDevCa } from '../../signer/index';
 import { FIXTURE, devCaPackage, fixtureBytes, install, stage, testEmulator } from './helpers';
 import { tempDir } from '../helpers';
 
@@ -163,5 +165,37 @@ persist('the core refuses what HTTP would, without a server', () => {
   } finally { t.done(); }
 });
 
+const caps = suite('capability images (enable-development)');
+async function capabilityImage(caDir: string, deviceId: string, capabilities: number[]): Promise<Uint8Array> {
+  const ca = await loadDevCa(caDir);
+  const payload = Buffer.from(JSON.stringify({ format: 'sphere-capabilities-v1', deviceId, capabilities }));
+  const plan: PackPlan = { kind: 'board-config', imageType: 20, componentId: '0c0ffee0-0000-4000-8000-000000000011', imageId: '0c0ffee0-0000-4000-8000-000000000012', imageIdDerived: false, name: 'capabilities', buildTime: 1700000000, abiDepends: undefined, payload, warnings: [] };
+  return buildPackage(plan, fileSigner({ keyPem: ca.keyPem, certPem: ca.certPem }));
+}
+caps('a capability image signed by a trusted CA for this device grants appDevelopment', async () => {
+  const t = tempDir();
+  try {
+    const pkg = await devCaPackage(t.dir);
+    const e = await testEmulator({ capabilities: [], trust: [pkg.caPem] });
+    try {
+      const id = ((await e.call('GET', '/device/security_state')).json as { deviceIdentifier: string }).deviceIdentifier;
+      const other = await stage(e, await capabilityImage(pkg.caDir, id.replace(/^./, id[0] === 'A' ? 'B' : 'A'), [11]));
+      assert.equal([other.status, other.json], [400, { error: 7340047 }], 'for another device');
+      assert.equal((await stage(e, fixtureBytes(FIXTURE.anvil.file))).json, { error: 7340047 }, 'SDK app refused before');
+      assert.equal((await stage(e, await capabilityImage(pkg.caDir, id, [11]))).json, {});
+      assert.equal((await install(e)).json, { restartingSystem: false });
+      assert.equal((await e.call('GET', '/device/capabilities')).json, { device_capabilities: [11] });
+      assert.equal((await stage(e, fixtureBytes(FIXTURE.anvil.file))).json, {}, 'SDK app accepted after');
+      assert.not.ok(((await e.call('GET', '/images')).json as { components: Array<{ uid: string }> }).components.some((c) => c.uid === '0c0ffee0-0000-4000-8000-000000000011'), 'not kept as an image');
+    } finally { await e.done(); }
+    const untrusted = await testEmulator({ capabilities: [] });
+    try {
+      const id = ((await untrusted.call('GET', '/device/security_state')).json as { deviceIdentifier: string }).deviceIdentifier;
+      assert.equal((await stage(untrusted, await capabilityImage(pkg.caDir, id, [11]))).json, { error: 7340047 }, 'signer not trusted');
+    } finally { await untrusted.done(); }
+  } finally { t.done(); }
+});
+
 sideload.run();
+caps.run();
 persist.run();
