@@ -111,7 +111,16 @@ export class DeviceServer {
     this.server.on('request', (req, res) => { void this.#handle(req, res, false); });
     this.server.on('checkContinue', (req, res) => { void this.#handle(req, res, true); });
     this.server.on('tlsClientError', () => { /* a client that fails the handshake only loses its own connection */ });
-    this.server.on('clientError', (_e, socket) => { socket.destroy(); });
+    this.server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
+      // Unparseable HTTP gets the device's answer (with the version header); timeouts just close.
+      if (socket.writable && String(e.code ?? '').startsWith('HPE_')) {
+        const body = JSON.stringify({ error: DEVICE_ERROR.INVALID_ARGUMENT.code });
+        socket.end(`HTTP/1.1 400 Bad Request\r\n${REST_API_VERSION_HEADER}: ${REST_API_VERSION}\r\nContent-Type: ${CONTENT_TYPE.json}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+        setTimeout(() => socket.destroy(), 1000).unref();
+      } else {
+        socket.destroy();
+      }
+    });
   }
 
   /** Refusals decidable from the headers alone. */

@@ -62,6 +62,15 @@ hostile('300 malformed or mistyped requests: each a spec error, never a 500 or a
   assert.ok(n > 30, 'wrong content types are refused with 415');
   await stillUp();
 });
+hostile('garbage instead of HTTP gets 400 with the version header', async () => {
+  const s = await tls();
+  const answer = collect(s, /\r\n\r\n\{.*\}/, 5000);
+  s.write('THIS IS NOT HTTP\r\n\r\n');
+  const r = await answer;
+  s.destroy();
+  assert.match(r.text, /^HTTP\/1\.1 400 [^]*REST-API-Version: 4\.6\.0[^]*\{"error":22\}/);
+  await stillUp();
+});
 hostile('a 1 GiB upload is refused from its headers, before the body is read', async () => {
   const s = await tls();
   const answer = collect(s, /\r\n\r\n\{.*\}/);
