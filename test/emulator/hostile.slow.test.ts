@@ -169,4 +169,26 @@ hostile('50 concurrent sideloads: each staged or "device busy", then a consisten
   process.stderr.write(`50 concurrent sideloads: ${ok} staged, ${busy} busy\n`);
 });
 
+hostile('uploads beyond the concurrent limit get "device busy" while others are in flight, and the held ones still complete', async () => {
+  const bytes = fixtureBytes(FIXTURE.anvil.file);
+  // Two uploads that send their headers and half their body, then hold.
+  const held = await Promise.all([tls(), tls()]);
+  const answers = held.map((s) => collect(s, /\r\n\r\n\{.*\}/, 8000));
+  for (const s of held) {
+    s.write(`PUT /update/stage HTTP/1.1\r\nHost: ${DEVICE_TLS_NAME}\r\nContent-Type: application/octet-stream\r\nContent-Length: ${bytes.length}\r\n\r\n`);
+    s.write(bytes.subarray(0, bytes.length >> 1));
+  }
+  await sleep(200);
+  const third = await stage(emu, bytes);
+  assert.is(third.status, 409, JSON.stringify(third.json));
+  assert.is((third.json as { error: number }).error, 10485765, 'the device busy code');
+  await stillUp();
+  // Finishing the held uploads: both are accepted, and the state is consistent.
+  for (const s of held) s.write(bytes.subarray(bytes.length >> 1));
+  for (const a of await Promise.all(answers)) assert.match(a.text, /^HTTP\/1\.1 200/);
+  for (const s of held) s.destroy();
+  const l = (await emu.call('GET', '/images')).json as { components: Array<{ uid: string }> };
+  assert.is(l.components.filter((c) => c.uid === FIXTURE.anvil.cid).length, 1);
+});
+
 hostile.run();
