@@ -93,7 +93,7 @@ export interface DeviceFacts {
 
 export type DeployStep =
   | { kind: 'stage'; bytes: number }
-  | { kind: 'install'; appControlMode: 'Auto' | 'Manual' }
+  | { kind: 'install'; appControlMode: 'Auto' | 'Manual'; restarts: boolean }
   | { kind: 'confirm-listed'; componentId: string; imageId: string }
   | { kind: 'confirm-app-state'; componentId: string; state: AppState };
 
@@ -127,7 +127,7 @@ export function planDeploy(local: LocalCheck, device: DeviceFacts, o: PlanOption
   const mode = o.manualStart ? 'Manual' : 'Auto';
   const steps: DeployStep[] = [
     { kind: 'stage', bytes: p.size },
-    { kind: 'install', appControlMode: mode },
+    { kind: 'install', appControlMode: mode, restarts: p.imageType === IMAGE_TYPE_BOARD_CONFIG },
     { kind: 'confirm-listed', componentId: p.componentId, imageId: p.imageId },
   ];
   if (p.imageType === IMAGE_TYPE_APPLICATIONS) steps.push({ kind: 'confirm-app-state', componentId: p.componentId, state: o.manualStart ? 'stopped' : 'running' });

@@ -7,7 +7,7 @@
 import { DeviceError, NotFoundError, SphereError, ValidationError, type SignatureChecker } from '../image-builder/index';
 import { IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG } from '../image-builder/index';
 import { checkPackage, planDeploy, type DeployPlan, type DeployStep, type DeviceFacts, type LocalCheck, type PlanOptions } from './deploy-plan';
-import { waitForRestart } from './lifecycle';
+import { uptimeBefore, waitForRestart } from './lifecycle';
 import type { DeviceApi } from './device-api';
 import type { AppState, ComponentList } from './protocol/index';
 
@@ -86,12 +86,12 @@ async function runSteps(api: DeviceApi, steps: DeployStep[], o: DeployOptions, r
       await api.stage(o.bytes, o.onProgress);
       result.ms.stage = now() - t;
     } else if (step.kind === 'install') {
-      const before = await api.status();
-      const at = now();
+      // Only a board configuration makes the device restart; its wait needs the uptime before.
+      const before = step.restarts ? await uptimeBefore(api, { now, sleep }) : { uptime: (await api.status()).uptime, at: now() };
       const r = await api.install(step.appControlMode);
       if (r.restartingSystem) {
         o.onStep?.({ kind: 'restart-wait' });
-        await waitForRestart(api, { before: { uptime: before.uptime, at }, now, sleep });
+        await waitForRestart(api, { before, now, sleep });
         result.restarted = true;
       }
       result.ms.install = now() - t;

@@ -14,6 +14,6 @@ export { describeCandidate, discoverDevices, formatAddress, parseAddress, probeT
 export { caFor, connectDevice, type ConnectOptions } from './connect';
 export { checkPackage, planDeploy, type DeployPlan, type DeployStep, type DeviceFacts, type LocalCheck, type PackageFacts, type PlanOptions, type Refusal } from './deploy-plan';
 export { deleteSideloaded, deploy, isListed, optional, readDeviceFacts, type DeleteResult, type DeployOptions, type DeployResult } from './deploy';
-export { restartDevice, waitForRestart, type RestartResult, type WaitOptions } from './lifecycle';
+export { restartDevice, uptimeBefore, waitForRestart, type RestartResult, type WaitOptions } from './lifecycle';
 export { appStates, capabilityName, deploymentStatus, imageEntries, securityReport, type DeploymentStatus, type ImageEntry, type SecurityReport } from './device-info';
 export { collectSupportData, type SupportBundle } from './support-data';

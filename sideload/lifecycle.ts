@@ -58,11 +58,26 @@ export async function waitForRestart(api: DeviceApi, o: WaitOptions): Promise<Re
   );
 }
 
+/**
+ * The uptime to compare a restart against. A device up for less than a second reports 0, and a
+ * fast restart (an emulator reboots in milliseconds) would report 0 again, proving nothing; so a
+ * reading of 0 is repeated until it shows 1 (at most about a second).
+ */
+export async function uptimeBefore(api: DeviceApi, o: { now?: () => number; sleep?: (ms: number) => Promise<void>; pollMs?: number } = {}): Promise<{ uptime: number; at: number }> {
+  const now = o.now ?? Date.now;
+  const sleep = o.sleep ?? realSleep;
+  const start = now();
+  for (;;) {
+    const s = await api.status();
+    const at = now();
+    if (s.uptime >= 1 || at - start > 1_500) return { uptime: s.uptime, at };
+    await sleep(o.pollMs ?? 100);
+  }
+}
+
 /** `device restart`: ask for a restart and wait until the device answers from its new boot. */
 export async function restartDevice(api: DeviceApi, o: Omit<WaitOptions, 'before'> = {}): Promise<RestartResult & { restartingSystem: boolean }> {
-  const now = o.now ?? Date.now;
-  const s = await api.status();
-  const before = { uptime: s.uptime, at: now() };
+  const before = await uptimeBefore(api, o);
   const r = await api.restart();
   const waited = await waitForRestart(api, { ...o, before });
   return { ...waited, restartingSystem: r.restartingSystem !== false };

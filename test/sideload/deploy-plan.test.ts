@@ -82,13 +82,13 @@ plan('uploads a new image: stage, install Auto, confirm listed, confirm running'
   const p = planDeploy(ok, dev);
   assert.is(p.action, 'upload');
   assert.equal(p.steps, [
-    { kind: 'stage', bytes: avnet.length }, { kind: 'install', appControlMode: 'Auto' },
+    { kind: 'stage', bytes: avnet.length }, { kind: 'install', appControlMode: 'Auto', restarts: false },
     { kind: 'confirm-listed', componentId: AVNET.cid, imageId: AVNET.iid }, { kind: 'confirm-app-state', componentId: AVNET.cid, state: 'running' },
   ]);
 });
 plan('--manual-start installs Manual and expects the app stopped', () => {
   const p = planDeploy(ok, dev, { manualStart: true });
-  assert.equal(p.steps.slice(1, 2), [{ kind: 'install', appControlMode: 'Manual' }]);
+  assert.equal(p.steps.slice(1, 2), [{ kind: 'install', appControlMode: 'Manual', restarts: false }]);
   assert.equal(p.steps.at(-1), { kind: 'confirm-app-state', componentId: AVNET.cid, state: 'stopped' });
 });
 plan('skips the same image ID unless forced; a different image of the component replaces it', () => {

@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeviceApi, DeviceClient, TransportError, deleteSideloaded, deploy, waitForRestart, type ComponentList, type TransportRequest } from '../../sideload/index';
+import { DeviceApi, DeviceClient, TransportError, restartDevice, deleteSideloaded, deploy, waitForRestart, type ComponentList, type TransportRequest } from '../../sideload/index';
 import { TrustStore, verifyImageSignature } from '../../signer/index';
 import type { SignatureChecker } from '../../image-builder/index';
 import { IMAGEPACKAGES } from '../helpers';
@@ -118,6 +118,20 @@ restart('an answer after the device went away counts, whatever its uptime', asyn
   const r = await waitForRestart(api, { before: { uptime: 50, at: 0 }, now: () => clock, sleep: async (ms) => { clock += ms; }, pollMs: 250 });
   assert.ok(r.wentAway);
   assert.is(t.calls.length, 3);
+});
+restart('a restart right after boot waits for uptime 1 first, so the new boot is told apart', async () => {
+  let clock = 0;
+  let booted = 0;
+  let restartAt = -1;
+  const t = scripted((r) => {
+    if (r.path === '/restart') { booted = restartAt = clock; return answer(200, { restartingSystem: true }); }
+    return answer(200, { uptime: Math.floor((clock - booted) / 1000) });
+  });
+  const api = new DeviceApi(new DeviceClient({ transport: t, sleep: async (ms) => { clock += ms; } }));
+  const r = await restartDevice(api, { now: () => clock, sleep: async (ms) => { clock += ms; }, pollMs: 250 });
+  assert.is(r.uptime, 0);
+  assert.ok(clock < 2_000, `took ${clock} ms of device time`);
+  assert.ok(restartAt >= 1000, `asked for the restart at ${restartAt} ms, before the device had shown uptime 1`);
 });
 restart('a device whose uptime keeps growing has not restarted: the wait times out', async () => {
   let clock = 0;
