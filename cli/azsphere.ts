@@ -49,6 +49,7 @@ export const AZ_COMMANDS: readonly AzCommand[] = [
   { az: 'device sideload start', to: 'device app start', flags: COMPONENT },
   { az: 'device sideload stop', to: 'device app stop', flags: COMPONENT },
   { az: 'device prep-sideload', to: 'device enable-development' },
+  { az: 'device rescan-attached', to: 'device list-attached' },
   { az: 'device app start', to: 'device app start', flags: { ...COMPONENT, '--debug-mode': b('--debug-mode'), '--debug': b('--debug-mode') } },
   { az: 'device app stop', to: 'device app stop', flags: COMPONENT },
   { az: 'device app show-status', to: 'device app show-status', flags: COMPONENT },
@@ -78,7 +79,7 @@ const COMMON: Record<string, FlagRule> = {
 const CLOUD = ['tenant', 'login', 'logout', 'product', 'device-group', 'deployment', 'ca-certificate', 'role', 'register-user', 'catalog',
   'image add', 'image list', 'image show', 'image download', 'device claim', 'device list', 'device show', 'device update', 'device assign',
   'device unassign', 'device show-count', 'device image list-targeted', 'device capability download', 'device capability select',
-  'device capability apply', 'device capability update', 'device rescan-attached'];
+  'device capability apply', 'device capability update'];
 
 const OUTPUT_ALIAS: Record<string, string> = { jsonc: 'json', yamlc: 'yaml' };
 

@@ -4,13 +4,19 @@
  * the emulator registry) and boards that accept connections at the service addresses
  * 192.168.35.2–254 — probed only when this host has an address in that subnet. `--device`
  * names an emulator, an IP address (optionally `:port`) or a device ID (or a unique prefix of one);
- * with several devices and no `--device`, the choice is refused, never guessed.
+ * with several devices and no `--device`, the choice is refused, never guessed. Then, from the
+ * chosen device to a ready client: the CA to pin (the flag overrides; an emulator brings its own;
+ * a board needs one configured — sideload/README.md "Which CA is pinned"), the keep-alive HTTPS
+ * transport, the REST client and the typed API.
  */
 import { Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { NotFoundError, UsageError } from '../image-builder/errors';
+import { DeviceClient, type DeviceClientOptions } from './client';
+import { DeviceApi } from './device-api';
 import { DEFAULT_DEVICE_PORT, DEVICE_ADDRESS_RANGE } from './protocol/index';
-import type { PinnedCa } from './settings';
+import { DEVICE_CA_ENV, DEVICE_CA_FILE, type PinnedCa, type Timeouts } from './settings';
+import { httpsTransport, type Transport } from './transport';
 
 export interface EmulatorRef {
   name: string;
@@ -144,4 +150,29 @@ export async function selectDevice(candidates: DeviceCandidate[], selector: stri
     throw new NotFoundError(`Cannot find device "${selector}": no attached device has that ID. ${NO_DEVICE}.`, { code: 'DEVICE_NOT_FOUND' });
   }
   throw new NotFoundError(`Cannot find device "${selector}": no running emulator has that name, and it is neither an IP address nor a device ID. ${NO_DEVICE}.`, { code: 'DEVICE_NOT_FOUND' });
+}
+
+export interface ConnectOptions {
+  /** `--device-ca`: pinned instead of whatever the device would bring. */
+  caOverride?: PinnedCa;
+  timeouts?: Partial<Timeouts>;
+  onBusy?: DeviceClientOptions['onBusy'];
+  /** Tests: a transport instead of HTTPS. */
+  transport?: (c: DeviceCandidate, ca: PinnedCa) => Transport;
+}
+
+export function caFor(c: DeviceCandidate, override?: PinnedCa): PinnedCa {
+  const ca = override ?? c.ca;
+  if (ca) return ca;
+  if (c.kind === 'emulator') throw new UsageError(`Cannot connect to ${describeCandidate(c)}: its device CA is unknown. Pass it with --device-ca ("sphere emulator ca-cert --name ${c.name}" prints it).`, { code: 'NO_DEVICE_CA' });
+  throw new UsageError(`Cannot connect to ${describeCandidate(c)}: no device CA is pinned for boards. Pass the device's CA certificate with --device-ca <file.pem>, set ${DEVICE_CA_ENV}, or save it as ~/.config/sphere/${DEVICE_CA_FILE}.`, { code: 'NO_DEVICE_CA' });
+}
+
+export function connectDevice(c: DeviceCandidate, o: ConnectOptions = {}): DeviceApi {
+  const ca = caFor(c, o.caOverride);
+  const t = o.timeouts ?? {};
+  const transport = o.transport ? o.transport(c, ca) : httpsTransport({ host: c.host, port: c.port, caPem: ca.pem, connectTimeoutMs: t.connectMs ?? 5_000 });
+  const opts: DeviceClientOptions = { transport, label: describeCandidate(c), caSource: ca.source, timeouts: t };
+  if (o.onBusy) opts.onBusy = o.onBusy;
+  return new DeviceApi(new DeviceClient(opts));
 }

@@ -6,8 +6,7 @@
 import type { CommandContext, CommandDef } from '../command';
 import { optBool, optString } from '../command';
 import { UsageError } from '../../image-builder/errors';
-import { deviceOptions, withDevice } from './device-context';
-import { appStateLine } from './device-text';
+import { deviceOptions, withDevice, appStateLine } from './device-context';
 
 const componentOption = { flags: '-i, --component-id <id>', description: 'The application\'s component ID (from its manifest)' };
 

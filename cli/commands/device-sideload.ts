@@ -9,8 +9,7 @@ import { resolve } from 'node:path';
 import type { CommandContext, CommandDef } from '../command';
 import { optBool, optList, optString } from '../command';
 import { NotFoundError, UsageError, ValidationError } from '../../image-builder/errors';
-import { deviceOptions, withDevice } from './device-context';
-import { imagesText, uploadProgress } from './device-text';
+import { deviceOptions, withDevice, imagesText, uploadProgress } from './device-context';
 
 function readPackage(ctx: CommandContext, positional: string | undefined): { file: string; bytes: Uint8Array } {
   const given = positional ?? optString(ctx, 'imagePackage');

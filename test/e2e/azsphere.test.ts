@@ -30,6 +30,7 @@ const cases: Array<[string, string]> = [
   ['device image list-installed --full -o yamlc', 'device image list-installed --all --output yaml'],
   ['device show-attached --verbose --only-show-errors', 'device show-attached'],
   ['device prep-sideload', 'device enable-development'],
+  ['device rescan-attached', 'device list-attached'],
   ['device network enable --interface wlan0', 'device network enable --interface wlan0'],
   ['device network proxy apply --address p --port 8 --no-proxy-addresses a b --enable', 'device network proxy apply --address p --port 8 --bypass-addresses a --bypass-addresses b'],
   ['device wifi forget --id 3', 'device wifi forget --id 3'],
