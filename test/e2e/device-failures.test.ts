@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { appsOn, appState, lab, oneLine, type Lab } from '../sideload/e2e-helpers';
 import { appPackage, opensslPki } from '../sideload/helpers';
 
@@ -80,6 +80,18 @@ test('untrusted package: refused before sending (exit 1), and the device refuses
   assert.is(d.code, 1);
   assert.match(oneLine(d), /^error: Cannot upload the image package on emulator "alpha": Image not trusted by device.*\(device error 7\.15\)\. Enable development on the device/);
   assert.equal(await appsOn(l, 'alpha'), []);
+});
+
+test('an SDK-Test-signed package on a device without appDevelopment: refused before sending, exit 1', async () => {
+  l.start('nocap', []);
+  const fx = resolve('test/fixtures/imagepackage/Azure-Sphere-DevX--AzureSphereDevX.Examples--avnet_PHT_HLApp-V1.imagepackage');
+  const r = l.run(['device', 'sideload', 'deploy', fx, '--device', 'nocap']);
+  assert.is(r.code, 1);
+  assert.match(oneLine(r), /signed with the SDK Test certificate, which the device trusts only with the appDevelopment capability, and the device lacks it \(it would answer device error 7\.15\)\. Enable development/);
+  assert.equal(await appsOn(l, 'nocap'), []);
+  const env = l.run(['device', 'show-attached', '-o', 'json'], { env: { SPHERE_DEVICE: 'nocap' } });
+  assert.is(JSON.parse(env.stdout).name, 'nocap', 'SPHERE_DEVICE chooses among several');
+  l.stop('nocap');
 });
 
 test('manifest error: refused before sending with the manifest finding (exit 1)', async () => {

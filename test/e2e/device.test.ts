@@ -191,8 +191,21 @@ test('manufacturing-state show and update (irreversible, so last but one)', asyn
   assert.is((await rest('/device/manufacturing_state')).manufacturingState, 'Module1Complete');
   assert.equal(json(['device', 'manufacturing-state', 'show']), { manufacturingState: 'Module1Complete' });
 });
+test('an SDK-built app and board configuration deploy; the board configuration restarts the device and is waited for', async () => {
+  const fx = (f: string) => resolve('test/fixtures/imagepackage', f);
+  const app = json(['device', 'sideload', 'deploy', fx('Azure-Sphere-DevX--AzureSphereDevX.Examples--avnet_PHT_HLApp-V1.imagepackage')]);
+  assert.equal([app.componentId, app.imageId, app.appState], ['b8f5931e-173a-40f5-a4f8-3d98240f53ec', '851873cf-f7c3-4df0-85a0-fe5a4f0a839e', 'running']);
+  const uptime = (await rest('/status')).uptime;
+  const board = json(['device', 'sideload', 'deploy', fx('Azure-Sphere-DevX--AzureSphereDevX.Examples--lan-enc28j60-isu0-int5.imagepackage')]);
+  assert.is(board.restarted, true);
+  assert.ok((await rest('/status')).uptime <= Math.max(1, uptime), 'a new boot');
+  assert.ok((await appsOn(l, 'e2e')).some((c) => c.uid === '67b80798-d771-4774-977a-2cd18491865f' && c.image === '39a3a45a-f17f-48ef-babb-5b977f5e75f3'));
+  human(['device', 'image', 'list-installed', '--all'], /Component ID: 67b80798-d771-4774-977a-2cd18491865f/);
+});
 test('sideload delete removes the app; recover wipes apps and keeps the device ID', async () => {
   human(['device', 'sideload', 'delete', '--component-id', CID], new RegExp(`Deleted ${CID} \\(HelloSphere\\)`));
+  assert.not.ok((await appsOn(l, 'e2e')).some((c) => c.uid === CID));
+  json(['device', 'sideload', 'delete']);
   assert.equal(await appsOn(l, 'e2e'), []);
   assert.is(json(['device', 'sideload', 'deploy', pkg]).action, 'installed');
   assert.equal(json(['device', 'sideload', 'delete']).deleted.map((d: { componentId: string }) => d.componentId), [CID]);
