@@ -7,6 +7,7 @@
  * and the upload progress line (bytes, rate, ETA), drawn on stderr by the UI on a terminal only.
  */
 import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import type { CommandContext, OptionDef } from '../command';
 import { optString } from '../command';
 import type { DeviceApi, DeviceCandidate, EmulatorRef, ImageEntry, PinnedCa } from '../../sideload/index';
@@ -40,7 +41,7 @@ function selectorOf(ctx: CommandContext): string | undefined {
 export async function findDevices(ctx: CommandContext, o: { probeBoards?: boolean } = {}): Promise<Found> {
   const s = await import('../../sideload/index');
   const flag = optString(ctx, 'deviceCa');
-  const caOverride = flag ? s.readCa(flag, `--device-ca "${flag}"`) : undefined;
+  const caOverride = flag ? s.readCa(resolve(ctx.cwd, flag), `--device-ca "${flag}"`) : undefined;
   const boardCa = caOverride ?? s.findBoardCa({ env: ctx.env, home: homedir() });
   const emulators = await runningEmulators(ctx.env);
   const selector = selectorOf(ctx);
