@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { COMMANDS, GROUPS } from './commands/index';
 import { createUi, type Ui } from './ui';
 import { OUTPUT_FORMATS, render, type OutputFormat } from './output';
+import { compileQuery } from './query';
 import type { CommandDef, CommandResult } from './command';
 import { mapAzsphereArgs } from './azsphere';
 
@@ -65,17 +66,24 @@ async function runCommand(def: CommandDef, rest: string[], ui: Ui, out: (s: stri
     cmd.option(o.flags, o.description, config);
   }
   const wantsOutput = def.output !== false;
-  if (wantsOutput) cmd.option(hasShortO(def) ? '--output <format>' : '-o, --output <format>', 'Output format: table, json, yaml, tsv or none', { default: 'table' });
+  if (wantsOutput) {
+    cmd.option(hasShortO(def) ? '--output <format>' : '-o, --output <format>', 'Output format: table, json, yaml, tsv or none', { default: 'table' });
+    cmd.option('--query <jmespath>', 'Keep only this part of the result (JMESPath subset), e.g. --query "[0].deviceId"');
+  }
   for (const e of def.examples ?? []) cmd.example(e);
   cli.help();
   const box: { result?: CommandResult } = {};
   let format: OutputFormat = 'table';
+  let query: ((data: unknown) => unknown) | undefined;
   cmd.action(async (...args: unknown[]) => {
     const options = args.pop() as Record<string, unknown>;
     if (wantsOutput) {
       const f = Array.isArray(options['output']) ? options['output'].at(-1) : options['output'];
       if (!OUTPUT_FORMATS.includes(f as OutputFormat)) throw new Usage(`Cannot use output format "${String(f)}": expected one of ${OUTPUT_FORMATS.join(', ')}.`);
       format = f as OutputFormat;
+      const q = options['query'];
+      if (typeof q === 'string') query = compileQuery(q);
+      else if (q !== undefined) throw new Usage('Cannot use --query without an expression: give a JMESPath expression, e.g. --query "[0].deviceId".');
     }
     const positional = args.map((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? undefined : String(a))).flat() as string[];
     const r = await def.action({ options, env: process.env, cwd: process.cwd(), ui }, ...positional);
@@ -85,7 +93,9 @@ async function runCommand(def: CommandDef, rest: string[], ui: Ui, out: (s: stri
   if (cli.options['help']) return 0; // cac printed the command help
   await cli.runMatchedCommand();
   if (box.result) {
-    const text = render(box.result, format);
+    // A query replaces the data; the human text and table described the whole result, so they go.
+    const shown: CommandResult = query ? { data: query(box.result.data) } : box.result;
+    const text = render(shown, format);
     if (text) out(text);
     return box.result.exitCode ?? 0;
   }

@@ -79,6 +79,8 @@ export function render(result: CommandResult, format: OutputFormat): string {
       return Object.values(flatten(result.data)).map(scalar).join('\t') + '\n';
     }
     case 'table': {
+      if (result.data === null || typeof result.data !== 'object') return result.text ?? `${scalar(result.data)}\n`;
+      if (Array.isArray(result.data) && !result.table && result.text === undefined && result.data.every((x) => x === null || typeof x !== 'object')) return result.data.map(scalar).join('\n') + (result.data.length ? '\n' : '');
       if (result.text !== undefined) return result.text.endsWith('\n') || result.text === '' ? result.text : result.text + '\n';
       if (result.table) return renderTable(result.table);
       const flat = flatten(result.data);
