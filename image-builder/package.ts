@@ -9,6 +9,7 @@ import { hex, hex32, u32 } from './bytes';
 import { decodeSections, describeSection, splitPackage, type Metadata, type SplitPackage } from './metadata';
 import { isAsxipfs, readAsxipfs, type AsxipfsView } from './asxipfs';
 import { decodeLzmaAlone } from './lzma';
+import { fdtCells, fdtString, readFdt } from './fdt';
 import { COMPRESSION_LZMA, IMAGE_TYPE, METADATA_MAGIC } from './format';
 
 export const FDT_MAGIC_BE = 0xd00dfeed;
@@ -24,6 +25,8 @@ export interface PackageView {
   payloadKind: 'asxipfs' | 'flattened-device-tree' | 'lzma-alone' | 'unknown';
   asxipfs?: AsxipfsView;
   fdtHeader?: number[];
+  /** Board configuration settings from the FDT's `azconfig` node, when present. */
+  boardConfig?: Record<string, string | number>;
   lzma?: LzmaInfo;
   inner?: PackageView;
 }
@@ -67,6 +70,14 @@ export function readPackage(bytes: Uint8Array, depth = 0): PackageView {
     const words: number[] = [];
     for (let i = 0; i < 10; i++) words.push(Buffer.from(payload.buffer, payload.byteOffset + 4 * i, 4).readUInt32BE(0));
     view.fdtHeader = words;
+    const azconfig = readFdt(payload).root.children.find((c) => c.name === 'azconfig');
+    if (azconfig) {
+      view.boardConfig = {};
+      for (const p of azconfig.props) {
+        // Text properties end in NUL; anything else is read as big-endian cells.
+        view.boardConfig[p.name] = p.value.length > 0 && p.value[p.value.length - 1] === 0 ? fdtString(p.value) : fdtCells(p.value)[0] ?? 0;
+      }
+    }
   }
   return view;
 }
@@ -116,7 +127,7 @@ function describeLayout(view: PackageView, verifiesWithSdkTest?: (v: PackageView
       })),
     };
   } else if (view.fdtHeader) {
-    payload = { kind: 'flattened-device-tree', fdtHeaderBigEndian: view.fdtHeader.map((w) => '0x' + w.toString(16)) };
+    payload = { kind: 'flattened-device-tree', fdtHeaderBigEndian: view.fdtHeader.map((w) => '0x' + w.toString(16)), ...(view.boardConfig ? { azconfig: view.boardConfig } : {}) };
   } else if (view.lzma && view.inner) {
     payload = {
       kind: 'lzma-alone', lzmaPropsByte: view.lzma.propsByte, lzmaDictSize: view.lzma.dictSize, lzmaUncompressedSizeField: view.lzma.uncompressedSizeField,

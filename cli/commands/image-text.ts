@@ -36,6 +36,7 @@ export function showText(view: PackageView, data: Record<string, unknown>, file:
     lines.push(`  Inner package (LZMA, ${view.inner.bytes.length} bytes):`, ...sections(view.inner, '  '));
   }
   lines.push(`  Payload: ${view.payloadKind}`);
+  if (view.boardConfig) for (const [k, v] of Object.entries(view.boardConfig)) lines.push(`    ${(k + ':').padEnd(24)}${v}`);
   const files = data['files'] as Array<{ path: string; type: string; mode: string; size: number; sha256?: string }>;
   if (files.length) {
     lines.push('  Files:');

@@ -186,6 +186,7 @@ pack('pack-board-config writes a type-21 package that verifies', () => withCa((d
   const s = JSON.parse(sphere(['image', 'show', out, '-o', 'json'], { env }).stdout);
   assert.is(s.summary.imageType, 21);
   assert.equal(s.metadata.sections.map((x: { tag: string }) => x.tag), ['ID', 'SG', 'DB', 'TP']);
+  assert.equal(s.payload.azconfig, { version: 1, preset: 'lan-enc28j60-isu0-int5', desc: 'Ethernet controller using SPI on ISU0 and interrupt on GPIO5' });
   const fixture = readFileSync(join(IMAGEPACKAGES, 'Azure-Sphere-DevX--AzureSphereDevX.Examples--lan-enc28j60-isu0-int5.imagepackage'));
   assert.ok(readFileSync(out).subarray(0, 240).equals(fixture.subarray(0, 240)), 'FDT payload equals the SDK one');
   assert.is(sphere(['image', 'verify', out], { env }).code, 0);
