@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { IMAGE_TYPE_BOARD_CONFIG } from '../image-builder/index';
 import type { TrustStore } from '../signer/index';
-import { DEVICE_CAPABILITY, type AppState, type SetAppStatusBody } from '../sideload/protocol/index';
+import { DEVICE_CAPABILITY, REST_API_VERSION, type AppState, type SetAppStatusBody } from '../sideload/protocol/index';
 import { Flash } from './flash';
 import { Diagnostics } from './diag';
 import { fault } from './fault';
 import { loadOrCreateIdentity, type Identity } from './identity';
 import { bootCheck, buildKeystore, inspectPackage } from './images';
 import { ABI_VERSIONS, CUSTOMER_FLASH_BYTES, DEBUG_PORTS, REAL_TIME_CORES } from './limits';
+import { loadOrCreateSecurityService, type SecurityServiceCert } from './security-service';
 import { blankState, cloneState, parseState, referencedBlobs, type DeviceState, type ImageRecord } from './state';
 
 export interface DeviceOptions {
@@ -28,12 +29,22 @@ export interface DeviceOptions {
   now?: () => number;
 }
 
+export interface RecoveryResult {
+  deviceId: string;
+  /** Customer images (installed or staged) the recovery removed. */
+  removedImages: number;
+  /** The boot the device made afterwards. */
+  bootCount: number;
+}
+
 export interface AppRun { state: 'running' | 'debugging'; pid: number; startedAt: number; realTimeCore?: number; peakBytes: number }
 
 export class Device {
   readonly stateDir: string;
   readonly flash: Flash;
   readonly identity: Identity;
+  /** The certificate of this emulator's simulated Security Service (security-service.ts). */
+  readonly securityService: SecurityServiceCert;
   readonly diag: Diagnostics;
   readonly now: () => number;
   state: DeviceState;
@@ -44,6 +55,8 @@ export class Device {
   readonly apps = new Map<string, AppRun>();
   /** The address the servicing interface reports (the listen address). */
   serviceAddress = '192.168.35.2';
+  /** The REST-API-Version this device reports and behaves as (api-version.ts); a run-time setting, not kept in flash. */
+  apiVersion: string = REST_API_VERSION;
   requestsServed = 0;
   #nextPid = 100;
 
@@ -51,11 +64,12 @@ export class Device {
     this.stateDir = o.stateDir;
     this.now = o.now ?? Date.now;
     this.identity = loadOrCreateIdentity(o.stateDir);
+    this.securityService = loadOrCreateSecurityService(o.stateDir, this.identity.deviceId);
     this.flash = new Flash(o.stateDir);
     this.diag = new Diagnostics(this.flash, this.now);
     const raw = this.flash.readIndex();
     this.state = raw === undefined ? blankState() : parseState(raw);
-    this.keystore = buildKeystore(this.state);
+    this.keystore = buildKeystore(this.state, this.securityService.certPem);
   }
 
   /** Opens (or creates) the device in a state folder and boots it. */
@@ -104,7 +118,7 @@ export class Device {
     draft.generation = this.state.generation + 1;
     this.flash.commitIndex(draft);
     this.state = draft;
-    this.keystore = buildKeystore(draft);
+    this.keystore = buildKeystore(draft, this.securityService.certPem);
     return out;
   }
 
@@ -154,7 +168,7 @@ export class Device {
 
   /** PUT /update/stage: verify fully, store durably, then record it as staged (replacing a staged image of the same component). */
   stage(bytes: Uint8Array): ImageRecord {
-    const info = inspectPackage(bytes, this.keystore, this.now(), this.deviceId);
+    const info = inspectPackage(bytes, this.keystore, this.now(), { deviceId: this.deviceId, securityService: this.securityService.thumbprint });
     delete info.entryPoint;
     const replaced = this.state.staged[info.componentId]?.size ?? 0;
     if (this.usedFlash() - replaced + bytes.length > CUSTOMER_FLASH_BYTES) fault('INSUFFICIENT_SPACE', `${bytes.length} bytes do not fit`);
@@ -165,7 +179,11 @@ export class Device {
     return rec;
   }
 
-  /** POST /update/install: all staged images become installed in one commit; apps restart per `appControlMode`. */
+  /**
+   * POST /update/install: all staged images become installed in one commit; apps restart per
+   * `appControlMode`. A board configuration or a capability image makes the device restart (the
+   * caller runs it once the answer is sent), so secure boot judges every image under the new keystore.
+   */
   install(mode: 'Auto' | 'Manual'): { restartingSystem: boolean } {
     const staged = Object.values(this.state.staged);
     if (staged.length === 0) return { restartingSystem: false };
@@ -187,14 +205,14 @@ export class Device {
     this.flash.collectGarbage(referencedBlobs(this.state));
     if (grant) this.diag.record('capabilities', `capabilities set to [${grant.join(',')}] by a capability image`);
     this.diag.record('install', `installed ${staged.map((r) => `${r.componentId} image ${r.imageId}`).join(', ')} (${mode})`);
-    if (mode !== 'Manual') {
+    if (mode !== 'Manual' && !grant) {
       // The newest high-level app wins: at most one runs.
       const apps = staged.filter((r) => r.app).sort((a, b) => Number(a.app!.highLevel) - Number(b.app!.highLevel));
       for (const r of apps) {
         try { this.startApp(r.componentId, false, { replaceHighLevel: true }); } catch { /* recorded */ }
       }
     }
-    return { restartingSystem: boardConfig };
+    return { restartingSystem: boardConfig || grant !== undefined };
   }
 
   /** DELETE /app/image/{id}: removes the installed and staged image of a component; unknown IDs are not an error. */
@@ -214,6 +232,28 @@ export class Device {
     this.flash.collectGarbage(referencedBlobs(this.state));
     this.diag.record('delete', `deleted ${componentId} "${rec.name}"`);
     return { restartingSystem: boardConfig };
+  }
+
+  /**
+   * Recovery (spec/device-rest-api.md §7, what a board's recovery UART does): the base OS image set
+   * is written again and what the customer put on the device goes — applications, board
+   * configurations, staged images, app storage, capabilities, certificates, Wi-Fi and network
+   * settings. The identity key (so the device ID), the Security Service key, the manufacturing
+   * state (e-fuses on a board) and the keystore certificates the emulator was told to trust
+   * (`--trust`, the development CA) stay. One index commit, then the device boots.
+   */
+  recover(): RecoveryResult {
+    for (const c of [...this.apps.keys()]) this.#stopRun(c, 'recovery');
+    const removedImages = new Set([...Object.keys(this.state.images), ...Object.keys(this.state.staged)]).size;
+    this.diag.record('recovery', `recovery: base OS image set written again, ${removedImages} customer image(s), app storage and settings erased`, true);
+    this.mutate((s) => {
+      const keep = { manufacturingState: s.manufacturingState, trusted: [...s.trusted], bootCount: s.bootCount };
+      Object.assign(s, blankState(), keep);
+    });
+    rmSync(join(this.stateDir, 'storage'), { recursive: true, force: true });
+    this.flash.collectGarbage(referencedBlobs(this.state));
+    this.boot();
+    return { deviceId: this.deviceId, removedImages, bootCount: this.state.bootCount };
   }
 
   // ---- applications ------------------------------------------------------------------------

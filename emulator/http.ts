@@ -9,8 +9,9 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  CONTENT_TYPE, DEVICE_ERROR, REST_API_VERSION, REST_API_VERSION_HEADER, matchRoute, type DeviceErrorName, type Endpoint,
+  CONTENT_TYPE, DEVICE_ERROR, REST_API_VERSION_HEADER, hasApiFeature, matchRoute, type DeviceErrorName, type Endpoint,
 } from '../sideload/protocol/index';
+import { endpointExists } from './api-version';
 import type { Device } from './device';
 import { DeviceFault } from './fault';
 import type { TlsMaterial } from './identity';
@@ -115,12 +116,17 @@ export class DeviceServer {
       // Unparseable HTTP gets the device's answer (with the version header); timeouts just close.
       if (socket.writable && String(e.code ?? '').startsWith('HPE_')) {
         const body = JSON.stringify({ error: DEVICE_ERROR.INVALID_ARGUMENT.code });
-        socket.end(`HTTP/1.1 400 Bad Request\r\n${REST_API_VERSION_HEADER}: ${REST_API_VERSION}\r\nContent-Type: ${CONTENT_TYPE.json}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+        socket.end(`HTTP/1.1 400 Bad Request\r\n${REST_API_VERSION_HEADER}: ${this.device.apiVersion}\r\nContent-Type: ${CONTENT_TYPE.json}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
         setTimeout(() => socket.destroy(), 1000).unref();
       } else {
         socket.destroy();
       }
     });
+  }
+
+  /** A media type the endpoint does not take: 415 from API 4.2.0 on, 400 before it had that code. */
+  #badMediaType(): Reply {
+    return hasApiFeature(this.device.apiVersion, 'unsupportedMediaType415') ? errorReply('UNSUPPORTED_MEDIA_TYPE') : errorReply('INVALID_ARGUMENT');
   }
 
   /** Refusals decidable from the headers alone. */
@@ -135,20 +141,22 @@ export class DeviceServer {
     const body = hasBody(req);
     switch (ep.body) {
       case 'binary': {
-        if (type !== CONTENT_TYPE.binary) return errorReply('UNSUPPORTED_MEDIA_TYPE');
+        if (type !== CONTENT_TYPE.binary) return this.#badMediaType();
         const len = declaredLength(req);
         if (len !== undefined && len > this.limits.maxImageBytes) return errorReply('INSUFFICIENT_SPACE');
         if (this.#uploads >= this.limits.maxUploads) return errorReply('DEVICE_BUSY');
         return undefined;
       }
       case 'json':
-        if (type !== CONTENT_TYPE.json) return body || type !== '' ? errorReply('UNSUPPORTED_MEDIA_TYPE') : errorReply('INVALID_ARGUMENT');
+        if (type !== CONTENT_TYPE.json) return body || type !== '' ? this.#badMediaType() : errorReply('INVALID_ARGUMENT');
         break;
       case 'json-optional':
-        if (body && type !== CONTENT_TYPE.json) return errorReply('UNSUPPORTED_MEDIA_TYPE');
+        if (body && type !== CONTENT_TYPE.json) return this.#badMediaType();
         break;
       case 'restart':
-        if (body && type !== CONTENT_TYPE.text && type !== CONTENT_TYPE.json && type !== '') return errorReply('UNSUPPORTED_MEDIA_TYPE');
+        // Before 4.2.0 POST /restart took application/json; text/plain came with 4.2.0.
+        if (type === CONTENT_TYPE.text && !hasApiFeature(this.device.apiVersion, 'restartTextPlain')) return this.#badMediaType();
+        if (body && type !== CONTENT_TYPE.text && type !== CONTENT_TYPE.json && type !== '') return this.#badMediaType();
         break;
       case 'none':
         break;
@@ -160,13 +168,14 @@ export class DeviceServer {
 
   async #handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> {
     const t0 = Date.now();
-    res.setHeader(REST_API_VERSION_HEADER, REST_API_VERSION);
+    res.setHeader(REST_API_VERSION_HEADER, this.device.apiVersion);
     const url = req.url ?? '/';
     let reply: Reply;
     let ep: Endpoint | undefined;
     try {
       const m = url.length > MAX_URL_LENGTH ? { kind: 'not-found' as const } : matchRoute(req.method ?? '', url.split('?')[0]!);
-      if (m.kind !== 'ok') {
+      // A call newer than the device's API version is a path it does not have.
+      if (m.kind !== 'ok' || !endpointExists(m.endpoint, this.device.apiVersion)) {
         reply = errorReply('INVALID_URI', 404);
       } else {
         ep = m.endpoint;

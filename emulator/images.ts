@@ -9,16 +9,20 @@ import {
   IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG, manifestText, randomGuid, verifyPackage, type PackageView, type SignatureChecker, type Verdict,
 } from '../image-builder/index';
 import { TrustStore, verifyImageSignature } from '../signer/index';
-import { CAPABILITY_IMAGE, DEVICE_CAPABILITY, type ComponentDetails } from '../sideload/protocol/index';
+import { CAPABILITY_IMAGE, DEVICE_CAPABILITY, IMAGE_VERIFICATION, type ComponentDetails, type ImageDetails } from '../sideload/protocol/index';
 import { fault } from './fault';
 import { MAX_MUTABLE_STORAGE_KB, OS_VERSION } from './limits';
 import type { DeviceState, ImageRecord } from './state';
 
 const NIL_GUID = '00000000-0000-0000-0000-000000000000';
 
-/** The secure-boot keystore: trusted certificates, plus the SDK Test certificate only while appDevelopment is present. */
-export function buildKeystore(state: Pick<DeviceState, 'trusted' | 'capabilities'>): TrustStore {
+/**
+ * The secure-boot keystore: the device's own Security Service certificate, the trusted
+ * certificates, and the SDK Test certificate only while appDevelopment is present.
+ */
+export function buildKeystore(state: Pick<DeviceState, 'trusted' | 'capabilities'>, securityServicePem?: string): TrustStore {
   const store = new TrustStore({ includeBuiltin: state.capabilities.includes(DEVICE_CAPABILITY.appDevelopment) });
+  if (securityServicePem !== undefined) store.addPem(securityServicePem);
   for (const pem of state.trusted) store.addPem(pem);
   return store;
 }
@@ -62,9 +66,11 @@ function manifestFacts(view: PackageView, componentId: string): ManifestFacts {
   return { highLevel, storageKB, runtimeVersion: abi?.version, entryPoint: typeof m['EntryPoint'] === 'string' ? m['EntryPoint'] : undefined };
 }
 
-/** A capability image's grant, checked: signed by a non-SDK-Test trusted certificate, for this device (CAPABILITY_IMAGE). */
-function capabilityGrant(view: PackageView, signerThumbprint: string, store: TrustStore, deviceId: string): number[] {
-  if (store.get(signerThumbprint)?.builtin) fault('IMAGE_NOT_TRUSTED', 'capabilities cannot be granted by the SDK Test certificate');
+/** A capability image's grant, checked: signed by this device's Security Service certificate alone, naming this device (CAPABILITY_IMAGE). */
+function capabilityGrant(view: PackageView, signerThumbprint: string, securityService: string | undefined, deviceId: string): number[] {
+  if (securityService === undefined || signerThumbprint.toLowerCase() !== securityService.toLowerCase()) {
+    fault('IMAGE_NOT_TRUSTED', 'capabilities are granted only by the device\'s own Security Service certificate');
+  }
   let p: { format?: unknown; deviceId?: unknown; capabilities?: unknown };
   try {
     p = JSON.parse(Buffer.from(view.split.payload).toString('utf8').replace(/\0+$/, '')) as typeof p;
@@ -77,8 +83,15 @@ function capabilityGrant(view: PackageView, signerThumbprint: string, store: Tru
   return [...new Set(p.capabilities as number[])].sort((a, b) => a - b);
 }
 
+/** Who the device is, for the checks that depend on it. */
+export interface DeviceIdentityFacts {
+  deviceId: string;
+  /** Thumbprint of the device's Security Service certificate: the only signer of capability images. */
+  securityService?: string;
+}
+
 /** Fully checks a package for PUT /update/stage; returns its record (blob name left for the caller) or throws a DeviceFault. */
-export function inspectPackage(bytes: Uint8Array, store: TrustStore, now: number, deviceId = ''): Omit<ImageRecord, 'blob'> & { entryPoint?: string | undefined } {
+export function inspectPackage(bytes: Uint8Array, store: TrustStore, now: number, device: DeviceIdentityFacts = { deviceId: '' }): Omit<ImageRecord, 'blob'> & { entryPoint?: string | undefined } {
   const v = verifyPackage(bytes, checkerOf(store));
   if (!v.ok) refuseVerdict(v);
   const id = v.view.metadata.identity!;
@@ -98,7 +111,7 @@ export function inspectPackage(bytes: Uint8Array, store: TrustStore, now: number
     rec.app = { highLevel: f.highLevel, storageKB: f.storageKB, runtimeVersion: f.runtimeVersion };
     rec.entryPoint = f.entryPoint;
   } else if (id.imageType === CAPABILITY_IMAGE.imageType) {
-    rec.grants = capabilityGrant(inner, v.thumbprint, store, deviceId);
+    rec.grants = capabilityGrant(inner, v.thumbprint, device.securityService, device.deviceId);
   } else if (inner.payloadKind !== 'flattened-device-tree') {
     fault('IMAGE_NOT_STAGED', 'a board configuration image must hold a flattened device tree');
   }
@@ -148,10 +161,20 @@ export const OS_COMPONENTS: readonly ComponentDetails[] = OS_IMAGES.map((o) => (
   images: [{ uid: stableGuid(`${o.name}/image`), length_in_bytes: o.size, uncompressed_length_in_bytes: o.size, replica_type: 0 }],
 }));
 
-/** The customer components of GET /images: installed ones (with their image), then staged-only ones (no image yet). */
-export function customerComponents(state: DeviceState): ComponentDetails[] {
+/**
+ * The customer components of GET /images: installed ones (with their image and its secure-boot
+ * verdict, `IMAGE_VERIFICATION`), then staged-only ones (no image yet). `bootFailures` holds why an
+ * installed image failed verification; every other installed one passed it, at its boot or at staging.
+ */
+export function customerComponents(state: DeviceState, bootFailures: ReadonlyMap<string, string> = new Map()): ComponentDetails[] {
   const out: ComponentDetails[] = [];
-  const detail = (r: ImageRecord) => ({ uid: r.imageId, length_in_bytes: r.size, uncompressed_length_in_bytes: r.uncompressedSize, replica_type: 0 });
+  const detail = (r: ImageRecord): ImageDetails => {
+    const failed = bootFailures.get(r.componentId);
+    const d: ImageDetails = { uid: r.imageId, length_in_bytes: r.size, uncompressed_length_in_bytes: r.uncompressedSize, replica_type: 0 };
+    d[IMAGE_VERIFICATION.field] = failed === undefined ? IMAGE_VERIFICATION.verified : IMAGE_VERIFICATION.failed;
+    if (failed !== undefined) d[IMAGE_VERIFICATION.detailField] = failed;
+    return d;
+  };
   for (const r of Object.values(state.images).sort((a, b) => a.at - b.at)) {
     out.push({
       uid: r.componentId, image_type: r.imageType, is_update_staged: state.staged[r.componentId] !== undefined,

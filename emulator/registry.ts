@@ -29,6 +29,10 @@ export interface RegistryEntry {
   deviceId: string;
   caPem: string;
   startedAt: string;
+  /** The REST-API-Version it reports (older than the newest with `--rest-api-version`). */
+  restApiVersion?: string;
+  /** Its recovery channel (recovery.ts). */
+  recovery?: string;
   logFile?: string;
 }
 

@@ -5,9 +5,10 @@
  * http.ts only parses, limits and frames.
  */
 import {
-  ENUMS, isComponentId, parseNetworkId,
+  ENUMS, hasApiFeature, isComponentId, parseNetworkId,
   type Endpoint, type MemoryStatsBody,
 } from '../sideload/protocol/index';
+import { checkRequestForVersion, shapeReplyForVersion } from './api-version';
 import type { Device } from './device';
 import { DeviceFault, fault } from './fault';
 import { ABI_VERSIONS, OS_VERSION } from './limits';
@@ -104,7 +105,7 @@ const HANDLERS: Record<string, Handler> = {
   },
   getImages: (d) => ok({
     has_staged_updates: Object.keys(d.state.staged).length > 0, is_ota_update_in_progress: false, restart_required: d.state.restartRequired,
-    components: [...OS_COMPONENTS, ...customerComponents(d.state)],
+    components: [...OS_COMPONENTS, ...customerComponents(d.state, d.bootFailures)],
   }),
   getLog: (d) => ({ status: 200, binary: d.diag.logBytes() }),
   getAllNetworkFirewallRulesets: (d) => ok(firewall(d)),
@@ -156,22 +157,26 @@ const HANDLERS: Record<string, Handler> = {
   getWifiScanResults: (d) => ok(scan(d)),
 };
 
-/** Authorizes and runs one request; device refusals become `{"error": code}` answers. */
+/**
+ * Authorizes and runs one request as the device's API version would (api-version.ts); device
+ * refusals become `{"error": code}` answers.
+ */
 export function dispatch(d: Device, ep: Endpoint, params: Record<string, string>, body: RequestBody): Reply {
   try {
     authorize(d, ep);
+    checkRequestForVersion(ep, body, d.apiVersion);
     const h = HANDLERS[ep.id];
     if (!h) throw new Error(`no handler for ${ep.id}`);
-    return h(d, params, body);
+    return shapeReplyForVersion(ep, h(d, params, body), d.apiVersion);
   } catch (e) {
     if (e instanceof DeviceFault) return { status: e.status, json: { error: e.code } };
     throw e;
   }
 }
 
-/** Throws the device's refusal when the capabilities do not allow the call. */
+/** Throws the device's refusal when the capabilities do not allow the call (from API 4.0.0 on). */
 export function authorize(d: Device, ep: Endpoint): void {
-  if (ep.authorizer === 'None') return;
+  if (ep.authorizer === 'None' || !hasApiFeature(d.apiVersion, 'capabilityCheck')) return;
   if (!d.isRestAllowed()) fault('PERMISSION_DENIED');
   if (ep.authorizer === 'IsAppDevelopmentAllowed' && !d.isAppDevelopmentAllowed()) fault('PERMISSION_DENIED');
 }

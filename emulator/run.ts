@@ -1,9 +1,13 @@
 /**
  * Running one emulator in this process: lock its state folder, boot the device (secure boot),
- * load or make its TLS material, listen, and record it in the registry so other commands find it.
+ * load or make its TLS material, listen (HTTPS, and the recovery channel), and record it in the
+ * registry so other commands find it.
  */
 import { UsageError } from '../image-builder/index';
+import { REST_API_VERSION } from '../sideload/protocol/index';
+import { checkEmulatedApiVersion } from './api-version';
 import { Device, type DeviceOptions } from './device';
+import { recoverySocketPath, serveRecovery, type RecoveryServer } from './recovery';
 import { DeviceServer, type ServerLimits } from './http';
 import { loadOrCreateTls } from './identity';
 import { DEFAULT_NAME, Registry, checkName, lockStateDir, type RegistryEntry } from './registry';
@@ -16,6 +20,10 @@ export interface StartOptions {
   /** Default 0: a free port. */
   port?: number;
   capabilities?: number[];
+  /** The REST-API-Version to report and behave as, for this run (default: the newest, REST_API_VERSION). */
+  restApiVersion?: string;
+  /** Serve the recovery channel (default true). */
+  recovery?: boolean;
   /** PEM texts added to the secure-boot keystore. */
   trust?: string[];
   /** Where to record the running emulator; left out, it is not recorded. */
@@ -55,8 +63,10 @@ export function urlOf(host: string, port: number): string {
 export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
   const name = checkName(o.name ?? DEFAULT_NAME);
   const host = o.host ?? '127.0.0.1';
+  const apiVersion = o.restApiVersion === undefined ? REST_API_VERSION : checkEmulatedApiVersion(o.restApiVersion);
   const release = lockStateDir(o.stateDir);
   let server: DeviceServer | undefined;
+  let recovery: RecoveryServer | undefined;
   try {
     const device = Device.open({
       stateDir: o.stateDir,
@@ -64,6 +74,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
       ...(o.trust === undefined ? {} : { trust: o.trust }),
       ...(o.now === undefined ? {} : { now: o.now }),
     });
+    device.apiVersion = apiVersion;
     const tls = loadOrCreateTls(o.stateDir, device.deviceId, host);
     server = new DeviceServer(device, tls, { ...(o.limits ? { limits: o.limits } : {}), ...(o.log ? { log: o.log } : {}) });
     let bound: { host: string; port: number };
@@ -75,10 +86,12 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
       throw new UsageError(`Cannot listen on "${host}:${o.port ?? 0}": ${why}. Choose another --listen address or port.`, { code: 'CANNOT_LISTEN' });
     }
     device.serviceAddress = host === '0.0.0.0' || host === '::' ? '192.168.35.2' : host;
+    if (o.recovery !== false) recovery = await serveRecovery(device, recoverySocketPath(o.stateDir), o.log);
     const url = urlOf(bound.host, bound.port);
     const entry: RegistryEntry = {
       name, pid: process.pid, host: bound.host, port: bound.port, url, stateDir: o.stateDir, deviceId: device.deviceId,
-      caPem: tls.caPem, startedAt: new Date().toISOString(), ...(o.logFile ? { logFile: o.logFile } : {}),
+      caPem: tls.caPem, startedAt: new Date().toISOString(), restApiVersion: apiVersion,
+      ...(recovery ? { recovery: recovery.path } : {}), ...(o.logFile ? { logFile: o.logFile } : {}),
     };
     const registry = o.registryDir ? new Registry(o.registryDir) : undefined;
     if (registry) {
@@ -89,6 +102,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
       registry.write(entry);
     }
     const s = server;
+    const r = recovery;
     let closed = false;
     return {
       name, host: bound.host, port: bound.port, url, caPem: tls.caPem, device, server: s, entry,
@@ -96,12 +110,13 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
         if (closed) return;
         closed = true;
         registry?.remove(name, process.pid);
-        await s.close();
+        await Promise.all([s.close(), r?.close()]);
         release();
       },
     };
   } catch (e) {
     if (server) await server.close().catch(() => {});
+    if (recovery) await recovery.close().catch(() => {});
     release();
     throw e;
   }

@@ -6,7 +6,7 @@
  */
 import { DeviceError } from '../image-builder/errors';
 import {
-  compareApiVersions, CONTENT_TYPE, DEVICE_ERROR, endpoint, endpointPath, REST_API_VERSION_HEADER, type Endpoint,
+  compareApiVersions, CONTENT_TYPE, DEVICE_ERROR, endpoint, endpointPath, hasApiFeature, REST_API_VERSION_HEADER, type Endpoint,
 } from './protocol/index';
 import { errorFromAnswer, errorFromTransport } from './errors';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, uploadTimeoutMs, type RetryPolicy, type Timeouts } from './settings';
@@ -111,7 +111,7 @@ export class DeviceClient {
     const ep = endpoint(id);
     if (!o.ungated) await this.requireVersion(id, o.action);
     const path = endpointPath(id, o.params);
-    const { body, headers, upload } = encodeBody(ep, o.body);
+    const { body, headers, upload } = encodeBody(ep, o.body, this.#version ?? undefined);
     const timeoutMs = o.timeoutMs ?? (upload ? uploadTimeoutMs(body!.length, this.timeouts) : this.timeouts.requestMs);
     let resets = 0;
     for (let attempt = 1; ; attempt++) {
@@ -158,12 +158,16 @@ export class DeviceClient {
   }
 }
 
-function encodeBody(ep: Endpoint, body: unknown): { body?: Uint8Array; headers: Record<string, string>; upload: boolean } {
+function encodeBody(ep: Endpoint, body: unknown, version: string | undefined): { body?: Uint8Array; headers: Record<string, string>; upload: boolean } {
   if (ep.body === 'binary') {
     if (!(body instanceof Uint8Array)) throw new TypeError(`${ep.id} takes the package bytes as a Uint8Array`);
     return { body, headers: { 'Content-Type': CONTENT_TYPE.binary }, upload: true };
   }
-  if (ep.body === 'restart') return { body: new Uint8Array(0), headers: { 'Content-Type': CONTENT_TYPE.text }, upload: false };
+  if (ep.body === 'restart') {
+    // POST /restart took application/json until API 4.2.0 made it text/plain.
+    const type = version !== undefined && !hasApiFeature(version, 'restartTextPlain') ? CONTENT_TYPE.json : CONTENT_TYPE.text;
+    return { body: new Uint8Array(0), headers: { 'Content-Type': type }, upload: false };
+  }
   if (body === undefined) {
     if (ep.body === 'json') throw new TypeError(`${ep.id} needs a JSON body`);
     return { headers: {}, upload: false };

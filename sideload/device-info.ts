@@ -7,7 +7,7 @@
 import { IMAGE_TYPE, IMAGE_TYPE_APPLICATIONS } from '../image-builder/index';
 import { optional } from './deploy';
 import type { DeviceApi } from './device-api';
-import { DEVICE_CAPABILITY, type AppState, type ComponentDetails, type ComponentList } from './protocol/index';
+import { DEVICE_CAPABILITY, IMAGE_VERIFICATION, type AppState, type ComponentDetails, type ComponentList } from './protocol/index';
 
 const CAPABILITY_NAME = new Map<number, string>(Object.entries(DEVICE_CAPABILITY).map(([k, v]) => [v, k]));
 
@@ -26,19 +26,22 @@ export interface ImageEntry {
   installed: boolean;
   /** A new image of this component is staged, waiting for install. */
   staged: boolean;
-  /** Whether the device says the image verified at its last boot, when it reports it (the emulator does). */
-  verification: string;
+  /**
+   * The device's secure-boot verdict on the image — `verified` or `failed` — where it reports one
+   * (the emulator does: `IMAGE_VERIFICATION`), else `not reported`.
+   */
+  verification: 'verified' | 'failed' | 'not reported';
+  /** Why it failed, when the device says. */
+  verificationDetail: string | null;
 }
 
-/** Optional, non-standard per-component fields a device may add (the emulator's boot verdicts). */
-function verificationOf(c: ComponentDetails): string {
-  const x = c as unknown as Record<string, unknown>;
-  for (const k of ['verification', 'verificationStatus', 'boot_verification', 'verified']) {
-    const v = x[k];
-    if (typeof v === 'string') return v;
-    if (typeof v === 'boolean') return v ? 'verified' : 'failed';
-  }
-  return 'not reported';
+/** The verdict fields a device may add to an image (not in the spec; rules.ts `IMAGE_VERIFICATION`). */
+function verificationOf(c: ComponentDetails): Pick<ImageEntry, 'verification' | 'verificationDetail'> {
+  const image = c.images[0] as Record<string, unknown> | undefined;
+  const status = image?.[IMAGE_VERIFICATION.field];
+  const detail = image?.[IMAGE_VERIFICATION.detailField];
+  const verification = status === IMAGE_VERIFICATION.verified || status === IMAGE_VERIFICATION.failed ? status : 'not reported';
+  return { verification, verificationDetail: typeof detail === 'string' && verification === 'failed' ? detail : null };
 }
 
 export function imageEntries(list: ComponentList, o: { all?: boolean } = {}): ImageEntry[] {
@@ -47,7 +50,7 @@ export function imageEntries(list: ComponentList, o: { all?: boolean } = {}): Im
     .map((c) => ({
       name: c.name, componentId: c.uid.toLowerCase(), imageId: (c.images[0]?.uid ?? '').toLowerCase(), imageType: c.image_type,
       imageTypeName: c.image_type === IMAGE_TYPE_APPLICATIONS ? 'Application' : IMAGE_TYPE[c.image_type] ?? `System software image type ${c.image_type}`,
-      sizeBytes: c.images[0]?.length_in_bytes ?? 0, installed: c.images.length > 0, staged: c.is_update_staged, verification: verificationOf(c),
+      sizeBytes: c.images[0]?.length_in_bytes ?? 0, installed: c.images.length > 0, staged: c.is_update_staged, ...verificationOf(c),
     }));
 }
 

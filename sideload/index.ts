@@ -1,8 +1,9 @@
 /**
  * sideload/ public face: the device wire contract (re-exported from protocol/), the HTTPS client
  * with pinning, version gating, timeouts and busy retries, device discovery and selection, the
- * deploy planner and executor, and the multi-call reports (security state, deployment status,
- * support data). Nothing here prints or exits; see sideload/README.md for the tunables.
+ * deploy planner and executor, applying capability images, and the multi-call reports (security
+ * state, deployment status, support data). Nothing here prints or exits; see sideload/README.md
+ * for the tunables.
  */
 export * from './protocol/index';
 export { DEFAULT_RETRY, DEFAULT_TIMEOUTS, DEVICE_CA_ENV, DEVICE_CA_FILE, configDir, findBoardCa, readCa, timeoutsFromEnv, uploadTimeoutMs, type PinnedCa, type RetryPolicy, type Timeouts } from './settings';
@@ -16,3 +17,4 @@ export { deleteSideloaded, deploy, isListed, optional, readDeviceFacts, type Del
 export { restartDevice, uptimeBefore, waitForRestart, type RestartResult, type WaitOptions } from './lifecycle';
 export { appStates, capabilityName, deploymentStatus, imageEntries, securityReport, type DeploymentStatus, type ImageEntry, type SecurityReport } from './device-info';
 export { collectSupportData, type SupportBundle } from './support-data';
+export { applyCapabilityImage, type ApplyOptions, type CapabilityChange } from './capability';

@@ -8,7 +8,6 @@ import type { CommandContext, CommandDef } from '../command';
 import { optString } from '../command';
 import { UsageError } from '../../image-builder/errors';
 import { deviceOptions, fields, withDevice } from './device-context';
-import { readText } from '../signing';
 
 const certOption = { flags: '-c, --certificate <id>', description: 'Certificate identifier (1-16 characters: letters, digits, . - _)' };
 
@@ -19,7 +18,8 @@ async function certId(ctx: CommandContext): Promise<string> {
   return s.checkCertId(id);
 }
 
-function pemFile(ctx: CommandContext, flag: string, what: string, limit: number): string {
+async function pemFile(ctx: CommandContext, flag: string, what: string, limit: number): Promise<string> {
+  const { readText } = await import('../signing');
   const path = optString(ctx, flag)!;
   const text = readText(resolve(ctx.cwd, path), what);
   if (!text.includes('-----BEGIN')) throw new UsageError(`Cannot add ${what} "${path}": it is not PEM. Give a PEM file ("-----BEGIN …").`, { code: 'NOT_PEM', path });
@@ -46,8 +46,8 @@ export const commands: CommandDef[] = [
       const hasKey = optString(ctx, 'privateKeyFile') !== undefined;
       if (type === 'rootca' && (hasKey || optString(ctx, 'privateKeyPassword') !== undefined)) throw new UsageError(`Cannot add root CA certificate "${id}": a root CA carries no private key or password. Drop --private-key-file/--private-key-password.`, { code: 'ROOT_WITH_KEY' });
       if (type === 'client' && !hasKey) throw new UsageError(`Cannot add client certificate "${id}": it needs its private key. Pass --private-key-file <key.pem>.`, { code: 'NO_PRIVATE_KEY' });
-      const body: import('../../sideload/index').AddCertRequest = { certType: type === 'rootca' ? 'RootCA' : 'Client', publicCert: pemFile(ctx, 'publicKeyFile', 'certificate', s.FIELD_LIMIT.certPemMax) };
-      if (hasKey) body.privateKey = pemFile(ctx, 'privateKeyFile', 'private key', s.FIELD_LIMIT.certPemMax);
+      const body: import('../../sideload/index').AddCertRequest = { certType: type === 'rootca' ? 'RootCA' : 'Client', publicCert: await pemFile(ctx, 'publicKeyFile', 'certificate', s.FIELD_LIMIT.certPemMax) };
+      if (hasKey) body.privateKey = await pemFile(ctx, 'privateKeyFile', 'private key', s.FIELD_LIMIT.certPemMax);
       const pw = optString(ctx, 'privateKeyPassword'); if (pw !== undefined) body.password = pw;
       return withDevice(ctx, async (api) => {
         await api.addCert(id, body);

@@ -53,8 +53,15 @@ export async function findDevices(ctx: CommandContext, o: { probeBoards?: boolea
   return { candidates: await s.discoverDevices(d), boardCa, caOverride };
 }
 
-/** Chooses the device and opens a client to it. */
-export async function openDevice(ctx: CommandContext): Promise<{ api: DeviceApi; target: DeviceCandidate }> {
+/** The chosen device, not yet connected, and how to open a client to it (or to another candidate). */
+export interface Chosen {
+  target: DeviceCandidate;
+  found: Found;
+  connect(c?: DeviceCandidate): DeviceApi;
+}
+
+/** Chooses the device; asks candidates for their IDs only when `--device` looks like one. */
+export async function chooseDevice(ctx: CommandContext): Promise<Chosen> {
   const s = await import('../../sideload/index');
   const found = await findDevices(ctx);
   const connect = (c: DeviceCandidate) => {
@@ -73,7 +80,13 @@ export async function openDevice(ctx: CommandContext): Promise<{ api: DeviceApi;
   };
   if (found.boardCa) sel.boardCa = found.boardCa;
   const target = await s.selectDevice(found.candidates, selectorOf(ctx), sel);
-  return { api: connect(target), target };
+  return { target, found, connect: (c = target) => connect(c) };
+}
+
+/** Chooses the device and opens a client to it. */
+export async function openDevice(ctx: CommandContext): Promise<{ api: DeviceApi; target: DeviceCandidate }> {
+  const chosen = await chooseDevice(ctx);
+  return { api: chosen.connect(), target: chosen.target };
 }
 
 /** Runs `f` against the chosen device and always closes the connection. */
@@ -92,8 +105,12 @@ export function fields(rows: Array<[string, unknown]>): string {
   return rows.map(([k, v]) => `${(k + ':').padEnd(w)} ${v === null || v === undefined ? '(not available)' : String(v)}`).join('\n') + '\n';
 }
 
-/** ` --> Name` blocks; empty string for no images. */
-export function imagesText(images: ImageEntry[], o: { verification?: boolean } = {}): string {
+/**
+ * ` --> Name` blocks; empty string for no images. `verification`: always add the secure-boot
+ * verdict line, or (`reported`) only for images whose device reports one, which keeps a board's
+ * listing in the classic three-line layout.
+ */
+export function imagesText(images: ImageEntry[], o: { verification?: boolean | 'reported' } = {}): string {
   return images.map((i) => {
     const rows = [
       ` --> ${i.name || '(unnamed)'}`,
@@ -101,7 +118,9 @@ export function imagesText(images: ImageEntry[], o: { verification?: boolean } =
       `   --> Component ID: ${i.componentId}`,
       `   --> Image ID:     ${i.imageId || '(staged, not installed)'}`,
     ];
-    if (o.verification) rows.push(`   --> Verification: ${i.verification}`);
+    if (o.verification === true || (o.verification === 'reported' && i.verification !== 'not reported')) {
+      rows.push(`   --> Verification: ${i.verification}${i.verificationDetail ? ` (${i.verificationDetail})` : ''}`);
+    }
     return rows.join('\n') + '\n';
   }).join('');
 }

@@ -1,46 +1,38 @@
 /**
  * `sphere device recover` for emulators (spec/device-rest-api.md §7 describes a board's serial
- * recovery, which sphere does not drive): stop the emulator, erase its flash — apps, settings,
- * capabilities — so it boots the base OS image set again, and start it once more on the same
- * address and state folder, keeping its identity key and device CA. Reuses the emulator commands'
- * own stop, reset and start, then checks the device ID survived and no app is left.
+ * recovery, which sphere does not drive). The running emulator is asked over its recovery channel
+ * (emulator/recovery.ts) to write the base OS image set again and wipe apps and settings, keeping
+ * its identity; it boots again on the same address, with the same process and options. Then the
+ * device is asked, over the REST API, for its ID (unchanged) and its applications (none).
  */
+import { homedir } from 'node:os';
 import type { CommandContext, CommandResult } from '../command';
-import { optString } from '../command';
 import { DeviceError, UsageError } from '../../image-builder/errors';
-import { findDevices } from './device-context';
-
-async function runEmulatorCommand(ctx: CommandContext, name: string, options: Record<string, unknown>): Promise<void> {
-  const { commands } = await import('./emulator');
-  const def = commands.find((c) => c.group === 'emulator' && c.name.split(' ')[0] === name);
-  if (!def) throw new Error(`emulator command "${name}" is missing`);
-  await def.action({ ...ctx, options });
-}
+import { chooseDevice } from './device-context';
 
 export async function recoverEmulator(ctx: CommandContext): Promise<CommandResult> {
+  const { target, connect } = await chooseDevice(ctx);
   const s = await import('../../sideload/index');
-  const found = await findDevices(ctx);
-  const sel: Parameters<typeof s.selectDevice>[2] = {};
-  if (found.boardCa) sel.boardCa = found.boardCa;
-  const target = await s.selectDevice(found.candidates, optString(ctx, 'device') ?? (ctx.env['SPHERE_DEVICE'] || undefined), sel);
   if (target.kind !== 'emulator' || !target.stateDir) {
     throw new UsageError(`Cannot recover ${s.describeCandidate(target)}: a board is recovered over its recovery UART, which sphere does not drive. Use the vendor's recovery tool for boards; "sphere device recover" recovers emulators.`, { code: 'RECOVER_BOARD_UNSUPPORTED' });
   }
-  const before = target.deviceId;
-  ctx.ui.note(`Recovering emulator "${target.name}": stopping it, erasing its flash and starting it again…`);
-  await runEmulatorCommand(ctx, 'stop', { name: target.name });
-  await runEmulatorCommand(ctx, 'reset', { name: target.name, stateDir: target.stateDir });
-  await runEmulatorCommand(ctx, 'start', { name: target.name, stateDir: target.stateDir, listen: `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`, detach: true });
-  const after = (await findDevices(ctx, { probeBoards: false })).candidates.find((c) => c.kind === 'emulator' && c.name === target.name);
-  if (!after) throw new DeviceError(`Cannot confirm the recovery of emulator "${target.name}": it is not running after the restart. See "sphere emulator logs --name ${target.name}".`, { code: 'RECOVER_FAILED' });
-  const api = s.connectDevice(after);
+  const emu = await import('../../emulator/index');
+  const entry = new emu.Registry(emu.runtimeDir(ctx.env, homedir())).get(target.name);
+  if (!entry?.recovery) {
+    throw new DeviceError(`Cannot recover emulator "${target.name}": it has no recovery channel (it was started by an older sphere). Restart it ("sphere emulator stop --name ${target.name}", then start it again) and retry.`, { code: 'RECOVER_UNSUPPORTED' });
+  }
+  const label = s.describeCandidate(target);
+  ctx.ui.note(`Recovering ${label}: writing the base OS image set again and erasing apps and settings…`);
+  const r = await emu.requestRecovery(entry.recovery, { label });
+  const api = connect();
   try {
-    const sec = await api.securityState();
+    const deviceId = (await api.securityState()).deviceIdentifier.toUpperCase();
     const apps = s.imageEntries(await api.images());
-    const deviceId = sec.deviceIdentifier.toUpperCase();
-    if (before && deviceId !== before.toUpperCase()) throw new DeviceError(`Cannot confirm the recovery of emulator "${target.name}": its device ID changed. Its identity key was lost; see "sphere emulator logs --name ${target.name}".`, { code: 'RECOVER_IDENTITY_LOST' });
-    if (apps.length) throw new DeviceError(`Cannot confirm the recovery of emulator "${target.name}": ${apps.length} application(s) are still installed. Run "sphere emulator reset --name ${target.name}" while it is stopped.`, { code: 'RECOVER_FAILED' });
-    const data = { name: target.name, deviceId, address: s.formatAddress(after.host, after.port), applications: 0, identityKept: true };
+    if (deviceId !== r.deviceId.toUpperCase() || (target.deviceId && deviceId !== target.deviceId.toUpperCase())) {
+      throw new DeviceError(`Cannot confirm the recovery of ${label}: its device ID changed. Its identity key was lost; see "sphere emulator logs --name ${target.name}".`, { code: 'RECOVER_IDENTITY_LOST' });
+    }
+    if (apps.length) throw new DeviceError(`Cannot confirm the recovery of ${label}: ${apps.length} application(s) are still installed. See "sphere emulator logs --name ${target.name}".`, { code: 'RECOVER_FAILED' });
+    const data = { name: target.name, deviceId, address: s.formatAddress(target.host, target.port), applications: 0, removedImages: r.removedImages, identityKept: true, bootCount: r.bootCount };
     return { data, text: `Device ID: ${deviceId}\nDevice recovered successfully.\n` };
   } finally {
     api.client.close();

@@ -93,8 +93,8 @@ export const commands: CommandDef[] = [
     action: (ctx) => withDevice(ctx, async (api) => {
       const s = await import('../../sideload/index');
       const list = s.imageEntries(await api.images(), { all: optBool(ctx, 'all') || optBool(ctx, 'full') });
-      const text = list.length ? `Installed images:\n${imagesText(list)}` : 'No installed images.\n';
-      return { data: list, text, table: { columns: ['name', 'componentId', 'imageId', 'imageTypeName'], rows: list as unknown as Record<string, unknown>[] } };
+      const text = list.length ? `Installed images:\n${imagesText(list, { verification: 'reported' })}` : 'No installed images.\n';
+      return { data: list, text, table: { columns: ['name', 'componentId', 'imageId', 'imageTypeName', 'verification'], rows: list as unknown as Record<string, unknown>[] } };
     }),
   },
 ];

@@ -14,6 +14,7 @@ import { commands as appCommands } from './device-app';
 import { commands as certCommands } from './device-cert';
 import { commands as wifiCommands } from './device-wifi';
 import { commands as networkCommands } from './device-network';
+import { commands as enableCommands } from './device-enable';
 
 const main: CommandDef[] = [
   {
@@ -117,7 +118,7 @@ const main: CommandDef[] = [
   },
 ];
 
-export const commands: CommandDef[] = [...main, ...sideloadCommands, ...appCommands, ...certCommands, ...wifiCommands, ...networkCommands];
+export const commands: CommandDef[] = [...main, ...enableCommands, ...sideloadCommands, ...appCommands, ...certCommands, ...wifiCommands, ...networkCommands];
 
 export const DEVICE_GROUPS: Record<string, string> = {
   device: 'Talk to a device: an emulator or a board attached over USB',

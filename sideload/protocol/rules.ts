@@ -68,13 +68,23 @@ export function utf8Length(text: string): number {
 }
 
 /**
- * How capabilities reach a device without the cloud (the `enable-development` flow against the
- * emulator): an image package of type 20 (Policy) whose payload is the UTF-8 JSON
+ * How capabilities reach an emulator (the `enable-development` / `enable-cloud-test` flow): an
+ * image package of type 20 (Policy) whose payload is the UTF-8 JSON
  * `{"format": CAPABILITY_IMAGE.format, "deviceId": "<128 hex>", "capabilities": [11, …]}`
- * (zero padding after it is ignored), signed by a certificate the device trusts other than the
- * SDK Test one. Staged and installed like any image, it replaces the device's capability set.
- * A Spherekit convention: Microsoft's capability files come from its Security Service.
+ * (zero padding after it is ignored), signed by the device's own Security Service certificate —
+ * no other signer, however trusted for applications, and never the SDK Test one — and naming the
+ * device's ID. Staged and installed like any image, it replaces the device's capability set, and
+ * the device restarts to apply it (`restartingSystem: true`). A Spherekit convention: a board's
+ * capability files come from Microsoft's Security Service, which only it can sign.
  */
-export const CAPABILITY_IMAGE = { imageType: 20, format: 'sphere-capabilities-v1' } as const;
+export const CAPABILITY_IMAGE = { imageType: 20, format: 'sphere-capabilities-v1', componentId: '5f3c0a11-7e2b-4c9d-9a61-0d4e8b2f6c13' } as const;
 
 export interface CapabilityImagePayload { format: typeof CAPABILITY_IMAGE.format; deviceId: string; capabilities: number[] }
+
+/**
+ * What a device may add to each image of `GET /images` (`ImageDetails`): the verdict of secure boot
+ * on it — the emulator re-verifies every installed image at each boot. Extra fields only; the
+ * spec's names are unchanged, and a device that does not report it leaves them out.
+ */
+export const IMAGE_VERIFICATION = { field: 'verification_status', detailField: 'verification_detail', verified: 'verified', failed: 'failed' } as const;
+export type ImageVerificationStatus = typeof IMAGE_VERIFICATION.verified | typeof IMAGE_VERIFICATION.failed;

@@ -27,7 +27,16 @@ export interface CapabilitiesBody { device_capabilities: number[] }
 export interface ManufacturingStateBody { manufacturingState: ManufacturingState }
 export interface SetManufacturingStateRequest { manufacturingState: 'Module1Complete' | 'DeviceComplete' }
 
-export interface ImageDetails { uid: string; length_in_bytes: number; uncompressed_length_in_bytes: number; replica_type: number }
+export interface ImageDetails {
+  uid: string;
+  length_in_bytes: number;
+  uncompressed_length_in_bytes: number;
+  replica_type: number;
+  /** Not in the spec: the secure-boot verdict on this image (rules.ts `IMAGE_VERIFICATION`), where the device reports one. */
+  verification_status?: 'verified' | 'failed';
+  /** Why it failed, e.g. `CORRUPT: the image bytes changed in flash`. */
+  verification_detail?: string;
+}
 export interface ComponentDetails {
   uid: string;
   image_type: number;

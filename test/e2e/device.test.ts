@@ -80,8 +80,8 @@ test('app start/stop/show-status/show-quota/show-memory-stats', async () => {
 });
 test('image list-installed, capability show-attached, show-os-version, show-deployment-status, show-security-state', async () => {
   const img = (await appsOn(l, 'e2e'))[0]!.image;
-  human(['device', 'image', 'list-installed'], new RegExp(`^Installed images:\\n --> HelloSphere\\n   --> Image type:   Application\\n   --> Component ID: ${CID}\\n   --> Image ID:     ${img}\\n$`));
-  assert.equal(json(['device', 'image', 'list-installed']).map((i: { componentId: string; imageId: string }) => [i.componentId, i.imageId]), [[CID, img]]);
+  human(['device', 'image', 'list-installed'], new RegExp(`^Installed images:\\n --> HelloSphere\\n   --> Image type:   Application\\n   --> Component ID: ${CID}\\n   --> Image ID:     ${img}\\n   --> Verification: verified\\n$`));
+  assert.equal(json(['device', 'image', 'list-installed']).map((i: { componentId: string; imageId: string; verification: string }) => [i.componentId, i.imageId, i.verification]), [[CID, img, 'verified']]);
   const all = (await rest('/images')).components.length;
   assert.is(json(['device', 'image', 'list-installed', '--all']).length, all);
   human(['device', 'capability', 'show-attached'], /^appDevelopment \(11\)\n$/);

@@ -152,7 +152,7 @@ images('PUT /update/stage then POST /update/install; the app runs', async () => 
   assert.is(l.has_staged_updates, false);
   const c = l.components.find((x) => x.uid === APP.cid)!;
   assert.equal(c, { uid: APP.cid, image_type: 10, is_update_staged: false, does_image_type_require_restart: false, name: APP.name,
-    images: [{ uid: APP.iid, length_in_bytes: bytes.length, uncompressed_length_in_bytes: bytes.length, replica_type: 0 }] });
+    images: [{ uid: APP.iid, length_in_bytes: bytes.length, uncompressed_length_in_bytes: bytes.length, replica_type: 0, verification_status: 'verified' }] });
   assert.equal((await emu.call('GET', `/app/status/${APP.cid}`)).json, { state: 'running' });
 });
 images('PATCH /app/status: stop, start, startDebug with its ports; validation', async () => {

@@ -1,16 +1,19 @@
 /**
  * The device model: sideloading the real SDK-built packages with and without appDevelopment,
- * trust of the user's dev CA, state surviving stop/start, secure boot refusing images that no
- * longer verify, and the flash staying consistent.
+ * trust of the user's dev CA, capability images from the device's own Security Service only,
+ * state surviving stop/start, secure boot refusing (and reporting) images that no longer verify,
+ * recovery, and the flash staying consistent.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Device } from '../../emulator/index';
+import { Device, issueCapabilityImage, recoverStateDir, requestRecovery } from '../../emulator/index';
+import type { ComponentList } from '../../sideload/protocol/index';
 import { buildPackage, type PackPlan } from '../../image-builder/index';
 import { fileSigner, loadDevCa } from '../../signer/index';
-import { FIXTURE, devCaPackage, fixtureBytes, install, stage, testEmulator } from './helpers';
+import { FIXTURE, devCaPackage, fixtureBytes, install, stage, testEmulator, type TestEmulator } from './helpers';
 import { tempDir } from '../helpers';
 
 const APPS = [FIXTURE.anvil, FIXTURE.avnet, FIXTURE.altair];
@@ -134,10 +137,17 @@ persist('secure boot: an image altered in flash is refused at the next restart',
     const b = readFileSync(p);
     b[5000] = b[5000]! ^ 0xff;
     writeFileSync(p, b);
+    const before = (await e.call('GET', '/images')).json as ComponentList;
+    assert.is(before.components.find((c) => c.uid === FIXTURE.avnet.cid)?.images[0]?.verification_status, 'verified');
     await e.call('POST', '/restart');
     await new Promise((r) => setTimeout(r, 30));
     assert.equal((await e.call('GET', `/app/status/${FIXTURE.avnet.cid}`)).json, { state: 'stopped' });
     assert.match((await e.call('GET', '/log')).body.toString('latin1'), /CORRUPT/);
+    const after = (await e.call('GET', '/images')).json as ComponentList;
+    const img = after.components.find((c) => c.uid === FIXTURE.avnet.cid)?.images[0];
+    assert.equal([img?.uid, img?.verification_status], [FIXTURE.avnet.iid, 'failed'], 'listed, with the verdict of secure boot');
+    assert.match(String(img?.verification_detail), /^CORRUPT: /);
+    assert.ok(after.components.filter((c) => c.image_type !== 10 && c.image_type !== 21).every((c) => c.images[0]?.verification_status === undefined), 'no verdict claimed for the simulated OS images');
   } finally { await e.done(); }
 });
 persist('a second emulator on the same state folder is refused', async () => {
@@ -166,36 +176,137 @@ persist('the core refuses what HTTP would, without a server', () => {
 });
 
 const caps = suite('capability images (enable-development)');
-async function capabilityImage(caDir: string, deviceId: string, capabilities: number[]): Promise<Uint8Array> {
-  const ca = await loadDevCa(caDir);
+/** A type-20 capability image built here (not by the Security Service under test), signed by the key and certificate given. */
+async function capabilityImage(keyPem: string, certPem: string, deviceId: string, capabilities: number[]): Promise<Uint8Array> {
   const payload = Buffer.from(JSON.stringify({ format: 'sphere-capabilities-v1', deviceId, capabilities }));
   const plan: PackPlan = { kind: 'board-config', imageType: 20, componentId: '0c0ffee0-0000-4000-8000-000000000011', imageId: '0c0ffee0-0000-4000-8000-000000000012', imageIdDerived: false, name: 'capabilities', buildTime: 1700000000, abiDepends: undefined, payload, warnings: [] };
-  return buildPackage(plan, fileSigner({ keyPem: ca.keyPem, certPem: ca.certPem }));
+  return buildPackage(plan, fileSigner({ keyPem, certPem }));
 }
-caps('a capability image signed by a trusted CA for this device grants appDevelopment', async () => {
+const securityService = (stateDir: string) => ({ keyPem: readFileSync(join(stateDir, 'security-service.key.pem'), 'utf8'), certPem: readFileSync(join(stateDir, 'security-service.pem'), 'utf8') });
+const capsOf = async (e: TestEmulator) => ((await e.call('GET', '/device/capabilities')).json as { device_capabilities: number[] }).device_capabilities;
+const idOf = async (e: TestEmulator) => ((await e.call('GET', '/device/security_state')).json as { deviceIdentifier: string }).deviceIdentifier;
+async function rejects(f: () => Promise<unknown>, pattern: RegExp): Promise<void> {
+  let err: unknown;
+  try { await f(); } catch (e) { err = e; }
+  assert.ok(err instanceof Error, 'expected a rejection');
+  assert.match((err as Error).message, pattern);
+}
+const otherId = (id: string) => id.replace(/^./, id[0] === 'A' ? 'B' : 'A');
+
+caps('the Security Service key is made at first start beside the identity key (0600) and kept by a flash reset', async () => {
+  const t = tempDir();
+  const stateDir = join(t.dir, 'state');
+  try {
+    const a = await testEmulator({ stateDir });
+    const pem = securityService(stateDir).certPem;
+    assert.is(statSync(join(stateDir, 'security-service.key.pem')).mode & 0o777, 0o600);
+    assert.is(statSync(join(stateDir, 'identity.key.pem')).mode & 0o777, 0o600);
+    // OpenSSL reads the certificate and checks the key is its key.
+    const certPub = execFileSync('openssl', ['x509', '-noout', '-pubkey', '-in', join(stateDir, 'security-service.pem')], { encoding: 'utf8' });
+    const keyPub = execFileSync('openssl', ['pkey', '-pubout', '-in', join(stateDir, 'security-service.key.pem')], { encoding: 'utf8' });
+    assert.is(certPub, keyPub);
+    assert.match(execFileSync('openssl', ['x509', '-noout', '-subject', '-in', join(stateDir, 'security-service.pem')], { encoding: 'utf8' }), /Security Service/);
+    await a.done();
+    rmSync(join(stateDir, 'flash'), { recursive: true, force: true });
+    const b = await testEmulator({ stateDir });
+    try { assert.is(securityService(stateDir).certPem, pem, 'same service after the flash was erased'); } finally { await b.done(); }
+  } finally { t.done(); }
+});
+caps('only an image from the device\'s own Security Service, for its own ID, changes capabilities; the device restarts to apply it', async () => {
   const t = tempDir();
   try {
     const pkg = await devCaPackage(t.dir);
+    const dev = await loadDevCa(pkg.caDir);
     const e = await testEmulator({ capabilities: [], trust: [pkg.caPem] });
+    const other = await testEmulator({ capabilities: [] });
     try {
-      const id = ((await e.call('GET', '/device/security_state')).json as { deviceIdentifier: string }).deviceIdentifier;
-      const other = await stage(e, await capabilityImage(pkg.caDir, id.replace(/^./, id[0] === 'A' ? 'B' : 'A'), [11]));
-      assert.equal([other.status, other.json], [400, { error: 7340047 }], 'for another device');
-      assert.equal((await stage(e, fixtureBytes(FIXTURE.anvil.file))).json, { error: 7340047 }, 'SDK app refused before');
-      assert.equal((await stage(e, await capabilityImage(pkg.caDir, id, [11]))).json, {});
+      const id = await idOf(e);
+      const refused = async (bytes: Uint8Array, why: string) => {
+        const r = await stage(e, bytes);
+        assert.equal([r.status, r.json], [400, { error: 7340047 }], why);
+        assert.equal(await capsOf(e), [], `${why}: capabilities unchanged`);
+        assert.is(((await e.call('GET', '/images')).json as ComponentList).has_staged_updates, false, `${why}: nothing staged`);
+      };
+      assert.equal((await stage(e, pkg.bytes)).json, {}, 'the dev CA is trusted for apps');
       assert.equal((await install(e)).json, { restartingSystem: false });
-      assert.equal((await e.call('GET', '/device/capabilities')).json, { device_capabilities: [11] });
+      await refused(await capabilityImage(dev.keyPem, dev.certPem, id, [11]), 'signed by the dev CA');
+      const ss = securityService(e.stateDir);
+      await refused(await capabilityImage(ss.keyPem, ss.certPem, otherId(id), [11]), 'signed by its Security Service for another device');
+      const foreign = securityService(other.stateDir);
+      await refused(await capabilityImage(foreign.keyPem, foreign.certPem, id, [11]), 'signed by another emulator\'s Security Service');
+      await refused((await issueCapabilityImage({ stateDir: other.stateDir, deviceId: await idOf(other), capabilities: [11] })).bytes, 'issued for another emulator');
+      await rejects(() => issueCapabilityImage({ stateDir: e.stateDir, deviceId: otherId(id), capabilities: [11] }), /serves only device/);
+      assert.equal((await stage(e, fixtureBytes(FIXTURE.anvil.file))).json, { error: 7340047 }, 'SDK app refused before');
+
+      const issued = await issueCapabilityImage({ stateDir: e.stateDir, deviceId: id, capabilities: [11] });
+      const fingerprint = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha1', '-in', join(e.stateDir, 'security-service.pem')], { encoding: 'utf8' });
+      assert.is(issued.signer, fingerprint.split('=')[1]!.trim().replace(/:/g, '').toLowerCase(), 'signed by the certificate OpenSSL reads');
+      const uptime = async () => ((await e.call('GET', '/status')).json as { uptime: number }).uptime;
+      await new Promise((r) => setTimeout(r, 1100));
+      assert.ok((await uptime()) >= 1);
+      assert.equal((await stage(e, issued.bytes)).json, {});
+      assert.equal((await install(e)).json, { restartingSystem: true });
+      await new Promise((r) => setTimeout(r, 50));
+      assert.is(await uptime(), 0, 'restarted');
+      assert.equal(await capsOf(e), [11]);
+      assert.equal((await e.call('GET', `/app/status/${pkg.componentId}`)).json, { state: 'running' }, 'the app came back after the restart');
       assert.equal((await stage(e, fixtureBytes(FIXTURE.anvil.file))).json, {}, 'SDK app accepted after');
-      assert.not.ok(((await e.call('GET', '/images')).json as { components: Array<{ uid: string }> }).components.some((c) => c.uid === '0c0ffee0-0000-4000-8000-000000000011'), 'not kept as an image');
-    } finally { await e.done(); }
-    const untrusted = await testEmulator({ capabilities: [] });
-    try {
-      const id = ((await untrusted.call('GET', '/device/security_state')).json as { deviceIdentifier: string }).deviceIdentifier;
-      assert.equal((await stage(untrusted, await capabilityImage(pkg.caDir, id, [11]))).json, { error: 7340047 }, 'signer not trusted');
-    } finally { await untrusted.done(); }
+      assert.not.ok(((await e.call('GET', '/images')).json as ComponentList).components.some((c) => c.uid === issued.componentId), 'not kept as an image');
+      assert.match((await e.call('GET', '/log')).body.toString('latin1'), /capabilities set to \[11\] by a capability image/);
+    } finally { await e.done(); await other.done(); }
   } finally { t.done(); }
+});
+
+const recovery = suite('recovery');
+recovery('recover: base OS images only, apps, storage, capabilities, certificates and Wi-Fi gone; ID, Security Service, manufacturing state and trust kept', async () => {
+  const t = tempDir();
+  try {
+    const pkg = await devCaPackage(t.dir);
+    const e = await testEmulator({ capabilities: [11], trust: [pkg.caPem] });
+    try {
+      const id = await idOf(e);
+      const ss = securityService(e.stateDir).certPem;
+      await stage(e, fixtureBytes(FIXTURE.anvil.file));
+      await install(e);
+      await stage(e, fixtureBytes(FIXTURE.altair.file));
+      await e.call('POST', '/wifi/config/networks', { json: { ssid: 'EmuHome', securityState: 'psk', psk: 'sphere-emulator' } });
+      await e.call('PUT', '/device/manufacturing_state', { json: { manufacturingState: 'Module1Complete' } });
+      mkdirSync(join(e.stateDir, 'storage', FIXTURE.anvil.cid), { recursive: true });
+      writeFileSync(join(e.stateDir, 'storage', FIXTURE.anvil.cid, 'data'), 'x');
+      const osBefore = ((await e.call('GET', '/images')).json as ComponentList).components.filter((c) => c.image_type !== 10);
+      const r = await requestRecovery(e.entry.recovery!);
+      assert.equal([r.deviceId, r.removedImages], [id, 2]);
+      const list = (await e.call('GET', '/images')).json as ComponentList;
+      assert.equal(list.components, osBefore.filter((c) => c.uid !== FIXTURE.altair.cid), 'only the base OS image set');
+      assert.is(list.has_staged_updates, false);
+      assert.equal(await capsOf(e), []);
+      assert.equal((await e.call('GET', '/wifi/config/networks')).json, { values: [] });
+      assert.equal((await e.call('GET', '/device/manufacturing_state')).json, { manufacturingState: 'Module1Complete' });
+      assert.is(await idOf(e), id);
+      assert.is(securityService(e.stateDir).certPem, ss);
+      assert.not.ok(existsSync(join(e.stateDir, 'storage', FIXTURE.anvil.cid)), 'app storage erased');
+      assert.is(readdirSync(join(e.stateDir, 'flash', 'blobs')).length, 0, 'image blobs erased');
+      assert.equal((await stage(e, pkg.bytes)).json, {}, 'the trusted dev CA still is');
+    } finally { await e.done(); }
+  } finally { t.done(); }
+});
+recovery('recoverStateDir recovers a stopped emulator\'s folder and refuses a running one\'s', async () => {
+  const e = await testEmulator({ capabilities: [11] });
+  try {
+    await stage(e, fixtureBytes(FIXTURE.anvil.file));
+    await install(e);
+    assert.throws(() => recoverStateDir({ stateDir: e.stateDir }), /uses it/);
+    const socket = e.entry.recovery!;
+    await e.close();
+    await rejects(() => requestRecovery(socket), /nothing answers on its recovery channel/);
+    const r = recoverStateDir({ stateDir: e.stateDir });
+    assert.is(r.removedImages, 1);
+    const d = Device.open({ stateDir: e.stateDir });
+    assert.equal([d.deviceId, Object.keys(d.state.images).length, d.state.capabilities], [r.deviceId, 0, []]);
+  } finally { await e.done(); }
 });
 
 sideload.run();
 caps.run();
 persist.run();
+recovery.run();

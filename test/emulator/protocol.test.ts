@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import {
-  DEVICE_CAPABILITY, DEVICE_ERROR, ENDPOINTS, ERROR_CATEGORY, FIELD_LIMIT, REST_API_VERSION, certIdentifierProblem, compareApiVersions,
+  API_FEATURE_SINCE, API_VERSION_HISTORY, CAPABILITY_IMAGE, DEVICE_CAPABILITY, DEVICE_ERROR, ENDPOINTS, ERROR_CATEGORY, FIELD_LIMIT, IMAGE_VERIFICATION,
+  REST_API_VERSION, certIdentifierProblem, compareApiVersions, hasApiFeature,
   describeDeviceError, endpointPath, isComponentId, isHardwareAddress, matchRoute, packErrorCode, parseNetworkId, unpackErrorCode,
 } from '../../sideload/protocol/index';
 import { HANDLED_OPERATIONS } from '../../emulator/index';
@@ -46,6 +47,24 @@ paths('reports the newest version of the spec history', () => {
   const newest = versions.sort(compareApiVersions).at(-1);
   assert.is(REST_API_VERSION, newest);
   assert.is(REST_API_VERSION, '4.6.0');
+});
+paths('the version history is the YAML\'s, and each in-endpoint change sits under the version that names it', () => {
+  const yaml = readFileSync(SPEC_YAML, 'utf8');
+  const history = yaml.slice(yaml.indexOf('[Version History]'), yaml.indexOf('openapi:'));
+  const blocks = new Map([...history.matchAll(/^#\s+(\d+\.\d+\.\d+)\s*\n((?:#(?!\s+\d+\.\d+\.\d+\s*$).*\n)*)/gm)].map((m) => [m[1]!, m[2]!]));
+  assert.equal([...API_VERSION_HISTORY], [...blocks.keys()]);
+  const says: Record<keyof typeof API_FEATURE_SINCE, RegExp> = {
+    capabilityCheck: /capability check/, unsupportedMediaType415: /415/, restartTextPlain: /POST \/restart.*text\/plain/,
+    interfaceHardwareAddress: /hardwareAddress/, removeComponentRestartingSystem: /restartingSystem/, wifiPowerSavings: /enablePowerSavings/,
+  };
+  for (const [feature, version] of Object.entries(API_FEATURE_SINCE)) {
+    assert.match(blocks.get(version) ?? '', says[feature as keyof typeof says], `${feature} under ${version}`);
+  }
+  assert.ok(hasApiFeature('4.6.0', 'wifiPowerSavings'));
+  assert.not.ok(hasApiFeature('4.5.0', 'wifiPowerSavings'));
+  assert.ok(hasApiFeature('4.10.0', 'wifiPowerSavings'), 'numeric, not textual, order');
+  // Each endpoint's `since` is a version of the history (or the first one).
+  for (const e of ENDPOINTS) assert.ok(e.since === '1.0.0' || (API_VERSION_HISTORY as readonly string[]).includes(e.since), `${e.id} since ${e.since}`);
 });
 paths('matches and builds paths', () => {
   const m = matchRoute('PATCH', '/app/status/1689d8b2-c835-2e27-27ad-e894d6d15fa9');
@@ -111,6 +130,13 @@ rules('values from the spec', () => {
   assert.is(FIELD_LIMIT.clientIdentityMax, 254);
   assert.is(FIELD_LIMIT.networkAddressMax, 255);
   assert.is(FIELD_LIMIT.proxyCredentialMax, 63);
+});
+rules('Spherekit conventions on the wire: capability images and per-image verification fields', () => {
+  assert.equal(CAPABILITY_IMAGE, { imageType: 20, format: 'sphere-capabilities-v1', componentId: '5f3c0a11-7e2b-4c9d-9a61-0d4e8b2f6c13' });
+  assert.ok(isComponentId(CAPABILITY_IMAGE.componentId));
+  assert.equal(IMAGE_VERIFICATION, { field: 'verification_status', detailField: 'verification_detail', verified: 'verified', failed: 'failed' });
+  const yaml = readFileSync(SPEC_YAML, 'utf8');
+  assert.not.match(yaml, /verification_status|verification_detail/, 'added fields, not spec ones');
 });
 rules('validators', () => {
   assert.ok(isComponentId('96b15265-111a-4889-9137-2A4BD62470A0'));
