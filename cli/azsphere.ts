@@ -36,6 +36,10 @@ const COMPONENT = { '--component-id': v('--component-id'), '-i': v('--component-
 const DEPLOY = { '--image-package': v('--image-package'), '-p': v('--image-package'), '--manual-start': b('--manual-start'), '-m': b('--manual-start'), '--force': b('--force') };
 const CERT = { '--certificate': v('--certificate'), '-c': v('--certificate'), '--cert-type': v('--cert-type'), '-t': v('--cert-type'), '--public-key-file': v('--public-key-file'), '-p': v('--public-key-file'), '--private-key-file': v('--private-key-file'), '--private-key-password': v('--private-key-password') };
 const WIFI_ID = { '--id': v('--id'), '-i': v('--id') };
+/** az's cloud scoping flags, meaningless for the emulator's local Security Service. */
+const AZ_SCOPE: Record<string, FlagRule> = { '--resource-group': { kind: 'drop', takesValue: true }, '-g': { kind: 'drop', takesValue: true }, '--catalog': { kind: 'drop', takesValue: true }, '-c': { kind: 'drop', takesValue: true } };
+const ENABLE_DEV = { ...AZ_SCOPE, '--enable-rt-core-debugging': b('--enable-rt-core-debugging'), '-r': b('--enable-rt-core-debugging'), '--device-group': v('--device-group') };
+const ENABLE_CLOUD = { ...AZ_SCOPE, '--device-group': v('--device-group'), '--product': { kind: 'drop', takesValue: true } as FlagRule };
 const PROXY = { '--address': v('--address'), '-a': v('--address'), '--port': v('--port'), '-r': v('--port'), '--authentication': v('--authentication'), '--username': v('--username'), '--password': v('--password'), '--no-proxy-addresses': many('--bypass-addresses'), '--enable': { kind: 'drop', takesValue: false } as FlagRule, '--disable': b('--disable') };
 
 /** Every mapped command; the longest matching `az` wins. */
@@ -48,7 +52,9 @@ export const AZ_COMMANDS: readonly AzCommand[] = [
   { az: 'device sideload delete', to: 'device sideload delete', flags: { ...COMPONENT, '--except-component-ids': many('--except-component-ids'), '-e': many('--except-component-ids') } },
   { az: 'device sideload start', to: 'device app start', flags: COMPONENT },
   { az: 'device sideload stop', to: 'device app stop', flags: COMPONENT },
-  { az: 'device prep-sideload', to: 'device enable-development' },
+  { az: 'device prep-sideload', to: 'device enable-development', flags: ENABLE_DEV },
+  { az: 'device enable-development', to: 'device enable-development', flags: ENABLE_DEV },
+  { az: 'device enable-cloud-test', to: 'device enable-cloud-test', flags: ENABLE_CLOUD },
   { az: 'device rescan-attached', to: 'device list-attached' },
   { az: 'device app start', to: 'device app start', flags: { ...COMPONENT, '--debug-mode': b('--debug-mode'), '--debug': b('--debug-mode') } },
   { az: 'device app stop', to: 'device app stop', flags: COMPONENT },

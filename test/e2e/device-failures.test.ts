@@ -1,14 +1,13 @@
 /**
  * End-to-end failure paths of `dist/sphere device …` against real emulators: each gives one
  * clear line on stderr, nothing on stdout, the documented exit code, and leaves the device as it
- * was. The device killed mid-upload goes through a TCP relay in this process that kills the
- * emulator once a megabyte has passed; the old REST API version comes from a small HTTPS device
- * double (the emulator has no option to report an older version yet).
+ * was. An image altered in the emulator's flash is reported as failing secure boot. The device killed mid-upload goes through a TCP relay in this process that kills the
+ * emulator once a megabyte has passed; the old REST API version is an emulator started with
+ * `--rest-api-version 4.2.0`, whose log shows which calls reached it.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { appsOn, appState, lab, oneLine, type Lab } from '../sideload/e2e-helpers';
@@ -148,42 +147,59 @@ test('device killed mid-upload: one line, exit 1; after a restart the retry succ
   l.stop('victim');
 });
 
-test('unsupported API version: a device reporting 4.2.0 refuses show-os-version (needs 4.5.0) in one line, unsent', async () => {
-  const pki = opensslPki(join(l.dir, 'pki'), 'old', 'DNS:*.devices.sphere.azure.local');
-  const script = join(l.dir, 'old-device.cjs');
-  writeFileSync(script, `
-const https = require('node:https');
-const s = https.createServer({ cert: process.env.CERT, key: process.env.KEY }, (req, res) => {
-  process.stderr.write(req.method + ' ' + req.url + '\\n');
-  res.setHeader('REST-API-Version', '4.2.0');
-  res.setHeader('Content-Type', 'application/json');
-  if (req.url === '/status') return res.end('{"uptime":12}');
-  if (req.url === '/device/security_state') return res.end(JSON.stringify({ securityState: 'SECURE', deviceIdentifier: 'AB'.repeat(64) }));
-  if (req.url === '/device/capabilities') return res.end('{"device_capabilities":[11]}');
-  if (req.url === '/device/manufacturing_state') return res.end('{"manufacturingState":"Module1Complete"}');
-  if (req.url === '/images') return res.end('{"is_ota_update_in_progress":false,"has_staged_updates":false,"restart_required":false,"components":[]}');
-  res.statusCode = 404; res.end('{"error":15728642}');
+test('an image altered in flash: secure boot fails it, list-installed and show-security-state say so, and it does not start', async () => {
+  const e = l.start('tamper');
+  const d = l.run(['device', 'sideload', 'deploy', pkgs['good.imagepackage']!, '--device', 'tamper', '-o', 'json']);
+  assert.is(d.code, 0, d.stderr);
+  const ok = JSON.parse(l.run(['device', 'image', 'list-installed', '--device', 'tamper', '-o', 'json']).stdout);
+  assert.equal(ok.map((i: { verification: string }) => i.verification), ['verified']);
+  l.stop('tamper');
+  const blobs = join(e.stateDir, 'flash', 'blobs');
+  const [blob] = readdirSync(blobs);
+  const file = join(blobs, blob!);
+  chmodSync(file, 0o644);
+  const bytes = readFileSync(file);
+  bytes[100] = bytes[100]! ^ 0x01;
+  writeFileSync(file, bytes);
+  l.start('tamper');
+  const human = l.run(['device', 'image', 'list-installed', '--device', 'tamper']);
+  assert.is(human.code, 0, human.stderr);
+  assert.match(human.stdout, new RegExp(`Component ID: ${CID}\\n   --> Image ID:     ${JSON.parse(d.stdout).imageId}\\n   --> Verification: failed \\(CORRUPT: the image bytes changed in flash\\)\\n$`));
+  const list = JSON.parse(l.run(['device', 'image', 'list-installed', '--device', 'tamper', '-o', 'json']).stdout);
+  assert.equal(list.map((i: { componentId: string; verification: string; verificationDetail: string }) => [i.componentId, i.verification, i.verificationDetail]), [[CID, 'failed', 'CORRUPT: the image bytes changed in flash']]);
+  const sec = l.run(['device', 'show-security-state', '--device', 'tamper']);
+  assert.match(sec.stdout, /Component ID: 6c1a2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\n   --> Image ID: +[0-9a-f-]+\n   --> Verification: failed \(CORRUPT/);
+  const start = l.run(['device', 'app', 'start', '--device', 'tamper', '--component-id', CID]);
+  assert.is(start.code, 1);
+  assert.match(oneLine(start), /the application image is not valid.*\(device error 1\.15\)/);
+  l.stop('tamper');
 });
-s.listen(0, '127.0.0.1', () => process.stdout.write(String(s.address().port) + '\\n'));
-`);
-  const child = spawn(process.execPath, [script], { env: { CERT: pki.certPem, KEY: pki.keyPem } });
-  let seen = '';
-  child.stderr.on('data', (c: Buffer) => { seen += c.toString(); });
-  const port = await new Promise<number>((r) => child.stdout.once('data', (c: Buffer) => r(Number(c.toString().trim()))));
-  try {
-    const dev = ['--device', `127.0.0.1:${port}`, '--device-ca', pki.caPath];
-    const r = await l.runAsync(['device', 'show-os-version', ...dev]);
-    assert.is(r.code, 1);
-    assert.is(oneLine(r), `error: Cannot read the OS version on board 127.0.0.1:${port}: the device does not support GET /osversion (getOsVersion), which needs device REST API version 4.5.0; the device reports version 4.2.0. Update the device's OS, or use a newer emulator.`);
-    const ok = await l.runAsync(['device', 'show-security-state', ...dev, '-o', 'json']);
-    assert.is(ok.code, 0, ok.stderr);
-    const s = JSON.parse(ok.stdout);
-    assert.is(s.restApiVersion, '4.2.0');
-    assert.is(s.osVersion, null, 'reported as unavailable, not guessed');
-    assert.is(s.manufacturingState, 'Module1Complete');
-    assert.not.match(seen, /\/osversion/, 'the unsupported call was never sent');
-  } finally {
-    child.kill();
-  }
+test('unsupported API version: an emulator started as REST API 4.2.0 refuses show-os-version (needs 4.5.0) in one line, unsent', async () => {
+  l.start('old', ['--capabilities', 'appDevelopment', '--rest-api-version', '4.2.0']);
+  const st = l.run(['emulator', 'status', '--name', 'old', '-o', 'json']);
+  assert.is(JSON.parse(st.stdout).restApiVersion, '4.2.0');
+  const dev = ['--device', 'old'];
+  const r = await l.runAsync(['device', 'show-os-version', ...dev]);
+  assert.is(r.code, 1);
+  assert.is(oneLine(r), 'error: Cannot read the OS version on emulator "old": the device does not support GET /osversion (getOsVersion), which needs device REST API version 4.5.0; the device reports version 4.2.0. Update the device\'s OS, or use a newer emulator.');
+  const ok = await l.runAsync(['device', 'show-security-state', ...dev, '-o', 'json']);
+  assert.is(ok.code, 0, ok.stderr);
+  const s = JSON.parse(ok.stdout);
+  assert.is(s.restApiVersion, '4.2.0');
+  assert.is(s.osVersion, null, 'reported as unavailable, not guessed');
+  assert.is(s.manufacturingState, 'Blank');
+  assert.equal(s.capabilities, [{ id: 11, name: 'appDevelopment' }]);
+  const mem = await l.runAsync(['device', 'app', 'show-memory-stats', ...dev]);
+  assert.is(mem.code, 1);
+  assert.match(oneLine(mem), /needs device REST API version 4\.3\.0; the device reports version 4\.2\.0/);
+  const deploy = l.run(['device', 'sideload', 'deploy', pkgs['good.imagepackage']!, ...dev, '-o', 'json']);
+  assert.is(deploy.code, 0, deploy.stderr);
+  const restart = l.run(['device', 'restart', ...dev]);
+  assert.is(restart.code, 0, restart.stderr);
+  const log = l.run(['emulator', 'logs', '--name', 'old', '--lines', '1000']);
+  assert.match(log.stdout, /GET \/status 200/, 'the log records requests');
+  assert.not.match(log.stdout, /\/osversion|\/stats\/memory/, 'the unsupported calls were never sent');
+  assert.match(log.stdout, /POST \/restart 200/, 'restart sent with the content type 4.2.0 takes');
+  l.stop('old');
 });
 test.run();

@@ -44,6 +44,16 @@ gate('calls every device has (REST API 1.0.0) are sent without asking the versio
   assert.is(await api.client.apiVersion(), '4.2.0', 'the version came with that answer');
   assert.is(t.calls.length, 1);
 });
+gate('POST /restart is sent as text/plain from API 4.2.0 on, as application/json to an older device', async () => {
+  for (const [version, type] of [['4.2.0', 'text/plain'], ['4.1.0', 'application/json'], ['4.6.0', 'text/plain']] as const) {
+    const { t, api } = client((r) => (r.path === '/status' ? answer(200, { uptime: 5 }, { 'rest-api-version': version }) : answer(200, { restartingSystem: true }, { 'rest-api-version': version })));
+    await api.status();
+    await api.restart();
+    const sent = t.calls.find((c) => c.path === '/restart')!;
+    assert.is(sent.headers?.['Content-Type'], type, version);
+    assert.is(sent.body?.length ?? 0, 0);
+  }
+});
 gate('does not gate when the device sends no version header', async () => {
   const { api } = client((r) => ({ status: 200, headers: {}, body: Buffer.from(r.path === '/status' ? '{"uptime":1}' : '{"osversion":"20.10"}') }));
   assert.is((await api.osVersion()).osversion, '20.10');

@@ -20,8 +20,8 @@ export interface Lab {
   start(name: string, extra?: string[]): EmulatorInfo;
   stop(name: string): void;
   entry(name: string): EmulatorInfo | undefined;
-  /** GET a device path of emulator `name` with node:https, pinned to its CA. */
-  rest(name: string, path: string): Promise<{ status: number; json: unknown }>;
+  /** GET (or another method, with a body) a device path of emulator `name` with node:https, pinned to its CA. */
+  rest(name: string, path: string, o?: { method?: string; body?: Uint8Array; type?: string }): Promise<{ status: number; json: unknown }>;
   done(): void;
 }
 
@@ -59,17 +59,19 @@ export function lab(prefix = 'sphere-dev-e2e-'): Lab {
       run(['emulator', 'stop', '--name', name]);
       started.delete(name);
     },
-    rest(name, path) {
+    rest(name, path, o = {}) {
       const e = entry(name);
       if (!e) return Promise.reject(new Error(`emulator ${name} is not running`));
       return new Promise((resolve, reject) => {
-        const req = request({ host: e.host, port: e.port, path, method: 'GET', ca: e.caPem, servername: 'x.devices.sphere.azure.local', checkServerIdentity: () => undefined, agent: false }, (res) => {
+        const headers: Record<string, string | number> = {};
+        if (o.body) { headers['Content-Type'] = o.type ?? 'application/octet-stream'; headers['Content-Length'] = o.body.length; }
+        const req = request({ host: e.host, port: e.port, path, method: o.method ?? 'GET', headers, ca: e.caPem, servername: 'x.devices.sphere.azure.local', checkServerIdentity: () => undefined, agent: false }, (res) => {
           let body = '';
           res.on('data', (c: Buffer) => { body += c.toString(); });
           res.on('end', () => resolve({ status: res.statusCode ?? 0, json: body ? JSON.parse(body) : null }));
         });
         req.on('error', reject);
-        req.end();
+        req.end(o.body);
       });
     },
     done() {
