@@ -91,6 +91,15 @@ export interface DeviceFacts {
   abi?: AbiVersionSet;
 }
 
+/**
+ * The device facts a plan for this package looks at: capabilities only for an SDK-Test-signed
+ * image (the one check that uses them), ABI versions only for an image that depends on an
+ * application runtime. Asking for less saves round trips on a slow link.
+ */
+export function factsNeeded(p: PackageFacts): { capabilities: boolean; abi: boolean } {
+  return { capabilities: p.thumbprint === SDK_TEST_CERT.thumbprint, abi: p.applicationRuntime !== undefined };
+}
+
 export type DeployStep =
   | { kind: 'stage'; bytes: number }
   | { kind: 'install'; appControlMode: 'Auto' | 'Manual'; restarts: boolean }

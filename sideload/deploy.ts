@@ -6,7 +6,7 @@
  */
 import { DeviceError, NotFoundError, SphereError, ValidationError, type SignatureChecker } from '../image-builder/index';
 import { IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG } from '../image-builder/index';
-import { checkPackage, planDeploy, type DeployPlan, type DeployStep, type DeviceFacts, type LocalCheck, type PlanOptions } from './deploy-plan';
+import { checkPackage, factsNeeded, planDeploy, type DeployPlan, type DeployStep, type DeviceFacts, type LocalCheck, type PlanOptions } from './deploy-plan';
 import { uptimeBefore, waitForRestart } from './lifecycle';
 import type { DeviceApi } from './device-api';
 import type { AppState, ComponentList } from './protocol/index';
@@ -34,13 +34,16 @@ export interface DeployResult {
   ms: { stage: number; install: number; confirm: number; total: number };
 }
 
-/** Reads what the plan needs; calls the device's API version does not have are left out. */
-export async function readDeviceFacts(api: DeviceApi): Promise<DeviceFacts> {
+/**
+ * Reads what the plan needs (all of it unless `need` says less — see `factsNeeded`); calls the
+ * device's API version does not have are left out.
+ */
+export async function readDeviceFacts(api: DeviceApi, need: { capabilities: boolean; abi: boolean } = { capabilities: true, abi: true }): Promise<DeviceFacts> {
   const images = await api.images();
   const facts: DeviceFacts = { images };
-  const caps = await optional(() => api.capabilities());
+  const caps = need.capabilities ? await optional(() => api.capabilities()) : undefined;
   if (caps) facts.capabilities = caps.device_capabilities;
-  const abi = await optional(() => api.abiVersions());
+  const abi = need.abi ? await optional(() => api.abiVersions()) : undefined;
   if (abi) facts.abi = abi;
   return facts;
 }
@@ -63,7 +66,7 @@ export async function deploy(api: DeviceApi, o: DeployOptions): Promise<DeployRe
   const t0 = now();
   const local = o.local ?? checkPackage(o.bytes, { file: o.file, checker: o.checker });
   if (!local.ok) throw new ValidationError(local.refusal.message, { code: local.refusal.code, path: o.file });
-  const plan = planDeploy(local, await readDeviceFacts(api), o);
+  const plan = planDeploy(local, await readDeviceFacts(api, factsNeeded(local.facts)), o);
   if (plan.action === 'refuse') {
     const E = plan.refusal.code === 'NOT_DEVELOPMENT_DEVICE' || plan.refusal.code === 'ABI_UNSUPPORTED' ? DeviceError : ValidationError;
     throw new E(plan.refusal.message, { code: plan.refusal.code, path: o.file });

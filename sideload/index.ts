@@ -12,7 +12,7 @@ export { DeviceNotFoundError, DeviceUnreachableError, codePair, errorFromAnswer,
 export { DeviceClient, errorCodeOf, type CallOptions, type ClientStats, type DeviceClientOptions } from './client';
 export { DeviceApi, checkCertId, checkComponentId, checkNetworkId } from './device-api';
 export { caFor, connectDevice, describeCandidate, discoverDevices, formatAddress, parseAddress, probeTcp, selectDevice, serviceAddresses, type ConnectOptions, type DeviceCandidate, type DiscoverOptions, type EmulatorRef } from './discovery';
-export { checkPackage, planDeploy, type DeployPlan, type DeployStep, type DeviceFacts, type LocalCheck, type PackageFacts, type PlanOptions, type Refusal } from './deploy-plan';
+export { checkPackage, factsNeeded, planDeploy, type DeployPlan, type DeployStep, type DeviceFacts, type LocalCheck, type PackageFacts, type PlanOptions, type Refusal } from './deploy-plan';
 export { deleteSideloaded, deploy, isListed, optional, readDeviceFacts, type DeleteResult, type DeployOptions, type DeployResult } from './deploy';
 export { restartDevice, uptimeBefore, waitForRestart, type RestartResult, type WaitOptions } from './lifecycle';
 export { appStates, capabilityName, deploymentStatus, imageEntries, securityReport, type DeploymentStatus, type ImageEntry, type SecurityReport } from './device-info';

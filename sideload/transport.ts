@@ -195,6 +195,8 @@ function send(agent: Agent, o: HttpsTransportOptions, r: TransportRequest): Prom
       });
     });
     if (!body) { req.end(); return; }
+    // Nobody watches the progress: hand the whole body over at once (one write, no per-chunk callbacks).
+    if (!r.onProgress) { req.end(body, () => { sent = true; }); return; }
     let offset = 0;
     const pump = (): void => {
       while (offset < body.length && !settled) {

@@ -133,9 +133,9 @@ function size(n: number): string {
   return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`;
 }
 
-/** A progress callback for uploads: `Uploading 1.2 MiB/4.0 MiB, 3.1 MiB/s, ETA 1 s`. Silent when not interactive. */
-export function uploadProgress(ui: Ui, now: () => number = Date.now): (sent: number, total: number) => void {
-  if (!ui.interactive) return () => {};
+/** A progress callback for uploads: `Uploading 1.2 MiB/4.0 MiB, 3.1 MiB/s, ETA 1 s`. None when not interactive (the upload is then one write). */
+export function uploadProgress(ui: Ui, now: () => number = Date.now): ((sent: number, total: number) => void) | undefined {
+  if (!ui.interactive) return undefined;
   const start = now();
   let last = 0;
   return (sent, total) => {

@@ -55,8 +55,9 @@ export const commands: CommandDef[] = [
           const text = plan.action === 'refuse' ? `Would refuse: ${plan.refusal.message}\n` : plan.action === 'skip' ? `Would skip: ${plan.reason}.\n` : `Would ${plan.steps.map((x) => x.kind).join(', then ')}.\n`;
           return { data: { dryRun: true, ...plan }, text, exitCode: plan.action === 'refuse' ? 1 : 0 };
         }
+        const onProgress = uploadProgress(ctx.ui);
         const r = await s.deploy(api, {
-          file, bytes, checker, local, force, manualStart, onProgress: uploadProgress(ctx.ui),
+          file, bytes, checker, local, force, manualStart, ...(onProgress ? { onProgress } : {}),
           onStep: (step) => { if (step.kind !== 'stage') ctx.ui.progressEnd(); if (step.kind === 'restart-wait') ctx.ui.note('The device restarts to apply the image…'); },
         });
         ctx.ui.progressEnd();
