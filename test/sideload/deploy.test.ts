@@ -7,11 +7,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeviceApi, DeviceClient, TransportError, restartDevice, deleteSideloaded, deploy, waitForRestart, type ComponentList, type TransportRequest } from '../../sideload/index';
+import { DeviceApi, DeviceClient, TransportError, checkPackage, restartDevice, deleteSideloaded, deploy, waitForRestart, type ComponentList, type TransportRequest } from '../../sideload/index';
 import { TrustStore, verifyImageSignature } from '../../signer/index';
 import type { SignatureChecker } from '../../image-builder/index';
-import { IMAGEPACKAGES } from '../helpers';
-import { answer, scripted } from './helpers';
+import { IMAGEPACKAGES, tempDir } from '../helpers';
+import { answer, appPackage, scripted } from './helpers';
 
 const AVNET = { file: 'Azure-Sphere-DevX--AzureSphereDevX.Examples--avnet_PHT_HLApp-V1.imagepackage', cid: 'b8f5931e-173a-40f5-a4f8-3d98240f53ec', iid: '851873cf-f7c3-4df0-85a0-fe5a4f0a839e' };
 const bytes = readFileSync(join(IMAGEPACKAGES, AVNET.file));
@@ -23,7 +23,7 @@ function list(c: Array<{ uid: string; image?: string; type?: number; name?: stri
 }
 
 /** A small device: /images answers from `installed`, install moves the staged image in, app state from `appState`. */
-function device(o: { listAfterInstall?: boolean; appState?: string; restarting?: boolean } = {}) {
+function device(o: { listAfterInstall?: boolean; appState?: string; restarting?: boolean; imageId?: string } = {}) {
   let installed: Array<{ uid: string; image: string }> = [];
   let staged = false;
   let uptime = 100;
@@ -35,7 +35,7 @@ function device(o: { listAfterInstall?: boolean; appState?: string; restarting?:
     if (p === '/abi_versions') return answer(200, { SecureWorldRuntime: 2, OSRuntime: 3, ApplicationRuntime: 16 });
     if (p === '/update/stage') { staged = true; return answer(200, {}); }
     if (p === '/update/install') {
-      if (staged && o.listAfterInstall !== false) installed = [{ uid: AVNET.cid, image: AVNET.iid }];
+      if (staged && o.listAfterInstall !== false) installed = [{ uid: AVNET.cid, image: o.imageId ?? AVNET.iid }];
       if (o.restarting) uptime = 0;
       return answer(200, { restartingSystem: Boolean(o.restarting) });
     }
@@ -61,6 +61,24 @@ test('stages, installs Auto, then confirms the listing and the running state', a
   assert.ok(seq.lastIndexOf('GET /images') > seq.indexOf('POST /update/install'));
   assert.equal(JSON.parse(Buffer.from(d.t.calls.find((c) => c.path === '/update/install')!.body!).toString()), { appControlMode: 'Auto' });
   assert.is(d.t.calls.find((c) => c.path === '/update/stage')!.body!.length, bytes.length);
+});
+test('asks for the capabilities only for an SDK-Test-signed package, the ABI versions only for one that depends on a runtime', async () => {
+  const sdk = device();
+  await deploy(sdk.api, { file: 'a', bytes, checker, now: sdk.now, sleep: sdk.sleep });
+  assert.ok(paths(sdk.t).includes('GET /device/capabilities'), 'the SDK Test signer needs appDevelopment');
+  assert.ok(paths(sdk.t).includes('GET /abi_versions'));
+  const t = tempDir();
+  try {
+    const pkg = await appPackage(t.dir, { componentId: AVNET.cid });
+    const devStore = new TrustStore({ includeBuiltin: false });
+    devStore.addPem(pkg.caPem);
+    const devChecker: SignatureChecker = { check(tp, s, g) { const v = verifyImageSignature(devStore, tp, s, g); return v.ok ? { ok: true, signer: v.signer.name } : { ok: false, reason: v.reason }; } };
+    const dev = device({ imageId: checkPackage(pkg.bytes, { file: 'b', checker: devChecker }).facts!.imageId });
+    const r = await deploy(dev.api, { file: 'b', bytes: pkg.bytes, checker: devChecker, now: dev.now, sleep: dev.sleep });
+    assert.ok(r.installed);
+    assert.not.ok(paths(dev.t).includes('GET /device/capabilities'), 'a dev-CA package is decided without them');
+    assert.ok(paths(dev.t).includes('GET /abi_versions'), 'its manifest targets an application runtime');
+  } finally { t.done(); }
 });
 test('skips the upload when the same image is installed; --force uploads', async () => {
   const d = device();

@@ -6,6 +6,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createServer as createTcpServer } from 'node:net';
 import { httpsTransport, TransportError, type Transport } from '../../sideload/index';
@@ -122,6 +123,26 @@ test('a full upload reports progress to the total and arrives intact', async () 
     assert.equal(seen.at(-1), [body.length, body.length]);
     assert.ok(seen.every(([s], i) => i === 0 || s > seen[i - 1]![0]), 'monotonic');
   } finally { tr.close(); await d.close(); }
+});
+test('an upload nobody watches goes in one write and arrives byte for byte; a device dying under it is still a reset', async () => {
+  const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+  const chunks: Buffer[] = [];
+  const d = await httpsDouble(good, (req, res) => { req.on('data', (c: Buffer) => chunks.push(c)); req.on('end', () => res.end('{}')); });
+  const tr = transportTo(d.port, good);
+  try {
+    const body = new Uint8Array(3 * 1024 * 1024 + 5);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 7 + (i >> 9)) & 0xff;
+    const r = await tr.request({ method: 'PUT', path: '/update/stage', body, timeoutMs: 10_000 });
+    assert.is(r.status, 200);
+    assert.is(hash(Buffer.concat(chunks)), hash(body));
+  } finally { tr.close(); await d.close(); }
+  let received = 0;
+  const dying = await httpsDouble(good, (req) => { req.on('data', (c: Buffer) => { received += c.length; if (received > 256 * 1024) req.socket.destroy(); }); });
+  const tr2 = transportTo(dying.port, good);
+  try {
+    const e = await failure(tr2.request({ method: 'PUT', path: '/update/stage', body: new Uint8Array(2 * 1024 * 1024), timeoutMs: 10_000 }));
+    assert.is(e.failure, 'reset', e.message);
+  } finally { tr2.close(); await dying.close(); }
 });
 test.after(() => t.done());
 test.run();
