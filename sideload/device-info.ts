@@ -4,7 +4,7 @@
  * the deployment status, installed images, and app states. Calls the device's API version lacks
  * are reported as unavailable rather than failing the whole report.
  */
-import { IMAGE_TYPE, IMAGE_TYPE_APPLICATIONS } from '../image-builder/index';
+import { IMAGE_TYPE, IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG } from '../image-builder/index';
 import { optional } from './deploy';
 import type { DeviceApi } from './device-api';
 import { DEVICE_CAPABILITY, IMAGE_VERIFICATION, type AppState, type ComponentDetails, type ComponentList } from './protocol/index';
@@ -13,6 +13,11 @@ const CAPABILITY_NAME = new Map<number, string>(Object.entries(DEVICE_CAPABILITY
 
 export function capabilityName(n: number): string {
   return CAPABILITY_NAME.get(n) ?? `capability${n}`;
+}
+
+/** Whether images of this type are the customer's (applications, board configurations) rather than the OS's. */
+export function isCustomerImage(imageType: number): boolean {
+  return imageType === IMAGE_TYPE_APPLICATIONS || imageType === IMAGE_TYPE_BOARD_CONFIG;
 }
 
 export interface ImageEntry {

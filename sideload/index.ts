@@ -15,6 +15,6 @@ export { caFor, connectDevice, describeCandidate, discoverDevices, formatAddress
 export { checkPackage, factsNeeded, planDeploy, type DeployPlan, type DeployStep, type DeviceFacts, type LocalCheck, type PackageFacts, type PlanOptions, type Refusal } from './deploy-plan';
 export { deleteSideloaded, deploy, isListed, optional, readDeviceFacts, type DeleteResult, type DeployOptions, type DeployResult } from './deploy';
 export { restartDevice, uptimeBefore, waitForRestart, type RestartResult, type WaitOptions } from './lifecycle';
-export { appStates, capabilityName, deploymentStatus, imageEntries, securityReport, type DeploymentStatus, type ImageEntry, type SecurityReport } from './device-info';
+export { appStates, capabilityName, deploymentStatus, imageEntries, isCustomerImage, securityReport, type DeploymentStatus, type ImageEntry, type SecurityReport } from './device-info';
 export { collectSupportData, type SupportBundle } from './support-data';
 export { applyCapabilityImage, type ApplyOptions, type CapabilityChange } from './capability';

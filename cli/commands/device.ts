@@ -56,8 +56,13 @@ const main: CommandDef[] = [
       const s = await import('../../sideload/index');
       const r = await s.securityReport(api);
       const caps = r.capabilities === null ? null : r.capabilities.length ? r.capabilities.map((c) => `${c.name} (${c.id})`).join(', ') : 'none';
-      const text = fields([['Device ID', r.deviceId], ['Security state', r.securityState], ['OS version', r.osVersion], ['REST API version', r.restApiVersion], ['Manufacturing state', r.manufacturingState], ['Capabilities', caps], ['Update in progress', r.update.otaInProgress ? 'yes' : 'no'], ['Restart required', r.update.restartRequired ? 'yes' : 'no']])
-        + `Installed images:\n${imagesText(r.installedImages, { verification: true }) || '  none\n'}Staged images:\n${imagesText(r.stagedImages) || '  none\n'}`;
+      // The customer's images in full, with their secure-boot verdicts; the OS's as a count, unless one failed.
+      const os = r.installedImages.filter((i) => !s.isCustomerImage(i.imageType));
+      const verdicts = (['verified', 'failed', 'not reported'] as const).map((v) => [v, os.filter((i) => i.verification === v).length] as const).filter(([, n]) => n > 0);
+      const osText = verdicts.every(([v]) => v === 'not reported') ? `${os.length} installed (the device does not report their verification)` : `${os.length} installed: ${verdicts.map(([v, n]) => `${n} ${v}`).join(', ')}`;
+      const shown = r.installedImages.filter((i) => s.isCustomerImage(i.imageType) || i.verification === 'failed');
+      const text = fields([['Device ID', r.deviceId], ['Security state', r.securityState], ['OS version', r.osVersion], ['REST API version', r.restApiVersion], ['Manufacturing state', r.manufacturingState], ['Capabilities', caps], ['Update in progress', r.update.otaInProgress ? 'yes' : 'no'], ['Restart required', r.update.restartRequired ? 'yes' : 'no'], ['OS images', osText]])
+        + `Installed images:\n${imagesText(shown, { verification: true }) || '  none\n'}Staged images:\n${imagesText(r.stagedImages) || '  none\n'}`;
       return { data: r, text };
     }),
   },
