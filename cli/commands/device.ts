@@ -1,7 +1,8 @@
 /**
  * `sphere device …` (spec/azsphere-cli.md §7, §12): finding devices and reading their state —
  * list-attached, show-attached, show-security-state, show-os-version, show-deployment-status —
- * and restart, recover and get-support-data. The sub-groups live in device-*.ts.
+ * and restart, recover and get-support-data. enable-development / enable-cloud-test and the
+ * sub-groups live in device-*.ts.
  */
 import { resolve } from 'node:path';
 import type { CommandDef } from '../command';
