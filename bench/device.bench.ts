@@ -6,8 +6,11 @@
  *   command − baseline − emulator time,
  * where the baseline is the same binary starting, parsing its arguments and running a command that
  * reads the emulator registry and prints JSON, with no device I/O (`emulator list -o json`), run
- * interleaved with the measured command. Target: at most 20 ms per command. Also reported: the
- * requests one deploy makes (from the same log) — each is a round trip on a board's slow link.
+ * interleaved with the measured command. Target: at most 20 ms per command. That baseline loads
+ * the emulator library (to read the registry), as every device command does; the bare process
+ * start (`sphere --help`, which loads only the command table) is reported too, with show-attached
+ * measured against it. Also reported: the requests one deploy makes (from the same log) — each
+ * is a round trip on a board's slow link.
  *
  * Where a deploy's client time goes (CPU profile of `node --cpu-prof dist/sphere.cjs device
  * sideload deploy`, 4 MiB): reading the package (~3 ms), the local verdict — SHA-256 and the
@@ -27,6 +30,7 @@ const RUNS = 15;
 const DEPLOY_RUNS = 11;
 const TARGET_MS = 20;
 const BASELINE = ['emulator', 'list', '-o', 'json'];
+const BARE_START = ['--help'];
 
 function run(args: string[], env: NodeJS.ProcessEnv): { ms: number; stdout: string } {
   const t = process.hrtime.bigint();
@@ -66,10 +70,11 @@ export default async function bench(): Promise<BenchRow[]> {
     const started = JSON.parse(run(['emulator', 'start', '--detach', '--name', 'bench', '--capabilities', 'appDevelopment', '-o', 'json'], env).stdout) as { stateDir: string };
     const log = join(started.stateDir, 'emulator.log');
     try {
-      const base: number[] = [], show: number[] = [], showServer: number[] = [];
+      const base: number[] = [], bare: number[] = [], show: number[] = [], showServer: number[] = [];
       run(['device', 'show-attached'], env);
       for (let i = 0; i < RUNS; i++) {
         base.push(run(BASELINE, env).ms);
+        bare.push(run(BARE_START, env).ms);
         const from = serverMs(log, 0).lines;
         show.push(run(['device', 'show-attached'], env).ms);
         showServer.push(serverMs(log, from).ms);
@@ -89,6 +94,8 @@ export default async function bench(): Promise<BenchRow[]> {
       const deployClient = median(deploy) - median(deployBase) - median(deployServer);
       return [
         { name: 'process start baseline (emulator list -o json)', value: b, unit: 'ms' },
+        { name: 'bare process start (sphere --help)', value: median(bare), unit: 'ms' },
+        { name: 'device show-attached beyond the bare start (libraries, TLS, request)', value: median(show) - median(bare) - median(showServer), unit: 'ms' },
         { name: 'device show-attached, whole command', value: median(show), unit: 'ms' },
         { name: 'device show-attached, emulator processing', value: median(showServer), unit: 'ms' },
         { name: 'device show-attached, client share', value: showClient, unit: 'ms', target: `<= ${TARGET_MS} ms`, ok: showClient <= TARGET_MS },
