@@ -16,7 +16,7 @@ export {
 } from './registry';
 export { readDeviceCa, deviceIdOf } from './identity';
 export {
-  DEVICE_GROUPS, SECURITY_SERVICE_FILES, assignDeviceGroup, issueCapabilityImage, loadOrCreateSecurityService, readDeviceRecord,
+  DEVICE_GROUPS, SECURITY_SERVICE_FILES, assignDeviceGroup, checkDeviceGroup, issueCapabilityImage, loadOrCreateSecurityService, readDeviceRecord,
   type DeviceRecord, type IssuedImage, type IssueOptions, type SecurityServiceCert,
 } from './security-service';
 export { recoverStateDir, recoverySocketPath, requestRecovery, serveRecovery, type RecoveryServer } from './recovery';

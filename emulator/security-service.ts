@@ -130,13 +130,19 @@ export async function issueCapabilityImage(o: IssueOptions): Promise<IssuedImage
   return { bytes, imageId: plan.imageId!, componentId: CAPABILITY_IMAGE.componentId, capabilities, signer: cert.thumbprint };
 }
 
+/** A device group name as the Security Service takes it: 1-50 letters, digits and spaces. */
+export function checkDeviceGroup(name: string): string {
+  const n = name.trim();
+  if (!/^[A-Za-z0-9 ]{1,50}$/.test(n)) {
+    throw new UsageError(`Cannot use device group "${name}": a group name is 1-50 letters, digits and spaces. Pick another --device-group.`, { code: 'BAD_DEVICE_GROUP' });
+  }
+  return n;
+}
+
 /** Records the device's group (the cloud half of enable-development / enable-cloud-test). */
 export function assignDeviceGroup(o: { stateDir: string; deviceId: string; deviceGroup: string; applicationUpdates: boolean; capabilities: readonly number[]; now?: () => number }): DeviceRecord {
   const deviceId = servedDevice(o.stateDir, o.deviceId);
-  const name = o.deviceGroup.trim();
-  if (!/^[A-Za-z0-9 ]{1,50}$/.test(name)) {
-    throw new UsageError(`Cannot use device group "${o.deviceGroup}": a group name is 1-50 letters, digits and spaces. Pick another --device-group.`, { code: 'BAD_DEVICE_GROUP' });
-  }
+  const name = checkDeviceGroup(o.deviceGroup);
   const record: DeviceRecord = {
     deviceId, deviceGroup: name, applicationUpdates: o.applicationUpdates, capabilities: checkCapabilities(o.capabilities),
     updatedAt: new Date((o.now ?? Date.now)()).toISOString(),

@@ -25,7 +25,7 @@ async function enable(ctx: CommandContext, mode: Mode): Promise<CommandResult> {
   }
   const emu = await import('../../emulator/index');
   const stateDir = target.stateDir;
-  const group = optString(ctx, 'deviceGroup') ?? (mode === 'development' ? emu.DEVICE_GROUPS.development.name : emu.DEVICE_GROUPS.fieldTest.name);
+  const group = emu.checkDeviceGroup(optString(ctx, 'deviceGroup') ?? (mode === 'development' ? emu.DEVICE_GROUPS.development.name : emu.DEVICE_GROUPS.fieldTest.name));
   const rtCore = optBool(ctx, 'enableRtCoreDebugging');
   const api = connect();
   try {

@@ -113,6 +113,12 @@ test('boards: one line saying the capability comes from Microsoft\'s Security Se
   }
 });
 
+test('a malformed --device-group is a usage error (exit 2) before anything changes', async () => {
+  const r = l.run(['device', 'enable-development', '--device-group', 'Lab/1']);
+  assert.is(r.code, 2);
+  assert.match(oneLine(r), /^error: Cannot use device group "Lab\/1": a group name is 1-50 letters, digits and spaces\./);
+  assert.equal(await caps(), []);
+});
 test('the azsphere spelling runs the same command', async () => {
   const r = l.run(['azsphere', 'device', 'enable-development', '--enablertcoredebugging', '--output', 'json']);
   assert.is(r.code, 0, r.stderr);
