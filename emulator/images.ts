@@ -1,8 +1,9 @@
 /**
  * Images on the emulated device (spec/device-rest-api.md §4.2, §6; imagepackage spec §5.2):
  * checking a package before it may be staged (structure, signature against the device keystore,
- * identity, app manifest), the keystore itself, and the `ComponentList` of GET /images, including
- * the fixed set of OS images the emulator pretends to run.
+ * identity, app manifest; capability images from the device's Security Service only), the keystore
+ * itself, and the `ComponentList` of GET /images — each customer image with its secure-boot
+ * verdict — including the fixed set of OS images the emulator pretends to run.
  */
 import { createHash } from 'node:crypto';
 import {

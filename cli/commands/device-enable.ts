@@ -55,7 +55,7 @@ async function enable(ctx: CommandContext, mode: Mode): Promise<CommandResult> {
     const capsText = caps === null ? '(the device cannot report them)' : caps.length ? caps.map((c) => `${c.name} (${c.id})`).join(', ') : 'none';
     const head = mode === 'development'
       ? (changed ? `Application development capability enabled on ${s.describeCandidate(target)}.` : `Application development capability was already enabled on ${s.describeCandidate(target)}.`)
-      : (changed ? `Application development capability removed from ${s.describeCandidate(target)}; it is ready for cloud updates.` : `${s.describeCandidate(target)} had no application development capability; it is ready for cloud updates.`);
+      : (changed ? `Application development capability removed from ${s.describeCandidate(target)}; it is ready for cloud updates.` : `The application development capability was not enabled on ${s.describeCandidate(target)}; it is ready for cloud updates.`);
     const rows: Array<[string, unknown]> = [
       ['Device ID', deviceId], ['Capabilities', capsText],
       ['Device group', `${record.deviceGroup} (cloud application updates ${record.applicationUpdates ? 'enabled' : 'disabled'})`],
