@@ -76,6 +76,7 @@ export const AZ_COMMANDS: readonly AzCommand[] = [
 const COMMON: Record<string, FlagRule> = {
   '--componentid': v('--component-id'), '--imagepackage': v('--image-package'), '--manualstart': b('--manual-start'),
   '--deviceid': v('--device'), '--device': v('--device'), '-d': v('--device'),
+  '--query': v('--query'),
   '--enablertcoredebugging': b('--enable-rt-core-debugging'),
   '--verbose': { kind: 'drop', takesValue: false }, '--only-show-errors': { kind: 'drop', takesValue: false },
   '--debug': { kind: 'drop', takesValue: false },
@@ -125,7 +126,6 @@ export function mapAzsphereArgs(args: string[]): string[] {
     if (flag === '--output' || flag === '-o' || flag === '--out') {
       if (!cmd?.flags?.[flag]) { const f = take(); out.push('--output', OUTPUT_ALIAS[f] ?? f); continue; }
     }
-    if (flag === '--query') throw new UsageError('Cannot use --query: sphere has no JMESPath filter. Use "-o json" and a JSON tool such as jq.', { code: 'AZSPHERE_QUERY' });
     const rule = cmd?.flags?.[flag] ?? COMMON[flag];
     if (!rule) {
       // Not ours to know: keep it and, azsphere having no positional arguments, the value after it.

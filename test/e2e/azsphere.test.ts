@@ -42,10 +42,11 @@ const cases: Array<[string, string]> = [
   ['show-version', '--version'],
 ];
 for (const [az, native] of cases) map(az, () => assert.is(mapAzsphereArgs(az.split(' ')).join(' '), native));
-map('cloud-only commands and --query are refused with a usage error', () => {
+map('cloud-only commands are refused with a usage error; --query is passed on to sphere\'s own', () => {
   assert.throws(() => mapAzsphereArgs(['tenant', 'list']), /needs the Azure Sphere Security Service/);
   assert.throws(() => mapAzsphereArgs(['device', 'claim']), /Security Service/);
-  assert.throws(() => mapAzsphereArgs(['device', 'show-attached', '--query', 'id']), /--query/);
+  assert.equal(mapAzsphereArgs(['device', 'show-attached', '--query', 'deviceId', '-o', 'tsv']), ['device', 'show-attached', '--query', 'deviceId', '--output', 'tsv']);
+  assert.equal(mapAzsphereArgs(['device', 'image', 'list-installed', '--query=[0].componentId']), ['device', 'image', 'list-installed', '--query', '[0].componentId']);
 });
 map.run();
 
@@ -104,6 +105,9 @@ e2e('image list-installed and show-attached print what the native commands print
   assert.equal(okJson(viaAz(['device', 'show-attached', '-o', 'json'])), okJson(l.run(['device', 'show-attached', '-o', 'json'])));
   const via = spawnSync(BIN, ['azsphere', 'device', 'show-attached', '--output', 'json'], { cwd: l.dir, env: { PATH: process.env['PATH'] ?? '', ...l.env }, encoding: 'utf8' });
   assert.equal(JSON.parse(via.stdout), okJson(l.run(['device', 'show-attached', '-o', 'json'])));
+  const q = viaAz(['device', 'show-attached', '--query', 'deviceId', '-o', 'tsv']);
+  assert.is(q.code, 0, q.stderr);
+  assert.is(q.stdout.trim(), okJson(l.run(['device', 'show-attached', '-o', 'json'])).deviceId, '--query reaches sphere\'s own');
 });
 e2e('sideload delete --component-id removes it; a cloud command is one clear line, exit 2', async () => {
   assert.equal(okJson(viaAz(['device', 'sideload', 'delete', '--component-id', CID, '-o', 'json'])).deleted.map((d: { componentId: string }) => d.componentId), [CID]);
