@@ -95,13 +95,17 @@ export function derToRaw(der: Uint8Array): Uint8Array {
   return out;
 }
 
-function _binary(bytes: Uint8Array): Uint8Array | undefined {
+/**
+ * Binary forms: strict DER, or exactly 64 raw bytes. Undefined when the bytes are neither; a DER
+ * parse error is kept in `derError` so it can be reported if no other reading fits (text such as
+ * hex may start with "0", the same byte as a DER SEQUENCE tag).
+ */
+function _binary(bytes: Uint8Array, derError?: { error?: unknown }): Uint8Array | undefined {
   if (bytes[0] === TAG.SEQUENCE) {
     try {
       return derToRaw(bytes);
     } catch (e) {
-      // A raw r‖s may start with 0x30 by chance; only then is a DER failure not final.
-      if (bytes.length !== SIGNATURE_LENGTH) throw e;
+      if (derError) derError.error = e;
     }
   }
   if (bytes.length === SIGNATURE_LENGTH) {
@@ -120,14 +124,20 @@ function _binary(bytes: Uint8Array): Uint8Array | undefined {
  * are raw.
  */
 export function parseSignature(bytes: Uint8Array): Uint8Array {
-  const bin = _binary(bytes);
+  const outer: { error?: unknown } = {};
+  const bin = _binary(bytes, outer);
   if (bin !== undefined) return bin;
   const text = Buffer.from(bytes).toString('latin1').replace(/\s+/g, '');
   let decoded: Uint8Array | undefined;
   if (/^([0-9a-fA-F]{2})+$/.test(text)) decoded = new Uint8Array(Buffer.from(text, 'hex'));
   else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) decoded = new Uint8Array(Buffer.from(text, /[-_]/.test(text) ? 'base64url' : 'base64'));
-  if (decoded === undefined || decoded.length === 0) throw _badEncoding(`${bytes.length} bytes that are neither DER, raw nor hex/base64 text`);
-  const inner = _binary(decoded);
-  if (inner === undefined) throw _badEncoding(`the text decodes to ${decoded.length} bytes that are neither DER nor raw r‖s`);
-  return inner;
+  if (decoded === undefined || decoded.length === 0) {
+    if (outer.error) throw outer.error;
+    throw _badEncoding(`${bytes.length} bytes that are neither DER, raw nor hex/base64 text`);
+  }
+  const inner: { error?: unknown } = {};
+  const result = _binary(decoded, inner);
+  if (result !== undefined) return result;
+  if (inner.error) throw inner.error;
+  throw _badEncoding(`the text decodes to ${decoded.length} bytes that are neither DER nor raw r‖s`);
 }

@@ -192,6 +192,15 @@ test('parseSignature reads DER, raw, hex and base64 (as openssl, xxd and base64 
     'base64url of raw': new TextEncoder().encode(Buffer.from(raw).toString('base64url')),
   };
   for (const [name, bytes] of Object.entries(forms)) assert.equal(parseSignature(bytes), raw, name);
+  // Text forms may start with "0", the byte of a DER SEQUENCE tag: hex of an r below 0x10.
+  const lowR = new Uint8Array(64);
+  lowR[1] = 0x05; lowR[31] = 1; lowR[63] = 1;
+  assert.equal(parseSignature(new TextEncoder().encode(hex(lowR))), lowR, 'hex text starting with 0');
+  const d0 = lowR.slice();
+  d0[0] = 0xd0; // base64 of a first byte 0xd0 starts with "0"
+  const b64 = Buffer.from(d0).toString('base64');
+  assert.is(b64[0], '0');
+  assert.equal(parseSignature(new TextEncoder().encode(b64)), d0, 'base64 text starting with 0');
   expectCode(() => parseSignature(new TextEncoder().encode('not a signature!')), 'BAD_SIGNATURE_ENCODING');
   expectCode(() => parseSignature(new Uint8Array(63)), 'BAD_SIGNATURE_ENCODING');
   expectCode(() => parseSignature(new Uint8Array(64)), 'BAD_SIGNATURE_ENCODING'); // r = s = 0
