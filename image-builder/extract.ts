@@ -6,7 +6,6 @@
  */
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { pack as tarPack } from 'tar-stream';
 import { UsageError, ValidationError } from './errors';
 import type { PackageView } from './package';
 import type { AsxipfsInode } from './asxipfs';
@@ -77,6 +76,8 @@ export function extractToFolder(view: PackageView, dir: string, options: { force
 export async function extractToTar(view: PackageView, file: string): Promise<ExtractedEntry[]> {
   const { inodes, payload } = fsOf(view);
   const mtime = new Date(((view.inner ?? view).metadata.debug?.buildTime ?? 0) * 1000);
+  // Loaded on demand: only the commands that write archives pay for it at start-up.
+  const { pack: tarPack } = await import('tar-stream');
   const p = tarPack();
   const chunks: Buffer[] = [];
   p.on('data', (c: unknown) => { chunks.push(c as Buffer); });

@@ -5,7 +5,6 @@
  * as JSON. Each part the device cannot give is listed in `errors.json` instead of failing the lot.
  */
 import { gzipSync } from 'node:zlib';
-import { pack as tarPack } from 'tar-stream';
 import { SphereError } from '../image-builder/index';
 import type { DeviceApi } from './device-api';
 import { securityReport, appStates } from './device-info';
@@ -62,6 +61,8 @@ export async function collectSupportData(api: DeviceApi, o: { now?: () => number
 }
 
 async function tarOf(files: Array<[string, Buffer]>, mtime: Date): Promise<Buffer> {
+  // Loaded on demand: only the commands that write archives pay for it at start-up.
+  const { pack: tarPack } = await import('tar-stream');
   const p = tarPack();
   const chunks: Buffer[] = [];
   p.on('data', (c: unknown) => { chunks.push(c as Buffer); });
