@@ -20,7 +20,7 @@ export interface KeyPair {
 /** New random P-256 key pair. `seed` (48+ bytes) makes it reproducible, for tests only. */
 export function generateKeyPair(options: { seed?: Uint8Array } = {}): KeyPair {
   const privateKey = p256.utils.randomSecretKey(options.seed);
-  return { privateKey, publicKey: p256.getPublicKey(privateKey, false) };
+  return { privateKey, publicKey: publicPointFromPrivateKey(privateKey) };
 }
 
 export function assertPrivateKey(privateKey: Uint8Array): void {
@@ -42,9 +42,19 @@ export function assertPublicPoint(point: Uint8Array): void {
   if (!isPublicPoint(point)) throw new TypeError('A P-256 public key is a 65-byte uncompressed point (04‖x‖y) on the curve');
 }
 
+/** SEC1 ECPrivateKey prefix for a P-256 scalar (version 1, the 32-byte key) and its curve suffix. */
+const _SEC1_HEAD = Uint8Array.of(0x30, 0x31, 0x02, 0x01, 0x01, 0x04, 0x20);
+const _SEC1_TAIL = Uint8Array.of(0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07);
+
+/**
+ * d·G by OpenSSL (node:crypto derives the public half of a SEC1 key that carries none): far
+ * cheaper for a one-off than building a JavaScript base-point table first.
+ */
 export function publicPointFromPrivateKey(privateKey: Uint8Array): Uint8Array {
   assertPrivateKey(privateKey);
-  return p256.getPublicKey(privateKey, false);
+  const key = createPrivateKey({ key: Buffer.from(concatBytes(_SEC1_HEAD, privateKey, _SEC1_TAIL)), format: 'der', type: 'sec1' });
+  const jwk = createPublicKey(key).export({ format: 'jwk' });
+  return concatBytes(Uint8Array.of(PUBLIC_POINT_PREFIX), _fromJwkCoordinate(jwk.x), _fromJwkCoordinate(jwk.y));
 }
 
 const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
