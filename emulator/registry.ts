@@ -1,83 +1,23 @@
 /**
- * Where emulators live on this machine (documented in emulator/README.md):
- *   runtime folder  `$SPHERE_EMULATOR_HOME/run`, else `$XDG_RUNTIME_DIR/sphere/emulators`, else
- *                   `~/.cache/sphere/emulators/run` — one `<name>.json` per running emulator
- *                   (pid, address, port, state folder, device ID, CA PEM), written by the emulator
- *                   once it answers and removed when it stops
- *   state folders   `$SPHERE_EMULATOR_HOME/devices/<name>`, else `$XDG_STATE_HOME/sphere/emulators/<name>`,
- *                   else `~/.local/state/sphere/emulators/<name>` (or `--state-dir`)
- * Also the state-folder lock that keeps two emulators off one flash. Pure of process.env: callers
- * pass the environment and home folder.
+ * The emulator's side of the registry (its format, locations and reading are the contract in
+ * sideload/protocol/registry.ts): writing and removing entries, names, and the state-folder lock
+ * that keeps two emulators off one flash.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync, constants } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { UsageError } from '../image-builder/index';
 import { writeAtomic } from './flash';
+import { isAlive, readRegistry, readRegistryFile, type RegistryEntry } from '../sideload/protocol/index';
 
-export const EMULATOR_HOME_ENV = 'SPHERE_EMULATOR_HOME';
+export { EMULATOR_HOME_ENV, defaultStateDir, isAlive, runtimeDir, type RegistryEntry } from '../sideload/protocol/index';
+
 export const DEFAULT_NAME = 'default';
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-export interface RegistryEntry {
-  name: string;
-  pid: number;
-  host: string;
-  port: number;
-  url: string;
-  stateDir: string;
-  deviceId: string;
-  caPem: string;
-  startedAt: string;
-  /** The REST-API-Version it reports (older than the newest with `--rest-api-version`). */
-  restApiVersion?: string;
-  /** Its recovery channel (recovery.ts). */
-  recovery?: string;
-  logFile?: string;
-}
-
-function set(v: string | undefined): v is string {
-  return v !== undefined && v !== '';
-}
-
-export function runtimeDir(env: Env, homedir: string): string {
-  const home = env[EMULATOR_HOME_ENV];
-  if (set(home)) return join(home, 'run');
-  const xdg = env['XDG_RUNTIME_DIR'];
-  if (set(xdg) && isAbsolute(xdg)) return join(xdg, 'sphere', 'emulators');
-  return join(homedir, '.cache', 'sphere', 'emulators', 'run');
-}
-
-export function defaultStateDir(name: string, env: Env, homedir: string): string {
-  const home = env[EMULATOR_HOME_ENV];
-  if (set(home)) return join(home, 'devices', name);
-  const xdg = env['XDG_STATE_HOME'];
-  if (set(xdg) && isAbsolute(xdg)) return join(xdg, 'sphere', 'emulators', name);
-  return join(homedir, '.local', 'state', 'sphere', 'emulators', name);
-}
 
 export function checkName(name: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
     throw new UsageError(`Cannot use emulator name "${name}": use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit. Pick another --name.`, { code: 'BAD_NAME' });
   }
   return name;
-}
-
-/** Whether a process with this pid exists (EPERM means it does, owned by someone else). */
-export function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A zombie (exited, not yet reaped — e.g. under an init that does not reap) is not running.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
 }
 
 export class Registry {
@@ -93,11 +33,7 @@ export class Registry {
 
   /** The entry of a running emulator; stale entries (process gone) are removed and read as absent. */
   get(name: string): RegistryEntry | undefined {
-    const p = this.#path(name);
-    let entry: RegistryEntry;
-    try { entry = JSON.parse(readFileSync(p, 'utf8')) as RegistryEntry; } catch { return undefined; }
-    if (!isAlive(entry.pid)) { rmSync(p, { force: true }); return undefined; }
-    return entry;
+    return readRegistryFile(this.#path(name));
   }
 
   /** Removes the entry only if it still belongs to `pid` (a newer emulator may have taken the name). */
@@ -113,11 +49,7 @@ export class Registry {
   }
 
   list(): RegistryEntry[] {
-    if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir).filter((f) => f.endsWith('.json') && !f.startsWith('.'))
-      .map((f) => { try { return this.get(f.slice(0, -5)); } catch { return undefined; } })
-      .filter((e): e is RegistryEntry => e !== undefined)
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return readRegistry(this.dir);
   }
 }
 

@@ -26,8 +26,8 @@ export interface Found {
 
 /** Emulators from the registry (stale entries dropped by the registry itself). */
 export async function runningEmulators(env: NodeJS.ProcessEnv): Promise<EmulatorRef[]> {
-  const emu = await import('../../emulator/index');
-  return new emu.Registry(emu.runtimeDir(env, homedir())).list().map((e) => ({
+  const s = await import('../../sideload/index');
+  return s.readRegistry(s.runtimeDir(env, homedir())).map((e) => ({
     name: e.name, host: e.host, port: e.port, deviceId: e.deviceId, stateDir: e.stateDir,
     ca: { pem: e.caPem, source: `of emulator "${e.name}"` },
   }));

@@ -6,5 +6,6 @@
 export * from './errors';
 export * from './paths';
 export * from './rules';
+export * from './registry';
 export * from './versions';
 export type * from './types';
