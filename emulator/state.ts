@@ -3,7 +3,7 @@
  * the secure-boot keystore, installed and staged images, per-app settings, the certificate store,
  * Wi-Fi and network configuration. Runtime facts (uptime, running apps, boot verdicts) are not here.
  */
-import type { ManufacturingState, WifiConfigState, WifiSecurityState } from '../sideload/protocol/index';
+import type { ManufacturingState, NetworkProxyRequest, WifiConfigState, WifiSecurityState } from '../sideload/protocol/index';
 
 export const STATE_FORMAT = 1;
 
@@ -52,15 +52,8 @@ export interface WifiNetworkRecord {
   rootCaCertStoreIdentifier?: string;
 }
 
-export interface ProxyRecord {
-  enabled: boolean;
-  address: string;
-  port: number;
-  noProxyAddresses: string[];
-  authenticationType: 'anonymous' | 'basic';
-  username?: string;
-  password?: string;
-}
+/** The proxy as stored: what the client set, password included (the device never answers it back). */
+export type ProxyRecord = NetworkProxyRequest;
 
 export interface DeviceState {
   format: number;

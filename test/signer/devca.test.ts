@@ -16,21 +16,12 @@ import {
   privateKeyToPem,
   verify,
 } from '../../signer/index';
+import { openssl, rejects } from './_helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'signer-devca-'));
 let n = 0;
 const fresh = (): string => join(root, `ca${n++}`, 'nested');
-const openssl = (...args: string[]): string => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-async function rejects(p: Promise<unknown>): Promise<SignerError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.instance(e, SignerError);
-    return e as SignerError;
-  }
-  throw new Error('expected a SignerError');
-}
 
 test('defaultCaDir: SPHERE_CA_DIR, then XDG_CONFIG_HOME/sphere/ca, then ~/.config/sphere/ca', () => {
   assert.is(defaultCaDir({ SPHERE_CA_DIR: '/x/ca', XDG_CONFIG_HOME: '/cfg' }, '/home/u'), '/x/ca');

@@ -20,23 +20,12 @@ import {
   verify,
   verifyDigest,
 } from '../../signer/index';
+import { hex, openssl, expectCode } from './_helpers';
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const unhex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
 const dir = mkdtempSync(join(tmpdir(), 'signer-ecdsa-'));
 const path = (name: string): string => join(dir, name);
-const openssl = (...args: string[]): string => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-function expectCode(f: () => unknown, code: string): void {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, SignerError);
-    assert.is((e as SignerError).code, code);
-    return;
-  }
-  assert.unreachable(`expected SignerError ${code}`);
-}
 
 // RFC 6979 appendix A.2.5 (ECDSA, 256 bits, P-256): key pair and the SHA-256 signatures.
 const RFC = {

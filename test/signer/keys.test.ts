@@ -14,11 +14,10 @@ import {
   publicPointFromPem,
   publicPointFromPrivateKey,
 } from '../../signer/index';
+import { hex, openssl, expectCode } from './_helpers';
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const dir = mkdtempSync(join(tmpdir(), 'signer-keys-'));
 const path = (name: string): string => join(dir, name);
-const openssl = (...args: string[]): string => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** The private scalar and public point as `openssl pkey -text` prints them. */
 function opensslKeyText(file: string): { priv: string; pub: string } {
@@ -28,16 +27,6 @@ function opensslKeyText(file: string): { priv: string; pub: string } {
   return { priv: block('priv'), pub: block('pub') };
 }
 
-function expectCode(f: () => unknown, code: string): void {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, SignerError);
-    assert.is((e as SignerError).code, code);
-    return;
-  }
-  assert.unreachable(`expected SignerError ${code}`);
-}
 
 test('generateKeyPair: a 32-byte scalar and its 65-byte uncompressed point', () => {
   const kp = generateKeyPair();

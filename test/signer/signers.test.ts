@@ -16,11 +16,11 @@ import {
   sign,
   verify,
 } from '../../signer/index';
+import { openssl, rejects } from './_helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'signer-signers-'));
 const path = (name: string): string => join(dir, name);
 const hookTmp = mkdtempSync(join(tmpdir(), 'signer-hooktmp-'));
-const openssl = (...args: string[]): string => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 // The signing key is made by openssl; the certificate for it by us.
 openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', path('key.pem'));
@@ -38,15 +38,6 @@ const opensslThumb = openssl('x509', '-in', path('cert.pem'), '-noout', '-finger
 const message = new Uint8Array(100_000).map((_, i) => (i * 7 + 3) & 0xff);
 writeFileSync(path('message.bin'), message);
 
-async function rejects(p: Promise<unknown>): Promise<SignerError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.instance(e, SignerError);
-    return e as SignerError;
-  }
-  throw new Error('expected a SignerError');
-}
 
 const hook = (command: string, extra: Partial<Parameters<typeof commandSigner>[0]> = {}) =>
   commandSigner({ command, certPem, cwd: dir, tmpDir: hookTmp, ...extra });

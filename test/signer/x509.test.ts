@@ -13,26 +13,15 @@ import {
   parseCertificate,
   privateKeyToPem,
 } from '../../signer/index';
+import { hex, openssl, expectCode } from './_helpers';
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const dir = mkdtempSync(join(tmpdir(), 'signer-x509-'));
 const path = (name: string): string => join(dir, name);
-const openssl = (...args: string[]): string => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const write = (name: string, text: string | Uint8Array): string => {
   writeFileSync(path(name), text);
   return path(name);
 };
 
-function expectCode(f: () => unknown, code: string): void {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, SignerError);
-    assert.is((e as SignerError).code, code);
-    return;
-  }
-  assert.unreachable(`expected SignerError ${code}`);
-}
 
 const caKey = generateKeyPair();
 const leafKey = generateKeyPair();
