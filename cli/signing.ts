@@ -1,15 +1,16 @@
 /**
  * Turning CLI flags into a signer and a trust store: the user's development CA by default,
  * `--key/--cert` for another key, `--sign-command` for an HSM or KMS hook, `--trust` for extra
- * certificates. Shared by the image commands (and later the device commands).
+ * certificates. Shared by the image and device commands.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { NotFoundError, UsageError } from '../image-builder/errors';
 import type { SignatureChecker } from '../image-builder/index';
+import type { CommandContext } from './command';
+import { optList } from './command';
 import { commandSigner, defaultCaDir, fileSigner, loadDevCa, presignedSigner, TrustStore, verifyImageSignature, type Signer } from '../signer/index';
-import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 
 export function readText(path: string, what: string): string {
   try {
@@ -65,4 +66,9 @@ export function checkerFor(store: TrustStore): SignatureChecker {
       return v.ok ? { ok: true, signer: v.signer.name } : { ok: false, reason: v.reason };
     },
   };
+}
+
+/** The local verifier a command's `--trust` and `--ca-dir` flags describe (paths relative to its folder). */
+export function localChecker(ctx: CommandContext): SignatureChecker {
+  return checkerFor(trustStoreFrom(optList(ctx, 'trust').map((t) => resolve(ctx.cwd, t)), caDir(ctx.options, ctx.env)));
 }

@@ -4,28 +4,16 @@
  * skips an image the device already has (unless --force), draws progress on a terminal's stderr
  * only, and confirms the result on the device.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { CommandContext, CommandDef } from '../command';
 import { optBool, optList, optString } from '../command';
-import { NotFoundError, UsageError, ValidationError } from '../../image-builder/errors';
+import { UsageError, ValidationError } from '../../image-builder/errors';
+import { readPackageFile } from '../files';
 import { deviceOptions, withDevice, imagesText, uploadProgress } from './device-context';
 
 function readPackage(ctx: CommandContext, positional: string | undefined): { file: string; bytes: Uint8Array } {
   const given = positional ?? optString(ctx, 'imagePackage');
   if (!given) throw new UsageError('Cannot deploy: no package given. Pass the .imagepackage file (sphere device sideload deploy <file>).', { code: 'NO_PACKAGE' });
-  const file = resolve(ctx.cwd, given);
-  try {
-    if (!statSync(file).isFile()) throw new Error('not a file');
-    return { file: given, bytes: readFileSync(file) };
-  } catch {
-    throw new NotFoundError(`Cannot read package "${given}": the file does not exist. Check the path.`, { code: 'PACKAGE_NOT_FOUND', path: given });
-  }
-}
-
-async function checkerOf(ctx: CommandContext) {
-  const { caDir, checkerFor, trustStoreFrom } = await import('../signing');
-  return checkerFor(trustStoreFrom(optList(ctx, 'trust').map((t) => resolve(ctx.cwd, t)), caDir(ctx.options, ctx.env)));
+  return { file: given, bytes: readPackageFile(given, ctx.cwd) };
 }
 
 export const commands: CommandDef[] = [
@@ -44,7 +32,7 @@ export const commands: CommandDef[] = [
     async action(ctx, positional) {
       const s = await import('../../sideload/index');
       const { file, bytes } = readPackage(ctx, positional);
-      const checker = await checkerOf(ctx);
+      const checker = (await import('../signing')).localChecker(ctx);
       const local = s.checkPackage(bytes, { file, checker });
       if (!local.ok) throw new ValidationError(local.refusal.message, { code: local.refusal.code, path: file });
       const manualStart = optBool(ctx, 'manualStart');

@@ -2,10 +2,10 @@
  * `sphere image …`: pack, pack-board-config, show, verify, extract. Actions load the libraries
  * lazily so that `sphere --version` and help stay fast.
  */
-import { readFileSync, statSync } from 'node:fs';
 import type { CommandContext, CommandDef } from '../command';
 import { optBool, optList, optString } from '../command';
-import { NotFoundError, UsageError } from '../../image-builder/errors';
+import { UsageError } from '../../image-builder/errors';
+import { readPackageFile } from '../files';
 import { showText, verifyText } from './image-text';
 
 /** `--build-time` / SOURCE_DATE_EPOCH: Unix seconds or an ISO 8601 date. */
@@ -15,15 +15,6 @@ export function parseBuildTime(text: string, what = '--build-time'): number {
   const ms = /^\d{4}-\d{2}-\d{2}/.test(t) ? Date.parse(t) : NaN;
   if (Number.isNaN(ms) || ms < 0) throw new UsageError(`Cannot use ${what} "${text}": expected Unix seconds (e.g. 1700000000) or an ISO 8601 date (e.g. 2024-01-31T12:00:00Z).`, { code: 'BAD_BUILD_TIME' });
   return Math.floor(ms / 1000);
-}
-
-function readPackageFile(file: string): Uint8Array {
-  try {
-    if (!statSync(file).isFile()) throw new Error('not a file');
-    return readFileSync(file);
-  } catch {
-    throw new NotFoundError(`Cannot read package "${file}": the file does not exist. Check the path.`, { code: 'PACKAGE_NOT_FOUND', path: file });
-  }
 }
 
 function reproducibility(ctx: CommandContext): { buildTime?: number; reproducible: boolean } {
@@ -168,9 +159,8 @@ export const commands: CommandDef[] = [
     ],
     async action(ctx, file) {
       const ib = await import('../../image-builder/index');
-      const { trustStoreFrom, checkerFor, caDir } = await import('../signing');
-      const store = trustStoreFrom(optList(ctx, 'trust'), caDir(ctx.options, ctx.env));
-      const verdict = ib.verifyPackage(readPackageFile(file!), checkerFor(store));
+      const { localChecker } = await import('../signing');
+      const verdict = ib.verifyPackage(readPackageFile(file!), localChecker(ctx));
       const data = verdict.ok
         ? { file, valid: true, signer: verdict.signer, thumbprint: verdict.thumbprint, layers: verdict.layers }
         : { file, valid: false, reason: verdict.reason, message: verdict.message, thumbprint: verdict.thumbprint ?? null, layers: verdict.layers };
