@@ -1,5 +1,5 @@
 /** Reading the files commands are given, with the project's not-found error (exit 3). */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NotFoundError } from '../image-builder/errors';
 
@@ -12,4 +12,39 @@ export function readPackageFile(shown: string, cwd = process.cwd()): Uint8Array 
   } catch {
     throw new NotFoundError(`Cannot read package "${shown}": the file does not exist. Check the path.`, { code: 'PACKAGE_NOT_FOUND', path: shown });
   }
+}
+
+
+/**
+ * `readPackageFile` as one read on the thread pool (not Node's chunked `readFile`), so a command
+ * can load its libraries meanwhile.
+ */
+export function readPackageFileAsync(shown: string, cwd = process.cwd()): Promise<Uint8Array> {
+  const missing = () => new NotFoundError(`Cannot read package "${shown}": the file does not exist. Check the path.`, { code: 'PACKAGE_NOT_FOUND', path: shown });
+  let fd: number;
+  let size: number;
+  try {
+    fd = openSync(resolve(cwd, shown), 'r');
+  } catch {
+    return Promise.reject(missing());
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new Error('not a file');
+    size = st.size;
+  } catch {
+    closeSync(fd);
+    return Promise.reject(missing());
+  }
+  const buf = Buffer.allocUnsafe(size);
+  return new Promise((resolveRead, reject) => {
+    const step = (offset: number): void => {
+      if (offset >= size) { closeSync(fd); resolveRead(buf); return; }
+      read(fd, buf, offset, size - offset, offset, (err, n) => {
+        if (err || n === 0) { closeSync(fd); reject(missing()); return; }
+        step(offset + n);
+      });
+    };
+    step(0);
+  });
 }

@@ -10,7 +10,7 @@ import { NotFoundError, UsageError } from '../image-builder/errors';
 import type { SignatureChecker } from '../image-builder/index';
 import type { CommandContext } from './command';
 import { optList } from './command';
-import { commandSigner, defaultCaDir, fileSigner, loadDevCa, presignedSigner, TrustStore, verifyImageSignature, type Signer } from '../signer/index';
+import { commandSigner, defaultCaDir, fileSigner, loadDevCa, presignedSigner, TrustStore, verifyImageSignature, verifyImageSignatureAsync, type Signer } from '../signer/index';
 
 export function readText(path: string, what: string): string {
   try {
@@ -63,6 +63,10 @@ export function checkerFor(store: TrustStore): SignatureChecker {
   return {
     check(thumbprint, signed, signature) {
       const v = verifyImageSignature(store, thumbprint, signed, signature);
+      return v.ok ? { ok: true, signer: v.signer.name } : { ok: false, reason: v.reason };
+    },
+    async checkAsync(thumbprint, signed, signature) {
+      const v = await verifyImageSignatureAsync(store, thumbprint, signed, signature);
       return v.ok ? { ok: true, signer: v.signer.name } : { ok: false, reason: v.reason };
     },
   };

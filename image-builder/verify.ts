@@ -14,8 +14,12 @@ export type VerifyReason =
 
 /** What a verifier needs from a trust store: look up a signer by thumbprint and check a signature. */
 export interface SignatureChecker {
-  check(thumbprint: string, signed: Uint8Array, signature: Uint8Array): { ok: true; signer: string } | { ok: false; reason: 'UNKNOWN_SIGNER' | 'BAD_SIGNATURE' };
+  check(thumbprint: string, signed: Uint8Array, signature: Uint8Array): SignatureCheck;
+  /** The same check off the caller's thread (`verifyPackageAsync` uses it when present). */
+  checkAsync?(thumbprint: string, signed: Uint8Array, signature: Uint8Array): Promise<SignatureCheck>;
 }
+
+export type SignatureCheck = { ok: true; signer: string } | { ok: false; reason: 'UNKNOWN_SIGNER' | 'BAD_SIGNATURE' };
 
 export interface LayerVerdict {
   layer: 'outer' | 'inner';
@@ -41,7 +45,8 @@ const RANK: Record<VerifyReason, number> = {
   UNSUPPORTED_SIGNING_TYPE: 2, BAD_SIGNATURE: 2, UNKNOWN_SIGNER: 3,
 };
 
-function checkLayer(view: PackageView, layer: 'outer' | 'inner', checker: SignatureChecker): LayerVerdict {
+/** A layer's structural verdict, or (undefined) that only its signature is left to check. */
+function layerStructure(view: PackageView, layer: 'outer' | 'inner'): LayerVerdict | undefined {
   const sg = view.metadata.signature;
   const thumbprint = sg?.thumbprint;
   if (!view.metadata.identity || !sg) return { layer, thumbprint, ok: false, reason: 'BAD_METADATA', detail: `the package lacks its ${view.metadata.identity ? 'Signature' : 'Identity'} section` };
@@ -52,27 +57,64 @@ function checkLayer(view: PackageView, layer: 'outer' | 'inner', checker: Signat
   if (sg.signingType !== SIGNING_TYPE_ECDSA256 || view.split.signature.length !== 64) {
     return { layer, thumbprint, ok: false, reason: 'UNSUPPORTED_SIGNING_TYPE', detail: `signing type ${sg.signingType} with a ${view.split.signature.length}-byte signature is not ECDSA P-256` };
   }
-  const r = checker.check(sg.thumbprint, view.split.signed, view.split.signature);
-  if (r.ok) return { layer, thumbprint, ok: true, signer: r.signer };
-  return { layer, thumbprint, ok: false, reason: r.reason, detail: r.reason === 'UNKNOWN_SIGNER' ? `no trusted certificate has thumbprint ${sg.thumbprint}` : 'the signature does not match the package bytes' };
+  return undefined;
 }
 
-/** Verifies a package's bytes against the trust store behind `checker`. */
-export function verifyPackage(bytes: Uint8Array, checker: SignatureChecker): Verdict {
+function layerSignature(layer: 'outer' | 'inner', thumbprint: string, r: SignatureCheck): LayerVerdict {
+  if (r.ok) return { layer, thumbprint, ok: true, signer: r.signer };
+  return { layer, thumbprint, ok: false, reason: r.reason, detail: r.reason === 'UNKNOWN_SIGNER' ? `no trusted certificate has thumbprint ${thumbprint}` : 'the signature does not match the package bytes' };
+}
+
+type Layer = { view: PackageView; name: 'outer' | 'inner' };
+
+/** The package's layers, or the structural failure that stops verification before any signature. */
+function layersOf(bytes: Uint8Array): { layers: Layer[]; view: PackageView } | { failed: Verdict } {
   let view: PackageView;
   try {
     view = readPackage(bytes);
   } catch (e) {
     if (!(e instanceof SphereError)) throw e;
     const reason = STRUCTURE_REASON[e.code] ?? (e.code.startsWith('LZMA') ? 'BAD_COMPRESSION' : 'BAD_PAYLOAD');
-    return { ok: false, reason, message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }), layers: [] };
+    return { failed: { ok: false, reason, message: e.message, ...(e.offset === undefined ? {} : { offset: e.offset }), layers: [] } };
   }
-  const layers = [checkLayer(view, 'outer', checker)];
-  if (view.inner) layers.push(checkLayer(view.inner, 'inner', checker));
-  const failed = layers.filter((l) => !l.ok).sort((a, b) => RANK[a.reason!] - RANK[b.reason!]);
+  const layers: Layer[] = [{ view, name: 'outer' }];
+  if (view.inner) layers.push({ view: view.inner, name: 'inner' });
+  return { layers, view };
+}
+
+function verdictOf(view: PackageView, verdicts: LayerVerdict[]): Verdict {
+  const failed = verdicts.filter((l) => !l.ok).sort((a, b) => RANK[a.reason!] - RANK[b.reason!]);
   const worst = failed[0];
   const thumbprint = view.metadata.signature?.thumbprint ?? '';
-  if (!worst) return { ok: true, signer: layers[0]!.signer!, thumbprint, layers, view };
+  if (!worst) return { ok: true, signer: verdicts[0]!.signer!, thumbprint, layers: verdicts, view };
   const where = view.inner ? ` (${worst.layer} layer)` : '';
-  return { ok: false, reason: worst.reason!, message: `${worst.detail}${where}`, thumbprint: worst.thumbprint ?? thumbprint, layers, view };
+  return { ok: false, reason: worst.reason!, message: `${worst.detail}${where}`, thumbprint: worst.thumbprint ?? thumbprint, layers: verdicts, view };
+}
+
+/** Verifies a package's bytes against the trust store behind `checker`. */
+export function verifyPackage(bytes: Uint8Array, checker: SignatureChecker): Verdict {
+  const found = layersOf(bytes);
+  if ('failed' in found) return found.failed;
+  const verdicts = found.layers.map(({ view, name }) => {
+    const sg = view.metadata.signature!;
+    return layerStructure(view, name) ?? layerSignature(name, sg.thumbprint, checker.check(sg.thumbprint, view.split.signed, view.split.signature));
+  });
+  return verdictOf(found.view, verdicts);
+}
+
+/**
+ * `verifyPackage` with the signature checks (hashing every signed byte) handed to
+ * `checker.checkAsync` when it has one, so the caller's thread is free meanwhile. Same verdicts.
+ */
+export async function verifyPackageAsync(bytes: Uint8Array, checker: SignatureChecker): Promise<Verdict> {
+  const found = layersOf(bytes);
+  if ('failed' in found) return found.failed;
+  const verdicts = await Promise.all(found.layers.map(async ({ view, name }) => {
+    const sg = view.metadata.signature!;
+    const structural = layerStructure(view, name);
+    if (structural) return structural;
+    const args = [sg.thumbprint, view.split.signed, view.split.signature] as const;
+    return layerSignature(name, sg.thumbprint, checker.checkAsync ? await checker.checkAsync(...args) : checker.check(...args));
+  }));
+  return verdictOf(found.view, verdicts);
 }

@@ -1,7 +1,9 @@
 /**
- * Builds dist/sphere: esbuild bundles cli/main.ts into one CommonJS file, then Node's
- * single-executable-application mechanism (a SEA blob injected with postject into a copy of
- * the local node binary) turns it into a standalone executable that needs no node_modules.
+ * Builds dist/sphere: esbuild bundles cli/entry.ts into one CommonJS file, scripts/warm.mjs runs
+ * the everyday commands on it to produce V8's code cache, then Node's single-executable-application
+ * mechanism (a SEA blob injected with postject into a copy of the local node binary) turns the
+ * loader (cli/sea-loader.ts) with the bundle and the cache as assets into a standalone executable
+ * that needs no node_modules.
  *
  *   node scripts/build.mjs            bundle + executable
  *   node scripts/build.mjs --bundle   bundle only (dist/sphere.cjs)
@@ -17,9 +19,7 @@ const bundleOnly = process.argv.includes('--bundle');
 mkdirSync('dist', { recursive: true });
 
 const t0 = Date.now();
-await build({
-  entryPoints: ['cli/entry.ts'],
-  outfile: 'dist/sphere.cjs',
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -31,7 +31,8 @@ await build({
   define: {
     __SPHERE_VERSION__: JSON.stringify(pkg.version),
   },
-});
+};
+await build({ ...common, entryPoints: ['cli/entry.ts'], outfile: 'dist/sphere.cjs' });
 // A single-executable app has no dynamic-import hook: every import() must be bundled.
 const leftover = readFileSync('dist/sphere.cjs', 'utf8').match(/\bimport\("[^"]+"\)/g);
 if (leftover) {
@@ -41,11 +42,16 @@ if (leftover) {
 process.stderr.write(`bundle: dist/sphere.cjs (${Date.now() - t0} ms)\n`);
 if (bundleOnly) process.exit(0);
 
+// The executable's main script is a small loader; the bundle and its code cache travel as assets.
+await build({ ...common, entryPoints: ['cli/sea-loader.ts'], outfile: 'dist/sea-loader.cjs' });
+execFileSync(process.execPath, ['scripts/warm.mjs', 'dist/sphere.cjs', 'dist/sphere.cache'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+
 const config = {
-  main: 'dist/sphere.cjs',
+  main: 'dist/sea-loader.cjs',
   output: 'dist/sphere.blob',
   disableExperimentalSEAWarning: true,
-  useCodeCache: true,
+  useCodeCache: false,
+  assets: { 'sphere.cjs': 'dist/sphere.cjs', 'sphere.cache': 'dist/sphere.cache' },
 };
 writeFileSync('dist/sea-config.json', JSON.stringify(config));
 execFileSync(process.execPath, ['--experimental-sea-config', 'dist/sea-config.json'], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Build when there is no binary yet, or when a source file is newer than it.
-if [ ! -x dist/sphere ] || [ -n "$(find cli emulator image-builder sideload signer scripts/build.mjs package.json -newer dist/sphere -print -quit 2>/dev/null)" ]; then
+if [ ! -x dist/sphere ] || [ -n "$(find cli emulator image-builder sideload signer scripts/build.mjs scripts/warm.mjs package.json -newer dist/sphere -print -quit 2>/dev/null)" ]; then
   npm run build
 fi
 

@@ -6,7 +6,7 @@
  * image carries. Who signs the image is the caller's business (for an emulator, its Security Service).
  */
 import { DeviceError } from '../image-builder/errors';
-import { optional } from './deploy';
+import { optional } from './errors';
 import type { DeviceApi } from './device-api';
 import { uptimeBefore, waitForRestart } from './lifecycle';
 

@@ -6,8 +6,8 @@
  * No I/O: the executor in deploy.ts runs the plan.
  */
 import {
-  ABI_TYPE_APPLICATION_RUNTIME, IMAGE_TYPE, IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG, manifestText, verifyPackage,
-  type SignatureChecker, type VerifyReason,
+  ABI_TYPE_APPLICATION_RUNTIME, IMAGE_TYPE, IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG, manifestText, verifyPackage, verifyPackageAsync,
+  type SignatureChecker, type Verdict, type VerifyReason,
 } from '../image-builder/index';
 import { checkManifest } from '../image-builder/manifest/index';
 import { SDK_TEST_CERT } from '../signer/index';
@@ -47,7 +47,16 @@ function refusalFor(reason: VerifyReason, file: string, detail: string): Refusal
 
 /** Local verification: everything that can be said without the device. */
 export function checkPackage(bytes: Uint8Array, o: { file: string; checker: SignatureChecker }): LocalCheck {
-  const v = verifyPackage(bytes, o.checker);
+  return checkVerdict(bytes, verifyPackage(bytes, o.checker), o.file);
+}
+
+/** `checkPackage` with the signature hashed on the thread pool (`SignatureChecker.checkAsync`). */
+export async function checkPackageAsync(bytes: Uint8Array, o: { file: string; checker: SignatureChecker }): Promise<LocalCheck> {
+  return checkVerdict(bytes, await verifyPackageAsync(bytes, o.checker), o.file);
+}
+
+function checkVerdict(bytes: Uint8Array, v: Verdict, file: string): LocalCheck {
+  const o = { file };
   const view = v.view;
   const id = view?.metadata.identity;
   let facts: PackageFacts | undefined;

@@ -4,12 +4,12 @@
  * then stage, install and confirm — the image must be listed and the app must reach the state the
  * plan expects, or the deploy fails loudly. Progress is reported through callbacks, never printed.
  */
-import { DeviceError, NotFoundError, SphereError, ValidationError, type SignatureChecker } from '../image-builder/index';
-import { IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG } from '../image-builder/index';
+import { DeviceError, NotFoundError, ValidationError, type SignatureChecker } from '../image-builder/index';
+import { optional } from './errors';
 import { checkPackage, factsNeeded, planDeploy, type DeployPlan, type DeployStep, type DeviceFacts, type LocalCheck, type PlanOptions } from './deploy-plan';
 import { uptimeBefore, waitForRestart } from './lifecycle';
 import type { DeviceApi } from './device-api';
-import type { AppState, ComponentList } from './protocol/index';
+import { COMPONENT_TYPE_APPLICATION, COMPONENT_TYPE_BOARD_CONFIG, type AppState, type ComponentList } from './protocol/index';
 
 export interface DeployOptions extends PlanOptions {
   /** The package's path, for messages. */
@@ -19,6 +19,10 @@ export interface DeployOptions extends PlanOptions {
   checker: SignatureChecker;
   /** The result of `checkPackage` when the caller already ran it (it hashes the whole package). */
   local?: LocalCheck;
+  /** `GET /images` already under way (the caller asked while it checked the package). */
+  images?: Promise<ComponentList>;
+  /** The device's uptime (s), read before the install at `at` (same clock as `now`), likewise. */
+  uptime?: Promise<{ uptime: number; at: number }>;
   onProgress?: (sent: number, total: number) => void;
   onStep?: (step: DeployStep | { kind: 'restart-wait' }) => void;
   now?: () => number;
@@ -38,24 +42,14 @@ export interface DeployResult {
  * Reads what the plan needs (all of it unless `need` says less — see `factsNeeded`); calls the
  * device's API version does not have are left out.
  */
-export async function readDeviceFacts(api: DeviceApi, need: { capabilities: boolean; abi: boolean } = { capabilities: true, abi: true }): Promise<DeviceFacts> {
-  const images = await api.images();
+export async function readDeviceFacts(api: DeviceApi, need: { capabilities: boolean; abi: boolean } = { capabilities: true, abi: true }, pending?: Promise<ComponentList>): Promise<DeviceFacts> {
+  const images = await (pending ?? api.images());
   const facts: DeviceFacts = { images };
   const caps = need.capabilities ? await optional(() => api.capabilities()) : undefined;
   if (caps) facts.capabilities = caps.device_capabilities;
   const abi = need.abi ? await optional(() => api.abiVersions()) : undefined;
   if (abi) facts.abi = abi;
   return facts;
-}
-
-/** The call's result, or undefined when the device's API version lacks the endpoint. */
-export async function optional<T>(f: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await f();
-  } catch (e) {
-    if (e instanceof SphereError && e.code === 'UNSUPPORTED_API_VERSION') return undefined;
-    throw e;
-  }
 }
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -66,7 +60,7 @@ export async function deploy(api: DeviceApi, o: DeployOptions): Promise<DeployRe
   const t0 = now();
   const local = o.local ?? checkPackage(o.bytes, { file: o.file, checker: o.checker });
   if (!local.ok) throw new ValidationError(local.refusal.message, { code: local.refusal.code, path: o.file });
-  const plan = planDeploy(local, await readDeviceFacts(api, factsNeeded(local.facts)), o);
+  const plan = planDeploy(local, await readDeviceFacts(api, factsNeeded(local.facts), o.images), o);
   if (plan.action === 'refuse') {
     const E = plan.refusal.code === 'NOT_DEVELOPMENT_DEVICE' || plan.refusal.code === 'ABI_UNSUPPORTED' ? DeviceError : ValidationError;
     throw new E(plan.refusal.message, { code: plan.refusal.code, path: o.file });
@@ -89,8 +83,10 @@ async function runSteps(api: DeviceApi, steps: DeployStep[], o: DeployOptions, r
       await api.stage(o.bytes, o.onProgress);
       result.ms.stage = now() - t;
     } else if (step.kind === 'install') {
-      // Only a board configuration makes the device restart; its wait needs the uptime before.
-      const before = step.restarts ? await uptimeBefore(api, { now, sleep }) : { uptime: (await api.status()).uptime, at: now() };
+      // Only a board configuration makes the device restart; its wait needs the uptime before
+      // (an application's install may still say it restarts, so its uptime is read too — or taken
+      // from the caller, who may have asked while it checked the package).
+      const before = step.restarts ? await uptimeBefore(api, { now, sleep }) : await (o.uptime ?? api.status().then((x) => ({ uptime: x.uptime, at: now() })));
       const r = await api.install(step.appControlMode);
       if (r.restartingSystem) {
         o.onStep?.({ kind: 'restart-wait' });
@@ -145,7 +141,7 @@ export interface DeleteResult {
  */
 export async function deleteSideloaded(api: DeviceApi, o: { componentId?: string; except?: string[] } = {}): Promise<DeleteResult> {
   const images = await api.images();
-  const sideloadable = images.components.filter((c) => c.image_type === IMAGE_TYPE_APPLICATIONS || c.image_type === IMAGE_TYPE_BOARD_CONFIG);
+  const sideloadable = images.components.filter((c) => c.image_type === COMPONENT_TYPE_APPLICATION || c.image_type === COMPONENT_TYPE_BOARD_CONFIG);
   const except = new Set((o.except ?? []).map((x) => x.toLowerCase()));
   let targets = sideloadable;
   if (o.componentId !== undefined) {

@@ -3,7 +3,7 @@
  * device error code, the code as `category.id`, and what to do (spec/device-rest-api.md §3).
  * Grammar: `Cannot <action> on <device>: <why> (device error <c>.<i>). <what to do>.`
  */
-import { DeviceError, EXIT, type ErrorDetails } from '../image-builder/errors';
+import { DeviceError, EXIT, SphereError, type ErrorDetails } from '../image-builder/errors';
 import { deviceErrorByCode, HTTP_ERROR_TEXT, unpackErrorCode, type DeviceErrorName } from './protocol/index';
 import type { TransportError } from './transport';
 
@@ -123,5 +123,15 @@ export function errorFromTransport(e: TransportError, o: { action: string; devic
       return new DeviceError(`Cannot ${o.action} on ${at}: the answer is larger than sphere accepts (${e.message}). Report it.`, { code: 'DEVICE_ANSWER_TOO_LARGE', cause: e });
     default:
       return new DeviceError(`Cannot ${o.action} on ${at}: ${e.message}. ${lost}.`, { code: 'DEVICE_IO_FAILED', cause: e });
+  }
+}
+
+/** The call's result, or undefined when the device's API version lacks the endpoint. */
+export async function optional<T>(f: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof SphereError && e.code === 'UNSUPPORTED_API_VERSION') return undefined;
+    throw e;
   }
 }

@@ -8,12 +8,14 @@
 export * from './protocol/index';
 export { DEFAULT_RETRY, DEFAULT_TIMEOUTS, DEVICE_CA_ENV, DEVICE_CA_FILE, configDir, findBoardCa, readCa, timeoutsFromEnv, uploadTimeoutMs, type PinnedCa, type RetryPolicy, type Timeouts } from './settings';
 export { httpsTransport, classifyNetworkError, pinProblem, TransportError, MAX_RESPONSE_BYTES, type Transport, type TransportRequest, type TransportResponse, type TransportFailure, type HttpsTransportOptions } from './transport';
-export { DeviceNotFoundError, DeviceUnreachableError, codePair, errorFromAnswer, errorFromTransport } from './errors';
+export { DeviceNotFoundError, DeviceUnreachableError, codePair, errorFromAnswer, errorFromTransport, optional } from './errors';
 export { DeviceClient, errorCodeOf, type CallOptions, type ClientStats, type DeviceClientOptions } from './client';
 export { DeviceApi, checkCertId, checkComponentId, checkNetworkId } from './device-api';
 export { caFor, connectDevice, describeCandidate, discoverDevices, formatAddress, parseAddress, probeTcp, selectDevice, serviceAddresses, type ConnectOptions, type DeviceCandidate, type DiscoverOptions, type EmulatorRef } from './discovery';
-export { checkPackage, factsNeeded, planDeploy, type DeployPlan, type DeployStep, type DeviceFacts, type LocalCheck, type PackageFacts, type PlanOptions, type Refusal } from './deploy-plan';
-export { deleteSideloaded, deploy, isListed, optional, readDeviceFacts, type DeleteResult, type DeployOptions, type DeployResult } from './deploy';
+export type { DeployPlan, DeployStep, DeviceFacts, LocalCheck, PackageFacts, PlanOptions, Refusal } from './deploy-plan';
+export type { DeleteResult, DeployOptions, DeployResult } from './deploy';
+/** checkPackage(Async), factsNeeded, planDeploy, readDeviceFacts, deploy, isListed, deleteSideloaded: loaded on first use. */
+export const deployment = (): Promise<typeof import('./deployment')> => import('./deployment');
 export { restartDevice, uptimeBefore, waitForRestart, type RestartResult, type WaitOptions } from './lifecycle';
 export { appStates, capabilityName, deploymentStatus, imageEntries, isCustomerImage, securityReport, type DeploymentStatus, type ImageEntry, type SecurityReport } from './device-info';
 export { collectSupportData, type SupportBundle } from './support-data';

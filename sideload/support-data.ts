@@ -5,7 +5,7 @@
  * as JSON. Each part the device cannot give is listed in `errors.json` instead of failing the lot.
  */
 import { gzipSync } from 'node:zlib';
-import { SphereError } from '../image-builder/index';
+import { SphereError } from '../image-builder/errors';
 import type { DeviceApi } from './device-api';
 import { securityReport, appStates } from './device-info';
 

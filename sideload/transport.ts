@@ -61,8 +61,10 @@ export class TransportError extends Error {
 
 /** Bodies larger than this are refused (a device log is a few hundred KiB). */
 export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-/** Upload chunk: small enough for a smooth progress bar, large enough not to cost time. */
-const CHUNK = 64 * 1024;
+/** Upload chunk: small enough to overlap with the device's receiving, large enough not to cost time. */
+const CHUNK = 512 * 1024;
+/** Upload bytes allowed to wait in the process before it waits for the connection to drain. */
+const BUFFERED = 1024 * 1024;
 
 const UNTRUSTED = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT',
@@ -146,7 +148,8 @@ function connectPinned(o: HttpsTransportOptions, ca: X509Certificate, done: (err
 
 export function httpsTransport(o: HttpsTransportOptions): Transport {
   const ca = new X509Certificate(o.caPem);
-  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  // One connection: requests made together queue on it rather than paying for another handshake.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   (agent as unknown as { createConnection: (opts: unknown, cb: (err: Error | null, s?: Duplex) => void) => undefined }).createConnection = (_opts, cb) => { connectPinned(o, ca, cb); return undefined; };
   const address = o.host.includes(':') ? `[${o.host}]:${o.port}` : `${o.host}:${o.port}`;
   return {
@@ -195,18 +198,21 @@ function send(agent: Agent, o: HttpsTransportOptions, r: TransportRequest): Prom
       });
     });
     if (!body) { req.end(); return; }
-    // Nobody watches the progress: hand the whole body over at once (one write, no per-chunk callbacks).
-    if (!r.onProgress) { req.end(body, () => { sent = true; }); return; }
+    // The body goes out a chunk per event-loop turn: Node batches the writes of one turn into a
+    // single TLS write, so handing over 4 MiB at once would encrypt it all before the device saw
+    // even the headers. Chunked, the device receives (and starts work) while later chunks are
+    // encrypted. At most BUFFERED bytes wait in the process: a slow link paces the upload (and
+    // the progress it reports) through 'drain'.
     let offset = 0;
     const pump = (): void => {
-      while (offset < body.length && !settled) {
-        const end = Math.min(body.length, offset + CHUNK);
-        const ok = req.write(body.subarray(offset, end));
-        offset = end;
-        r.onProgress?.(offset, body.length);
-        if (!ok) { req.once('drain', pump); return; }
-      }
-      if (offset >= body.length && !settled) req.end(() => { sent = true; });
+      if (settled) return;
+      if (offset >= body.length) { req.end(() => { sent = true; }); return; }
+      const end = Math.min(body.length, offset + CHUNK);
+      const ok = req.write(body.subarray(offset, end));
+      offset = end;
+      r.onProgress?.(offset, body.length);
+      if (!ok && req.writableLength > BUFFERED) req.once('drain', pump);
+      else setImmediate(pump);
     };
     pump();
   });

@@ -4,8 +4,8 @@
  * file, fsync, rename, fsync of the directory) so a crash never leaves a half-written key. Also
  * the signing certificates the CA issues, so images may be signed by a key other than the CA's.
  */
-import { constants as fsConstants } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+// node:fs/promises is reached through fs.promises, which loads it only when a function here runs.
+import { constants as fsConstants, promises as fsp } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SignerError } from './errors';
@@ -46,7 +46,7 @@ export function defaultCaDir(env: Readonly<Record<string, string | undefined>>, 
 
 async function _exists(path: string): Promise<boolean> {
   try {
-    await stat(path);
+    await fsp.stat(path);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -58,24 +58,24 @@ async function _exists(path: string): Promise<boolean> {
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode: number): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, mode);
+  const fh = await fsp.open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, mode);
   try {
     await fh.writeFile(data);
     await fh.chmod(mode); // the umask may have narrowed or (for 0644) kept the mode; make it exact
     await fh.sync();
   } catch (e) {
     await fh.close();
-    await rm(tmp, { force: true });
+    await fsp.rm(tmp, { force: true });
     throw e;
   }
   await fh.close();
   try {
-    await rename(tmp, path);
+    await fsp.rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await fsp.rm(tmp, { force: true });
     throw e;
   }
-  const dh = await open(dir, fsConstants.O_RDONLY);
+  const dh = await fsp.open(dir, fsConstants.O_RDONLY);
   try {
     await dh.sync();
   } finally {
@@ -125,7 +125,7 @@ export async function initDevCa(options: InitDevCaOptions): Promise<DevCaInfo> {
     isCa: true,
   });
   try {
-    await mkdir(options.dir, { recursive: true, mode: DEV_CA.dirMode });
+    await fsp.mkdir(options.dir, { recursive: true, mode: DEV_CA.dirMode });
     // Key first: the certificate appearing is what makes the CA complete.
     await writeFileAtomic(keyPath, privateKeyToPem(privateKey), DEV_CA.keyMode);
     await writeFileAtomic(certPath, certPem, DEV_CA.certMode);
@@ -146,7 +146,7 @@ export async function loadDevCa(dir: string): Promise<DevCa> {
   const texts: string[] = [];
   for (const p of [keyPath, certPath]) {
     try {
-      texts.push(await readFile(p, 'utf8'));
+      texts.push(await fsp.readFile(p, 'utf8'));
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new SignerError(`Cannot load development CA "${dir}": "${p}" does not exist. Run "sphere ca init" first.`, {

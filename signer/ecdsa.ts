@@ -51,6 +51,18 @@ export function verify(message: Uint8Array, signature: Uint8Array, publicKey: Ui
   return nodeVerify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
 }
 
+/**
+ * `verify` on libuv's thread pool: hashing a large package then runs beside the caller's own work
+ * (a device command connects meanwhile). Same answers as `verify`.
+ */
+export function verifyAsync(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
+  const key = publicKeyObject(publicKey);
+  if (signature.length !== SIGNATURE_LENGTH) return Promise.resolve(false);
+  return new Promise((resolve, reject) => {
+    nodeVerify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature, (err, ok) => { if (err) reject(err); else resolve(ok); });
+  });
+}
+
 /** Verify a raw r‖s signature against a precomputed SHA-256 digest. */
 export function verifyDigest(digest: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
   _assertDigest(digest);

@@ -27,6 +27,9 @@ export const SIGNING_TYPE = {
 
 /** The order n of the P-256 group: r and s must lie in [1, n-1]. */
 export const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+/** P-256 field prime p = 2^256 − 2^224 + 2^192 + 2^96 − 1 and curve coefficient b (y² = x³ − 3x + b), SEC 2 §2.4.2. */
+export const P256_PRIME = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
+export const P256_B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn;
 
 /** Key of the certificate Microsoft's SDK signs every locally packed image with. Spec §2.4. */
 export const SDK_TEST_CERT = {

@@ -3,10 +3,9 @@
  * public point 04‖x‖y that the trust store, the device ID and the certificates use
  * (architecture decision 3). A private key is carried as its 32-byte big-endian scalar.
  */
-import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { p256 } from '@noble/curves/nist.js';
+import { X509Certificate, createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { SignerError } from './errors';
-import { PUBLIC_POINT_LENGTH, PUBLIC_POINT_PREFIX, SCALAR_LENGTH } from './format';
+import { P256_B, P256_ORDER, P256_PRIME, PUBLIC_POINT_LENGTH, PUBLIC_POINT_PREFIX, SCALAR_LENGTH } from './format';
 import { concatBytes } from './der';
 import { parsePemBlocks } from './pem';
 
@@ -17,25 +16,43 @@ export interface KeyPair {
   publicKey: Uint8Array;
 }
 
-/** New random P-256 key pair. `seed` (48+ bytes) makes it reproducible, for tests only. */
+/** New random P-256 key pair. `seed` (48 bytes) makes it reproducible, for tests only. */
 export function generateKeyPair(options: { seed?: Uint8Array } = {}): KeyPair {
-  const privateKey = p256.utils.randomSecretKey(options.seed);
+  const seed = options.seed ?? new Uint8Array(randomBytes(_SEED_LENGTH));
+  if (!(seed instanceof Uint8Array) || seed.length !== _SEED_LENGTH) throw new TypeError(`A key seed is ${_SEED_LENGTH} bytes, got ${(seed as Uint8Array | undefined)?.length ?? 'none'}`);
+  // Reduced into [1, n-1] from 128 more bits than the order has, so the bias is negligible (FIPS 186-5 A.2.1).
+  const d = (_big(seed) % (P256_ORDER - 1n)) + 1n;
+  const privateKey = new Uint8Array(Buffer.from(d.toString(16).padStart(SCALAR_LENGTH * 2, '0'), 'hex'));
   return { privateKey, publicKey: publicPointFromPrivateKey(privateKey) };
 }
 
+/** Random bytes reduced to a scalar: 256 + 128 bits. */
+const _SEED_LENGTH = 48;
+
+const _big = (b: Uint8Array): bigint => BigInt('0x' + (Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex') || '0'));
+
 export function assertPrivateKey(privateKey: Uint8Array): void {
-  if (!(privateKey instanceof Uint8Array) || privateKey.length !== SCALAR_LENGTH || !p256.utils.isValidSecretKey(privateKey)) {
+  if (!(privateKey instanceof Uint8Array) || privateKey.length !== SCALAR_LENGTH || !_inOrder(_big(privateKey))) {
     throw new TypeError(`A P-256 private key is a 32-byte scalar in [1, n-1]`);
   }
 }
 
+function _inOrder(d: bigint): boolean {
+  return d > 0n && d < P256_ORDER;
+}
+
+/**
+ * 04‖x‖y with x, y field elements satisfying the curve equation y² = x³ − 3x + b (mod p). The
+ * curve's cofactor is 1, so every such point is in the signing group; the point at infinity has
+ * no uncompressed form.
+ */
 export function isPublicPoint(point: Uint8Array): boolean {
-  return (
-    point instanceof Uint8Array &&
-    point.length === PUBLIC_POINT_LENGTH &&
-    point[0] === PUBLIC_POINT_PREFIX &&
-    p256.utils.isValidPublicKey(point, false)
-  );
+  if (!(point instanceof Uint8Array) || point.length !== PUBLIC_POINT_LENGTH || point[0] !== PUBLIC_POINT_PREFIX) return false;
+  const x = _big(point.subarray(1, 1 + SCALAR_LENGTH));
+  const y = _big(point.subarray(1 + SCALAR_LENGTH));
+  if (x >= P256_PRIME || y >= P256_PRIME) return false;
+  const p = P256_PRIME;
+  return (y * y) % p === (((x * x) % p) * x - 3n * x + P256_B + 3n * p) % p;
 }
 
 export function assertPublicPoint(point: Uint8Array): void {

@@ -5,9 +5,10 @@
  * the SG section's thumbprint and a wrong-key mistake are caught before a package is written.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// node:fs/promises is reached through fs.promises, which loads it only when a function here runs.
+import { promises as fsp } from 'node:fs';
 import { SignerError } from './errors';
 import { SIGN_COMMAND_ENV, SIGN_COMMAND_TIMEOUT_MS, SIGNING_TYPE } from './format';
 import { digestOf, parseSignature, sign, verifyDigest } from './ecdsa';
@@ -140,11 +141,11 @@ export function commandSigner(options: CommandSignerOptions): Signer {
     ..._base(cert),
     async sign(message) {
       const digest = digestOf(message);
-      const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'sphere-sign-'));
+      const dir = await fsp.mkdtemp(join(options.tmpDir ?? tmpdir(), 'sphere-sign-'));
       let run: _Run;
       try {
         const file = join(dir, 'digest.bin');
-        await writeFile(file, digest, { mode: 0o600 });
+        await fsp.writeFile(file, digest, { mode: 0o600 });
         run = await _run(options, digest, file);
       } catch (cause) {
         throw new SignerError(`${what}: it could not be started (${(cause as Error).message}). Check the command and working directory.`, {
@@ -152,7 +153,7 @@ export function commandSigner(options: CommandSignerOptions): Signer {
           cause,
         });
       } finally {
-        await rm(dir, { recursive: true, force: true });
+        await fsp.rm(dir, { recursive: true, force: true });
       }
       const firstLine = run.stderr.toString('utf8').split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '(no error output)';
       if (run.timedOut) {

@@ -5,7 +5,7 @@
  * verification (spec §2.5) returns a verdict; only misuse throws.
  */
 import { SDK_TEST_CERT, SIGNATURE_LENGTH, THUMBPRINT_LENGTH } from './format';
-import { verify } from './ecdsa';
+import { verify, verifyAsync } from './ecdsa';
 import { assertPublicPoint } from './keys';
 import { certificatesFromPem, parseCertificate } from './certificate';
 import { fromHex, normalizeThumbprint } from './pem';
@@ -92,5 +92,20 @@ export function verifyImageSignature(
   const signer = store.get(hex);
   if (signer === undefined) return { ok: false, reason: 'UNKNOWN_SIGNER', thumbprint: hex };
   if (!verify(signedBytes, signature, signer.publicKey)) return { ok: false, reason: 'BAD_SIGNATURE', thumbprint: hex };
+  return { ok: true, signer, thumbprint: hex };
+}
+
+/** `verifyImageSignature` with the hashing and the ECDSA check on the thread pool. */
+export async function verifyImageSignatureAsync(
+  store: TrustStore,
+  thumbprint: string | Uint8Array,
+  signedBytes: Uint8Array,
+  signature: Uint8Array,
+): Promise<SignatureVerdict> {
+  const hex = normalizeThumbprint(thumbprint, THUMBPRINT_LENGTH);
+  if (signature.length !== SIGNATURE_LENGTH) throw new RangeError(`An image signature is ${SIGNATURE_LENGTH} bytes, got ${signature.length}`);
+  const signer = store.get(hex);
+  if (signer === undefined) return { ok: false, reason: 'UNKNOWN_SIGNER', thumbprint: hex };
+  if (!(await verifyAsync(signedBytes, signature, signer.publicKey))) return { ok: false, reason: 'BAD_SIGNATURE', thumbprint: hex };
   return { ok: true, signer, thumbprint: hex };
 }

@@ -7,14 +7,17 @@
 import type { CommandContext, CommandDef } from '../command';
 import { optBool, optList, optString } from '../command';
 import { UsageError, ValidationError } from '../../image-builder/errors';
-import { readPackageFile } from '../files';
-import { deviceOptions, withDevice, imagesText, uploadProgress } from './device-context';
+import { readPackageFileAsync } from '../files';
+import { deviceOptions, withDevice, imagesText, openDevice, uploadProgress } from './device-context';
 
-function readPackage(ctx: CommandContext, positional: string | undefined): { file: string; bytes: Uint8Array } {
+function packageArg(ctx: CommandContext, positional: string | undefined): string {
   const given = positional ?? optString(ctx, 'imagePackage');
   if (!given) throw new UsageError('Cannot deploy: no package given. Pass the .imagepackage file (sphere device sideload deploy <file>).', { code: 'NO_PACKAGE' });
-  return { file: given, bytes: readPackageFile(given, ctx.cwd) };
+  return given;
 }
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
 
 export const commands: CommandDef[] = [
   {
@@ -30,22 +33,48 @@ export const commands: CommandDef[] = [
     ],
     examples: ['sphere device sideload deploy hello.imagepackage', 'sphere device sideload deploy -p hello.imagepackage --manual-start -d emu1'],
     async action(ctx, positional) {
-      const s = await import('../../sideload/index');
-      const { file, bytes } = readPackage(ctx, positional);
+      const file = packageArg(ctx, positional);
+      // The package is read on the thread pool while the libraries load.
+      const reading = settle(readPackageFileAsync(file, ctx.cwd));
+      const s = await (await import('../../sideload/index')).deployment();
       const checker = (await import('../signing')).localChecker(ctx);
-      const local = s.checkPackage(bytes, { file, checker });
-      if (!local.ok) throw new ValidationError(local.refusal.message, { code: local.refusal.code, path: file });
+      const read = await reading;
+      if (!read.ok) throw read.error;
+      const bytes = read.value;
+      const dryRun = optBool(ctx, 'dryRun');
+      // The device is found, connected and asked for its image list while the package's signature
+      // is checked on the thread pool: a deploy waits for the slower of the two, not for both. A
+      // package refused locally is still reported first, and only that read reaches the device.
+      const opening = settle(openDevice(ctx).then((d) => {
+        // One after the other on the one connection; awaited by the deploy, so a failure here
+        // must not go unhandled meanwhile.
+        const images = d.api.images();
+        const uptime = dryRun ? undefined : images.then(() => d.api.status()).then((x) => ({ uptime: x.uptime, at: Date.now() }));
+        images.catch(() => {});
+        uptime?.catch(() => {});
+        return { ...d, images, uptime };
+      }));
+      const abandon = (e: unknown): never => {
+        void opening.then((d) => { if (d.ok) d.value.api.client.close(); });
+        throw e;
+      };
+      const checking = s.checkPackageAsync(bytes, { file, checker });
+      const local = await checking.catch(abandon);
+      if (!local.ok) abandon(new ValidationError(local.refusal.message, { code: local.refusal.code, path: file }));
       const manualStart = optBool(ctx, 'manualStart');
       const force = optBool(ctx, 'force');
-      return withDevice(ctx, async (api) => {
-        if (optBool(ctx, 'dryRun')) {
-          const plan = s.planDeploy(local, await s.readDeviceFacts(api), { force, manualStart });
+      const device = await opening;
+      if (!device.ok) throw device.error;
+      const { api, images, uptime } = device.value;
+      try {
+        if (dryRun) {
+          const plan = s.planDeploy(local, await s.readDeviceFacts(api, undefined, images), { force, manualStart });
           const text = plan.action === 'refuse' ? `Would refuse: ${plan.refusal.message}\n` : plan.action === 'skip' ? `Would skip: ${plan.reason}.\n` : `Would ${plan.steps.map((x) => x.kind).join(', then ')}.\n`;
           return { data: { dryRun: true, ...plan }, text, exitCode: plan.action === 'refuse' ? 1 : 0 };
         }
         const onProgress = uploadProgress(ctx.ui);
         const r = await s.deploy(api, {
-          file, bytes, checker, local, force, manualStart, ...(onProgress ? { onProgress } : {}),
+          file, bytes, checker, local, force, manualStart, images, ...(uptime ? { uptime } : {}), ...(onProgress ? { onProgress } : {}),
           onStep: (step) => { if (step.kind !== 'stage') ctx.ui.progressEnd(); if (step.kind === 'restart-wait') ctx.ui.note('The device restarts to apply the image…'); },
         });
         ctx.ui.progressEnd();
@@ -56,7 +85,9 @@ export const commands: CommandDef[] = [
           ? `The application was not automatically started. Use "sphere device app start --component-id ${p.componentId}" to start it.\n`
           : r.appState ? `${p.componentId}: App state: ${r.appState}\n` : '';
         return { data, text: `Image package "${file}" has been deployed to ${api.client.label}.\n${tail}` };
-      });
+      } finally {
+        api.client.close();
+      }
     },
   },
   {
@@ -68,10 +99,11 @@ export const commands: CommandDef[] = [
     ],
     action: (ctx) => withDevice(ctx, async (api) => {
       const s = await import('../../sideload/index');
+      const d = await s.deployment();
       const id = optString(ctx, 'componentId');
       const o: { componentId?: string; except?: string[] } = { except: optList(ctx, 'exceptComponentIds').flatMap((x) => x.split(/[\s,]+/)).filter(Boolean) };
       if (id !== undefined) o.componentId = s.checkComponentId(id);
-      const r = await s.deleteSideloaded(api, o);
+      const r = await d.deleteSideloaded(api, o);
       const text = r.deleted.length === 0 ? 'No sideloaded images to delete.\n' : r.deleted.map((d) => `Deleted ${d.componentId} (${d.name})`).join('\n') + '\n' + (r.restartingSystem ? 'The device restarts to apply the change.\n' : '');
       return { data: r, text };
     }),

@@ -160,7 +160,9 @@ export const commands: CommandDef[] = [
   {
     group: 'emulator', name: 'list', description: 'List running emulators',
     async action(ctx) {
-      const list = (await registryOf(ctx)).list().map((e) => ({ name: e.name, url: e.url, pid: e.pid, stateDir: e.stateDir, deviceId: e.deviceId }));
+      // The registry alone (the device contract reads it): listing loads no emulator code.
+      const { readRegistry, runtimeDir } = await import('../../sideload/protocol/index');
+      const list = readRegistry(runtimeDir(ctx.env, homedir())).map((e) => ({ name: e.name, url: e.url, pid: e.pid, stateDir: e.stateDir, deviceId: e.deviceId }));
       return { data: list, table: { columns: ['name', 'url', 'pid', 'stateDir'], rows: list } };
     },
   },

@@ -2,11 +2,16 @@
  * Start-up cost of the command table: every module `cli/main.ts` reaches through static imports is
  * initialised by every command (`sphere --help`, `sphere image show …`), so the device, emulator
  * and signing libraries must be loaded inside the actions instead. esbuild (the bundler of
- * dist/sphere) reports the static import graph; the test walks it from cli/main.ts.
+ * dist/sphere) reports the static import graph; the test walks it from cli/main.ts. Likewise the
+ * device client's face (sideload/index.ts) leaves the package reader and the signer to
+ * `deployment()`. And the executable must find the code cache its build made (cli/sea-loader.ts).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { BIN } from '../helpers';
 
 test('cli/main.ts reaches no library beyond error classes and format constants through static imports', async () => {
   const r = await build({ entryPoints: ['cli/main.ts'], bundle: true, platform: 'node', format: 'esm', write: false, metafile: true, outdir: 'dist/.startup-graph', logLevel: 'silent' });
@@ -24,6 +29,32 @@ test('cli/main.ts reaches no library beyond error classes and format constants t
   assert.ok(dynamic, 'the emulator library is imported dynamically somewhere');
   const heavy = [...reached].filter((f) => /^(emulator|sideload|signer)\//.test(f) || (f.startsWith('image-builder/') && !/^image-builder\/(errors|format)\.ts$/.test(f)) || f.includes('@noble') || f === 'cli/signing.ts');
   assert.equal(heavy, [], 'loaded at start-up by every command');
+});
+
+test('sideload/index.ts reaches neither the package reader nor the signer: only deployment() loads them', async () => {
+  const r = await build({ entryPoints: ['sideload/index.ts'], bundle: true, platform: 'node', format: 'esm', write: false, metafile: true, outdir: 'dist/.startup-graph', logLevel: 'silent' });
+  const inputs = r.metafile.inputs;
+  const reached = new Set<string>();
+  const stack = ['sideload/index.ts'];
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (reached.has(f)) continue;
+    reached.add(f);
+    for (const i of inputs[f]?.imports ?? []) if (i.kind === 'import-statement' && !i.external) stack.push(i.path);
+  }
+  assert.ok(reached.has('sideload/transport.ts') && reached.has('sideload/device-info.ts'), 'the client itself is reached');
+  assert.ok(!reached.has('sideload/deploy-plan.ts'), 'the planner is not');
+  const heavy = [...reached].filter((f) => f.startsWith('signer/') || f.includes('@noble') || (f.startsWith('image-builder/') && !/^image-builder\/(errors|format)\.ts$/.test(f)));
+  assert.equal(heavy, []);
+});
+
+test('the executable compiles its bundle from the code cache the build made', () => {
+  const r = spawnSync(BIN, ['--help'], { env: { ...process.env, SPHERE_CODE_CACHE: 'report' }, encoding: 'utf8' });
+  assert.is(r.status, 0);
+  assert.match(r.stderr, /^code cache: accepted$/m);
+  const v = spawnSync(BIN, ['--version'], { encoding: 'utf8' });
+  assert.is(v.stdout, `${JSON.parse(readFileSync('package.json', 'utf8')).version}\n`);
+  assert.is(v.stderr, '');
 });
 
 test.run();

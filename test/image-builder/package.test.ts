@@ -2,8 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describePackage, readPackage, verifyPackage, type PackageView } from '../../image-builder/index';
-import { TrustStore, verifyImageSignature } from '../../signer/index';
+import { describePackage, readPackage, verifyPackage, verifyPackageAsync, type PackageView } from '../../image-builder/index';
+import { TrustStore, verifyImageSignature, verifyImageSignatureAsync } from '../../signer/index';
 import { ALL_FIXTURES, IMAGEPACKAGES, PRODUCTION_FIXTURE, SDK_FIXTURES, subsetMismatches } from '../helpers';
 
 const store = new TrustStore();
@@ -11,6 +11,10 @@ const sdk = (v: PackageView) => { const sg = v.metadata.signature!; return verif
 const checker = {
   check(t: string, signed: Uint8Array, sig: Uint8Array) {
     const v = verifyImageSignature(store, t, signed, sig);
+    return v.ok ? { ok: true as const, signer: v.signer.name } : { ok: false as const, reason: v.reason };
+  },
+  async checkAsync(t: string, signed: Uint8Array, sig: Uint8Array) {
+    const v = await verifyImageSignatureAsync(store, t, signed, sig);
     return v.ok ? { ok: true as const, signer: v.signer.name } : { ok: false as const, reason: v.reason };
   },
 };
@@ -66,6 +70,24 @@ verify('reports an empty file, a truncated one and a wrong magic', () => {
   m.write('XXXX', m.length - 64 - 148, 'latin1');
   assert.is(reason(m), 'BAD_MAGIC');
   assert.is(reason(b.subarray(0, b.length - 1)), 'BAD_METADATA');
+});
+verify('verifyPackageAsync (signatures hashed on the thread pool) gives the same verdict as verifyPackage', async () => {
+  const inputs: Array<[string, Uint8Array]> = ALL_FIXTURES.map((n) => [n, readFileSync(join(IMAGEPACKAGES, n))]);
+  const base = Buffer.from(readFileSync(join(IMAGEPACKAGES, SDK_FIXTURES[0]!)));
+  for (const at of [0x2100, base.length - 10, base.length - 100, 5]) {
+    const m = Buffer.from(base);
+    m[at] = m[at]! ^ 0x01;
+    inputs.push([`flipped byte ${at}`, m]);
+  }
+  inputs.push(['empty', new Uint8Array(0)], ['truncated', base.subarray(0, 50)]);
+  const plain = (v: Awaited<ReturnType<typeof verifyPackageAsync>>) => (v.ok ? { ok: true, signer: v.signer, layers: v.layers } : { ok: false, reason: v.reason, message: v.message, layers: v.layers });
+  let accepted = 0;
+  for (const [name, bytes] of inputs) {
+    const a = await verifyPackageAsync(bytes, checker);
+    assert.equal(plain(a), plain(verifyPackage(bytes, checker)), name);
+    if (a.ok) accepted++;
+  }
+  assert.is(accepted, SDK_FIXTURES.length, 'the SDK-built fixtures verify, the mutated ones do not');
 });
 verify('refuses entry names that could leave an extraction folder', () => {
   const b = Buffer.from(readFileSync(join(IMAGEPACKAGES, SDK_FIXTURES[0]!)));

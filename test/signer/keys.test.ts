@@ -104,5 +104,32 @@ test('points off the curve or of the wrong size are not public keys', () => {
   assert.throws(() => publicKeyToPem(off), TypeError);
 });
 
+test('the curve check agrees with OpenSSL: its keys are points, and any change to x, y or the prefix is refused', () => {
+  for (let i = 0; i < 8; i++) {
+    openssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', path(`k${i}.pem`));
+    const point = Buffer.from(opensslKeyText(path(`k${i}.pem`)).pub, 'hex');
+    assert.ok(isPublicPoint(new Uint8Array(point)), `openssl key ${i}`);
+    for (const at of [0, 1, 20, 32, 33, 50, 64]) {
+      const bad = new Uint8Array(point);
+      bad[at]! ^= 0x40;
+      assert.ok(!isPublicPoint(bad), `byte ${at} changed`);
+    }
+  }
+  // x or y not below p (here all ones) is no field element, whatever the equation says.
+  assert.ok(!isPublicPoint(Uint8Array.of(4, ...new Uint8Array(64).fill(0xff))));
+  assert.ok(!isPublicPoint(new Uint8Array(65)));
+});
+
+test('a seed gives the key its reduction names: (seed mod (n − 1)) + 1, checked by OpenSSL deriving the same point', () => {
+  const seed = new Uint8Array(48).fill(0xff);
+  const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+  const want = ((BigInt('0x' + 'ff'.repeat(48)) % (n - 1n)) + 1n).toString(16).padStart(64, '0');
+  const kp = generateKeyPair({ seed });
+  assert.is(hex(kp.privateKey), want);
+  writeFileSync(path('seeded.pem'), privateKeyToPem(kp.privateKey));
+  assert.is(opensslKeyText(path('seeded.pem')).pub, hex(kp.publicKey));
+  assert.throws(() => generateKeyPair({ seed: new Uint8Array(47) }), TypeError);
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();
