@@ -11,7 +11,6 @@
  * bundled public roots first, about 30 ms per process; the handshake itself still proves the
  * device holds the leaf's key.)
  */
-import { Agent, request as httpsRequest } from 'node:https';
 import { X509Certificate } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type DetailedPeerCertificate, type PeerCertificate, type TLSSocket } from 'node:tls';
@@ -133,7 +132,9 @@ function connectPinned(o: HttpsTransportOptions, ca: X509Certificate, done: (err
   const ms = o.connectTimeoutMs ?? 5_000;
   // An empty CA list (not absent) keeps Node from loading its public root store. No SNI: the
   // device serves one certificate, and naming it would cost an IPv6-syntax check per process.
+  // No Nagle delay: a request's last small segment must not wait for the device's delayed ACK.
   const s: TLSSocket = tlsConnect({ host: o.host, port: o.port, ca: [], rejectUnauthorized: false, minVersion: 'TLSv1.2' });
+  s.setNoDelay(true);
   let settled = false;
   const finish = (e: Error | null) => {
     if (settled) return;
@@ -146,74 +147,252 @@ function connectPinned(o: HttpsTransportOptions, ca: X509Certificate, done: (err
   s.on('error', (e) => finish(classifyNetworkError(e, false)));
 }
 
+/**
+ * HTTP/1.1 over one pinned TLS connection, kept alive and used by one request at a time (requests
+ * made together queue). Written on the TLS socket directly rather than through node:https: a
+ * device command makes a handful of small requests, and Node's HTTP client costs more to load and
+ * start in every process than the exchanges themselves. Answers may come with Content-Length, as
+ * chunks, or up to the connection's close; `100 Continue` is skipped.
+ */
 export function httpsTransport(o: HttpsTransportOptions): Transport {
   const ca = new X509Certificate(o.caPem);
-  // One connection: requests made together queue on it rather than paying for another handshake.
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  (agent as unknown as { createConnection: (opts: unknown, cb: (err: Error | null, s?: Duplex) => void) => undefined }).createConnection = (_opts, cb) => { connectPinned(o, ca, cb); return undefined; };
   const address = o.host.includes(':') ? `[${o.host}]:${o.port}` : `${o.host}:${o.port}`;
+  let idle: { socket: Duplex; drop: () => void } | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+  const keep = (socket: Duplex): void => {
+    if (closed || socket.destroyed) { socket.destroy(); return; }
+    // A device may close an idle connection, and nothing may arrive between exchanges: either
+    // drops it, and the next request opens a new one. An idle connection keeps no process alive.
+    const drop = () => { if (idle?.socket === socket) idle = undefined; socket.destroy(); };
+    idle = { socket, drop };
+    socket.once('close', drop).once('end', drop).once('error', drop).once('data', drop);
+    (socket as { unref?: () => void }).unref?.();
+  };
+  const take = (): Duplex | undefined => {
+    const held = idle;
+    idle = undefined;
+    if (!held || held.socket.destroyed) return undefined;
+    held.socket.off('close', held.drop).off('end', held.drop).off('error', held.drop).off('data', held.drop);
+    (held.socket as { ref?: () => void }).ref?.();
+    return held.socket;
+  };
   return {
     address,
-    close: () => agent.destroy(),
-    request: (r) => send(agent, o, r),
+    close: () => { closed = true; take()?.destroy(); },
+    request: (r) => {
+      const run = queue.then(() => exchange(o, ca, r, take, keep));
+      queue = run.catch(() => {});
+      return run;
+    },
   };
 }
 
-function send(agent: Agent, o: HttpsTransportOptions, r: TransportRequest): Promise<TransportResponse> {
+function connect(o: HttpsTransportOptions, ca: X509Certificate): Promise<Duplex> {
+  return new Promise((resolve, reject) => connectPinned(o, ca, (err, socket) => (err ? reject(err) : resolve(socket!))));
+}
+
+const CRLF = Buffer.from('\r\n');
+const HEAD_END = Buffer.from('\r\n\r\n');
+/** Longest status line and header block accepted from a device. */
+const MAX_HEAD_BYTES = 64 * 1024;
+
+/** Parses an HTTP/1.1 answer as its bytes arrive. */
+class ResponseReader {
+  status = 0;
+  headers: Record<string, string | undefined> = {};
+  /** Whether the connection can carry another request once this answer is complete. */
+  reusable = true;
+  done = false;
+  readonly #chunks: Buffer[] = [];
+  #size = 0;
+  #buf: Buffer = Buffer.alloc(0);
+  #mode: 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'close' = 'head';
+  #left = 0;
+  readonly #noBody: boolean;
+
+  constructor(method: string) { this.#noBody = method === 'HEAD'; }
+
+  get body(): Buffer { return Buffer.concat(this.#chunks); }
+  get size(): number { return this.#size; }
+
+  /** Feeds bytes; throws on a malformed answer. */
+  push(data: Buffer): void {
+    this.#buf = this.#buf.length ? Buffer.concat([this.#buf, data]) : data;
+    while (!this.done && this.#step()) { /* next state */ }
+    if (this.done && this.#buf.length) this.reusable = false; // bytes past the answer: do not reuse
+  }
+
+  /** The connection ended: completes an answer that runs until close, else reports it cut short. */
+  end(): boolean {
+    if (this.#mode === 'close') { this.done = true; this.reusable = false; }
+    return this.done;
+  }
+
+  #take(n: number): Buffer {
+    const out = this.#buf.subarray(0, n);
+    this.#buf = this.#buf.subarray(n);
+    return out;
+  }
+
+  #body(data: Buffer): void {
+    if (!data.length) return;
+    this.#size += data.length;
+    if (this.#size > MAX_RESPONSE_BYTES) throw new TransportError('too-large', `the answer exceeds ${MAX_RESPONSE_BYTES} bytes`, { sent: true });
+    this.#chunks.push(Buffer.from(data));
+  }
+
+  #step(): boolean {
+    switch (this.#mode) {
+      case 'head': {
+        const i = this.#buf.indexOf(HEAD_END);
+        if (i < 0) {
+          if (this.#buf.length > MAX_HEAD_BYTES) throw new Error('the answer\'s header block is too long');
+          return false;
+        }
+        const lines = this.#take(i + 4).toString('latin1', 0, i).split('\r\n');
+        const m = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/.exec(lines[0]!);
+        if (!m) throw new Error(`not an HTTP/1.1 answer: "${lines[0]!.slice(0, 40)}"`);
+        const status = Number(m[2]);
+        const headers: Record<string, string | undefined> = {};
+        for (const line of lines.slice(1)) {
+          const c = line.indexOf(':');
+          if (c <= 0) throw new Error('a malformed header line in the answer');
+          const name = line.slice(0, c).trim().toLowerCase();
+          const value = line.slice(c + 1).trim();
+          headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+        }
+        if (status >= 100 && status < 200) return true; // 100 Continue and friends precede the answer
+        this.status = status;
+        this.headers = headers;
+        if (m[1] === '0' || /\bclose\b/i.test(headers['connection'] ?? '')) this.reusable = false;
+        const te = headers['transfer-encoding'];
+        const len = headers['content-length'];
+        if (this.#noBody || status === 204 || status === 304) { this.done = true; return false; }
+        if (te !== undefined && /\bchunked\b/i.test(te)) { this.#mode = 'chunk-size'; return true; }
+        if (len !== undefined) {
+          if (!/^\d{1,15}$/.test(len)) throw new Error(`a malformed Content-Length "${len.slice(0, 20)}"`);
+          this.#left = Number(len);
+          if (this.#left > MAX_RESPONSE_BYTES) throw new TransportError('too-large', `the answer exceeds ${MAX_RESPONSE_BYTES} bytes`, { sent: true });
+          this.#mode = 'length';
+          if (this.#left === 0) this.done = true;
+          return true;
+        }
+        this.#mode = 'close';
+        this.reusable = false;
+        return true;
+      }
+      case 'length': {
+        const part = this.#take(Math.min(this.#left, this.#buf.length));
+        this.#body(part);
+        this.#left -= part.length;
+        if (this.#left === 0) this.done = true;
+        return false;
+      }
+      case 'close':
+        this.#body(this.#take(this.#buf.length));
+        return false;
+      case 'chunk-size': {
+        const i = this.#buf.indexOf(CRLF);
+        if (i < 0) return false;
+        const text = this.#take(i + 2).toString('latin1', 0, i).split(';')[0]!.trim();
+        if (!/^[0-9a-fA-F]{1,8}$/.test(text)) throw new Error('a malformed chunk size in the answer');
+        this.#left = parseInt(text, 16);
+        this.#mode = this.#left === 0 ? 'trailers' : 'chunk-data';
+        return true;
+      }
+      case 'chunk-data': {
+        const part = this.#take(Math.min(this.#left, this.#buf.length));
+        this.#body(part);
+        this.#left -= part.length;
+        if (this.#left > 0) return false;
+        this.#mode = 'chunk-end';
+        return true;
+      }
+      case 'chunk-end':
+        if (this.#buf.length < 2) return false;
+        if (this.#take(2).compare(CRLF) !== 0) throw new Error('a malformed chunk in the answer');
+        this.#mode = 'chunk-size';
+        return true;
+      case 'trailers': {
+        const i = this.#buf.indexOf(CRLF);
+        if (i < 0) return false;
+        this.#take(i + 2);
+        if (i === 0) this.done = true; // the empty line after any trailers
+        return true;
+      }
+    }
+  }
+}
+
+/** One request and its answer on a kept connection (or a new one). */
+async function exchange(o: HttpsTransportOptions, ca: X509Certificate, r: TransportRequest, take: () => Duplex | undefined, keep: (s: Duplex) => void): Promise<TransportResponse> {
+  const deadline = Date.now() + r.timeoutMs;
+  let socket = take();
+  if (!socket) {
+    const connecting = connect(o, ca);
+    socket = await withDeadline(connecting, r.timeoutMs, () => {
+      connecting.then((late) => late.destroy(), () => {});
+      return new TransportError('timeout', `no complete answer within ${r.timeoutMs} ms`);
+    });
+  }
+  const conn = socket;
   return new Promise<TransportResponse>((resolve, reject) => {
     const body = r.body;
-    const headers: Record<string, string | number> = { Host: DEVICE_HOST, Accept: 'application/json', ...r.headers };
-    if (body) headers['Content-Length'] = body.length;
+    const headers: Record<string, string> = { Host: DEVICE_HOST, Accept: 'application/json', Connection: 'keep-alive', ...r.headers };
+    if (body) headers['Content-Length'] = String(body.length);
+    else if (r.method === 'POST' || r.method === 'PUT' || r.method === 'PATCH') headers['Content-Length'] = '0';
+    let head = `${r.method} ${r.path} HTTP/1.1\r\n`;
+    for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
+    head += '\r\n';
+    const reader = new ResponseReader(r.method);
+    let offset = 0;
     let sent = false;
     let settled = false;
-    const fail = (e: unknown) => {
+    const finish = (e: unknown, value?: TransportResponse) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      req.destroy();
-      reject(classifyNetworkError(e, sent));
+      conn.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', onError).off('drain', pump);
+      if (e) { conn.destroy(); reject(e instanceof TransportError ? e : classifyNetworkError(e, sent)); return; }
+      // An answer that came before the whole body went out leaves the connection unusable.
+      if (reader.reusable && offset >= (body?.length ?? 0)) keep(conn); else conn.destroy();
+      resolve(value!);
     };
-    // `servername: ''` stops the agent deriving an SNI name from the Host header (see connectPinned).
-    const req = httpsRequest({ host: o.host, port: o.port, method: r.method, path: r.path, headers, agent, servername: '' });
-    const timer = setTimeout(() => fail(new TransportError('timeout', `no complete answer within ${r.timeoutMs} ms`, { sent })), r.timeoutMs);
-    req.on('error', fail);
-    req.on('response', (res) => {
+    const timer = setTimeout(() => finish(new TransportError('timeout', `no complete answer within ${r.timeoutMs} ms`, { sent })), Math.max(1, deadline - Date.now()));
+    const onData = (chunk: Buffer) => {
       sent = true;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_RESPONSE_BYTES) fail(new TransportError('too-large', `the answer exceeds ${MAX_RESPONSE_BYTES} bytes`, { sent }));
-        else chunks.push(c);
-      });
-      res.on('error', fail);
-      res.on('aborted', () => fail(new TransportError('reset', 'the device closed the connection mid-answer', { sent })));
-      res.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        const h: Record<string, string | undefined> = {};
-        for (const [k, v] of Object.entries(res.headers)) h[k] = Array.isArray(v) ? v.join(', ') : v;
-        resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks) });
-      });
-    });
-    if (!body) { req.end(); return; }
-    // The body goes out a chunk per event-loop turn: Node batches the writes of one turn into a
-    // single TLS write, so handing over 4 MiB at once would encrypt it all before the device saw
-    // even the headers. Chunked, the device receives (and starts work) while later chunks are
-    // encrypted. At most BUFFERED bytes wait in the process: a slow link paces the upload (and
-    // the progress it reports) through 'drain'.
-    let offset = 0;
+      try { reader.push(chunk); } catch (e) { finish(e instanceof TransportError ? e : new TransportError('other', `the device's answer is not valid HTTP: ${(e as Error).message}`, { sent })); return; }
+      if (reader.done) finish(null, { status: reader.status, headers: reader.headers, body: reader.body });
+    };
+    const onEnd = () => {
+      if (reader.end()) finish(null, { status: reader.status, headers: reader.headers, body: reader.body });
+      else finish(new TransportError('reset', reader.status ? 'the device closed the connection mid-answer' : 'socket hang up: the device closed the connection', { sent }));
+    };
+    const onError = (e: Error) => finish(e);
+    conn.on('data', onData).on('end', onEnd).on('close', onEnd).on('error', onError);
+    // The body goes out a chunk per event-loop turn after the head: the device receives (and
+    // starts work) while later chunks are encrypted. At most BUFFERED bytes wait in the process:
+    // a slow link paces the upload (and the progress it reports) through 'drain'.
     const pump = (): void => {
-      if (settled) return;
-      if (offset >= body.length) { req.end(() => { sent = true; }); return; }
+      if (settled || !body) return;
+      if (offset >= body.length) return;
       const end = Math.min(body.length, offset + CHUNK);
-      const ok = req.write(body.subarray(offset, end));
+      const ok = conn.write(body.subarray(offset, end));
       offset = end;
       r.onProgress?.(offset, body.length);
-      if (!ok && req.writableLength > BUFFERED) req.once('drain', pump);
+      if (offset >= body.length) { conn.write('', () => { sent = true; }); return; }
+      if (!ok && conn.writableLength > BUFFERED) conn.once('drain', pump);
       else setImmediate(pump);
     };
+    conn.write(head);
     pump();
+  });
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(error()), ms);
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e); });
   });
 }

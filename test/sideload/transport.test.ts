@@ -2,13 +2,15 @@
  * The HTTPS transport against servers whose certificates OpenSSL made: the pinned CA and the
  * `*.devices.sphere.azure.local` name are enforced whatever address is dialled, the Host header is
  * the device name, connections are kept alive, deadlines hold, an upload cut off mid-way reports
- * a reset, and upload progress reaches the total.
+ * a reset, and upload progress reaches the total. A raw TLS double then checks the HTTP/1.1 reading:
+ * chunked and close-delimited answers, 100 Continue, connection reuse and replacement, garbage.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createServer as createTcpServer } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { httpsTransport, TransportError, type Transport } from '../../sideload/index';
 import { tempDir } from '../helpers';
 import { httpsDouble, opensslChain, opensslExpired, opensslPki, type Pki } from './helpers';
@@ -124,7 +126,7 @@ test('a full upload reports progress to the total and arrives intact', async () 
     assert.ok(seen.every(([s], i) => i === 0 || s > seen[i - 1]![0]), 'monotonic');
   } finally { tr.close(); await d.close(); }
 });
-test('an upload nobody watches goes in one write and arrives byte for byte; a device dying under it is still a reset', async () => {
+test('an upload nobody watches arrives byte for byte; a device dying under it is still a reset', async () => {
   const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
   const chunks: Buffer[] = [];
   const d = await httpsDouble(good, (req, res) => { req.on('data', (c: Buffer) => chunks.push(c)); req.on('end', () => res.end('{}')); });
@@ -144,5 +146,103 @@ test('an upload nobody watches goes in one write and arrives byte for byte; a de
     assert.is(e.failure, 'reset', e.message);
   } finally { tr2.close(); await dying.close(); }
 });
+/**
+ * A device double that answers at the byte level: `reply` gets each request's head (and the
+ * socket) and writes whatever it likes, so the HTTP reading is tested on answers Node's own server
+ * never writes (chunks, close-delimited bodies, 100 Continue, garbage).
+ */
+async function rawDouble(reply: (head: string, socket: TLSSocket, n: number) => void): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  let connections = 0;
+  let n = 0;
+  const sockets = new Set<TLSSocket>();
+  const server = createTlsServer({ cert: good.certPem, key: good.keyPem }, (socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    let buf = '';
+    socket.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      for (let i = buf.indexOf('\r\n\r\n'); i >= 0; i = buf.indexOf('\r\n\r\n')) {
+        const head = buf.slice(0, i);
+        const len = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
+        if (buf.length < i + 4 + len) return;
+        buf = buf.slice(i + 4 + len);
+        reply(head, socket, n++);
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const a = server.address();
+  const port = typeof a === 'object' && a ? a.port : 0;
+  return { port, connections: () => connections, close: () => new Promise((r) => { for (const x of sockets) x.destroy(); server.close(() => r()); }) };
+}
+
+const http = suite('httpsTransport HTTP/1.1 reading');
+http('reads chunked answers (with extensions and trailers) and keeps the connection', async () => {
+  const d = await rawDouble((_h, s) => s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nREST-API-Version: 4.6.0\r\n\r\n7;ext=1\r\n{"a":12\r\n1\r\n}\r\n0\r\nX-Trailer: 1\r\n\r\n'));
+  const tr = transportTo(d.port, good);
+  try {
+    for (let i = 0; i < 2; i++) {
+      const r = await tr.request({ method: 'GET', path: '/status', timeoutMs: 5000 });
+      assert.equal(JSON.parse(r.body.toString()), { a: 12 });
+      assert.is(r.headers['rest-api-version'], '4.6.0');
+    }
+    assert.is(d.connections(), 1);
+  } finally { tr.close(); await d.close(); }
+});
+http('skips 100 Continue, joins repeated headers, and reads a body that runs to the close', async () => {
+  const d = await rawDouble((_h, s) => { s.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nX-A: 1\r\nx-a: 2\r\n\r\n{"done":'); setTimeout(() => s.end('true}'), 20); });
+  const tr = transportTo(d.port, good);
+  try {
+    const r = await tr.request({ method: 'POST', path: '/update/install', body: new TextEncoder().encode('{}'), timeoutMs: 5000 });
+    assert.is(r.status, 201);
+    assert.is(r.headers['x-a'], '1, 2');
+    assert.equal(JSON.parse(r.body.toString()), { done: true });
+    // That connection ended with the body: the next request opens another.
+    await tr.request({ method: 'GET', path: '/status', timeoutMs: 5000 }).catch(() => undefined);
+    assert.is(d.connections(), 2);
+  } finally { tr.close(); await d.close(); }
+});
+http('"Connection: close", or a device closing the idle connection, means a new connection for the next request', async () => {
+  const d = await rawDouble((h, s, n) => {
+    if (n === 0) s.end('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}');
+    else { s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}'); setTimeout(() => s.end(), 10); }
+    void h;
+  });
+  const tr = transportTo(d.port, good);
+  try {
+    await tr.request({ method: 'GET', path: '/a', timeoutMs: 5000 });
+    await tr.request({ method: 'GET', path: '/b', timeoutMs: 5000 });
+    await new Promise((r) => setTimeout(r, 50)); // the device closes the kept connection meanwhile
+    const r = await tr.request({ method: 'GET', path: '/c', timeoutMs: 5000 });
+    assert.is(r.status, 200);
+    assert.is(d.connections(), 3);
+  } finally { tr.close(); await d.close(); }
+});
+http('an answer that is not HTTP, a bad chunk, or one cut short is an error naming it, not a hang', async () => {
+  const answers = ['SSH-2.0-OpenSSH\r\n\r\n', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{"a"'];
+  for (const [i, text] of answers.entries()) {
+    const d = await rawDouble((_h, s) => { s.write(text); if (i === 2) setTimeout(() => s.destroy(), 10); });
+    const tr = transportTo(d.port, good);
+    try {
+      const e = await failure(tr.request({ method: 'GET', path: '/status', timeoutMs: 3000 }));
+      assert.is(e.failure, i === 2 ? 'reset' : 'other', e.message);
+      assert.match(e.message, i === 2 ? /mid-answer/ : /not valid HTTP/);
+    } finally { tr.close(); await d.close(); }
+  }
+});
+http('requests made together go one after the other on the one connection', async () => {
+  const order: string[] = [];
+  const d = await rawDouble((h, s) => { order.push(h.split(' ')[1]!); setTimeout(() => s.write(`HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}`), 5); });
+  const tr = transportTo(d.port, good);
+  try {
+    await Promise.all(['/1', '/2', '/3'].map((path) => tr.request({ method: 'GET', path, timeoutMs: 5000 })));
+    assert.equal(order, ['/1', '/2', '/3']);
+    assert.is(d.connections(), 1);
+  } finally { tr.close(); await d.close(); }
+});
+
 test.after(() => t.done());
 test.run();
+http.run();
