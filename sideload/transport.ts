@@ -127,6 +127,18 @@ export function pinProblem(peer: DetailedPeerCertificate | PeerCertificate | und
   return undefined;
 }
 
+/**
+ * The pin check on a fresh connection. A device's leaf is normally issued by the pinned CA itself:
+ * that is checked on the leaf alone, without building the detailed chain object; anything else
+ * (an intermediate CA, a failure to explain) goes through `pinProblem` and its chain walk.
+ */
+function checkPin(s: TLSSocket, ca: X509Certificate, now: number): TransportError | undefined {
+  const peer = s.getPeerCertificate(false);
+  const leaf = peer?.raw ? new X509Certificate(peer.raw) : undefined;
+  if (leaf && within(leaf, now) && within(ca, now) && leaf.checkIssued(ca) && leaf.verify(ca.publicKey) && leaf.checkHost(DEVICE_TLS_NAME) !== undefined) return undefined;
+  return pinProblem(s.getPeerCertificate(true), ca, now);
+}
+
 /** A TLS connection that is handed over only once the device's chain passed the pin check. */
 function connectPinned(o: HttpsTransportOptions, ca: X509Certificate, done: (err: Error | null, socket?: Duplex) => void): void {
   const ms = o.connectTimeoutMs ?? 5_000;
@@ -143,7 +155,7 @@ function connectPinned(o: HttpsTransportOptions, ca: X509Certificate, done: (err
     if (e) { s.destroy(); done(e); } else done(null, s);
   };
   const timer = setTimeout(() => finish(new TransportError('timeout', `could not connect within ${ms} ms`)), ms);
-  s.once('secureConnect', () => finish(pinProblem(s.getPeerCertificate(true), ca, (o.now ?? Date.now)()) ?? null));
+  s.once('secureConnect', () => finish(checkPin(s, ca, (o.now ?? Date.now)()) ?? null));
   s.on('error', (e) => finish(classifyNetworkError(e, false)));
 }
 

@@ -109,6 +109,23 @@ function _extensions(tbsChildren: Tlv[]): _Extensions {
 }
 
 /** Parse one certificate (PEM text, first CERTIFICATE block, or DER bytes). */
+/**
+ * What a trust store keeps of a certificate — its thumbprint, P-256 public point and name —
+ * without the full reading `parseCertificate` does (validity, extensions, self-signature).
+ */
+export function certificateKey(der: Uint8Array): { thumbprint: string; publicKey: Uint8Array; name: string } {
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(Buffer.from(der.buffer, der.byteOffset, der.byteLength));
+  } catch (cause) {
+    throw new SignerError('Cannot read certificate: it is not a valid X.509 certificate. Check the file.', { code: 'BAD_CERTIFICATE', cause });
+  }
+  const key = x509.publicKey;
+  const subject = _names(x509, 'subject');
+  checkP256(key, `certificate "${subject}"`);
+  return { thumbprint: toHex(thumbprintBytes(der)), publicKey: pointOfKeyObject(key), name: /^CN=(.*)$/m.exec(x509.subject)?.[1] ?? subject };
+}
+
 export function parseCertificate(cert: string | Uint8Array): CertificateInfo {
   const der = typeof cert === 'string' ? _firstCertDer(cert) : cert;
   let x509: X509Certificate;

@@ -5,10 +5,11 @@
  * large package verifies at OpenSSL speed. Also the raw ⇄ DER conversions, with strict DER
  * parsing, and a tolerant reader for signatures handed back by external tools.
  */
-import { createHash, verify as nodeVerify } from 'node:crypto';
-import { p256 } from '@noble/curves/nist.js';
+import { createHash, randomBytes, verify as nodeVerify } from 'node:crypto';
+import { ecdsa, weierstrass } from '@noble/curves/abstract/weierstrass.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { SignerError } from './errors';
-import { DIGEST_LENGTH, P256_ORDER, SCALAR_LENGTH, SIGNATURE_LENGTH } from './format';
+import { DIGEST_LENGTH, P256_B, P256_GX, P256_GY, P256_ORDER, P256_PRIME, SCALAR_LENGTH, SIGNATURE_LENGTH } from './format';
 import { TAG, readChildren, readOnly, readUnsignedInteger, sequence, unsignedInteger } from './der';
 import { assertPrivateKey, publicKeyObject, assertPublicPoint } from './keys';
 import { toHex } from './pem';
@@ -24,10 +25,24 @@ function _assertDigest(digest: Uint8Array): void {
   }
 }
 
-// A command signs a handful of times per process, so a small base-point table (window 4, built
-// lazily on the first signature) beats the default one, whose construction costs more than many
-// signatures. The signatures are the same whatever the window.
-p256.Point.BASE.precompute(4, true);
+let _p256: ReturnType<typeof ecdsa> | undefined;
+
+/**
+ * noble's ECDSA over P-256 with SHA-256, built on the first signature: commands that only verify
+ * (in OpenSSL) never pay for it. Its blinding randomness comes from node:crypto. A command signs a
+ * handful of times per process, so a small base-point table (window 4, built lazily) beats the
+ * default one, whose construction costs more than many signatures. The signatures are the same
+ * whatever the window or the blinding.
+ */
+function p256(): ReturnType<typeof ecdsa> {
+  if (!_p256) {
+    const rng = (n = 32): Uint8Array<ArrayBuffer> => { const b = new Uint8Array(n); b.set(randomBytes(n)); return b; };
+    const Point = weierstrass({ p: P256_PRIME, n: P256_ORDER, h: 1n, a: P256_PRIME - 3n, b: P256_B, Gx: P256_GX, Gy: P256_GY }, { randomBytes: rng });
+    Point.BASE.precompute(4, true);
+    _p256 = ecdsa(Point, sha256, { randomBytes: rng });
+  }
+  return _p256;
+}
 
 /**
  * Sign a precomputed SHA-256 digest; returns raw r‖s. Deterministic (RFC 6979 nonce, no extra
@@ -36,7 +51,7 @@ p256.Point.BASE.precompute(4, true);
 export function signDigest(digest: Uint8Array, privateKey: Uint8Array): Uint8Array {
   _assertDigest(digest);
   assertPrivateKey(privateKey);
-  return p256.sign(digest, privateKey, { prehash: false, lowS: false, extraEntropy: false, format: 'compact' });
+  return p256().sign(digest, privateKey, { prehash: false, lowS: false, extraEntropy: false, format: 'compact' });
 }
 
 /** Sign SHA-256(message); returns the 64-byte raw r‖s signature. */
@@ -69,7 +84,7 @@ export function verifyDigest(digest: Uint8Array, signature: Uint8Array, publicKe
   assertPublicPoint(publicKey);
   if (signature.length !== SIGNATURE_LENGTH) return false;
   try {
-    return p256.verify(signature, digest, publicKey, { prehash: false, lowS: false, format: 'compact' });
+    return p256().verify(signature, digest, publicKey, { prehash: false, lowS: false, format: 'compact' });
   } catch {
     return false;
   }

@@ -30,6 +30,9 @@ export const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9
 /** P-256 field prime p = 2^256 − 2^224 + 2^192 + 2^96 − 1 and curve coefficient b (y² = x³ − 3x + b), SEC 2 §2.4.2. */
 export const P256_PRIME = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
 export const P256_B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn;
+/** The P-256 base point G (SEC 2 §2.4.2). */
+export const P256_GX = 0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n;
+export const P256_GY = 0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n;
 
 /** Key of the certificate Microsoft's SDK signs every locally packed image with. Spec §2.4. */
 export const SDK_TEST_CERT = {

@@ -4,7 +4,7 @@
  * signature made earlier from a digest (two-step flow). Every signer knows its certificate, so
  * the SG section's thumbprint and a wrong-key mistake are caught before a package is written.
  */
-import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // node:fs/promises is reached through fs.promises, which loads it only when a function here runs.
@@ -15,6 +15,15 @@ import { digestOf, parseSignature, sign, verifyDigest } from './ecdsa';
 import { privateKeyFromPem, publicPointFromPrivateKey } from './keys';
 import { parseCertificate, thumbprintBytes, type CertificateInfo } from './certificate';
 import { bytesEqual, toHex } from './pem';
+
+/**
+ * node:child_process, loaded when a command signer first runs: verifying and device commands load
+ * this module and never spawn. (A builtin resolves the same from any path.)
+ */
+let _childProcess: typeof import('node:child_process') | undefined;
+function childProcess(): typeof import('node:child_process') {
+  return (_childProcess ??= createRequire(process.execPath)('node:child_process') as typeof import('node:child_process'));
+}
 
 export interface Signer {
   /** SHA-1 of the signing certificate's DER (20 bytes), written in the SG section. */
@@ -95,7 +104,7 @@ function _run(o: CommandSignerOptions, digest: Uint8Array, file: string): Promis
   return new Promise((resolve, reject) => {
     const env = { ...(o.env ?? process.env), [SIGN_COMMAND_ENV.digestHex]: toHex(digest), [SIGN_COMMAND_ENV.digestFile]: file };
     // Own process group, so a timeout kills the whole pipeline the shell started.
-    const child = spawn('/bin/sh', ['-c', o.command], { cwd: o.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = childProcess().spawn('/bin/sh', ['-c', o.command], { cwd: o.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outLen = 0;

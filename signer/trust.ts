@@ -7,7 +7,7 @@
 import { SDK_TEST_CERT, SIGNATURE_LENGTH, THUMBPRINT_LENGTH } from './format';
 import { verify, verifyAsync } from './ecdsa';
 import { assertPublicPoint } from './keys';
-import { certificatesFromPem, parseCertificate } from './certificate';
+import { certificateKey, certificatesFromPem, parseCertificate } from './certificate';
 import { fromHex, normalizeThumbprint } from './pem';
 
 export interface TrustEntry {
@@ -55,8 +55,9 @@ export class TrustStore {
 
   /** Add one certificate (PEM or DER); its name is the subject CN unless given. */
   addCertificate(cert: string | Uint8Array, name?: string): TrustEntry {
-    const info = parseCertificate(cert);
-    return this.add({ thumbprint: info.thumbprint, publicKey: info.publicKey, name: name ?? info.commonName ?? info.subject, builtin: false });
+    const info = typeof cert === 'string' ? parseCertificate(cert) : undefined;
+    const key = info ? { thumbprint: info.thumbprint, publicKey: info.publicKey, name: info.commonName ?? info.subject } : certificateKey(cert as Uint8Array);
+    return this.add({ thumbprint: key.thumbprint, publicKey: key.publicKey, name: name ?? key.name, builtin: false });
   }
 
   /** Add every certificate of a PEM text (a file may hold several); returns the entries added. */

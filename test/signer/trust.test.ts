@@ -12,7 +12,10 @@ import {
   generateKeyPair,
   privateKeyToPem,
   verifyImageSignature,
+  parseCertificate,
+  certificatesFromPem,
 } from '../../signer/index';
+import { certificateKey } from '../../signer/certificate';
 
 // Built by Microsoft's SDK and signed with the Azure Sphere SDK Test certificate (see ORIGIN.md).
 const fixture = new Uint8Array(readFileSync(join('test', 'fixtures', 'imagepackage', 'anvilsecure--azure-sphere-re--test_app.imagepackage')));
@@ -134,6 +137,19 @@ test('only misuse throws: bad thumbprint or signature length, a non-P-256 certif
     assert.instance(e, SignerError);
     assert.is((e as SignerError).code, 'UNSUPPORTED_KEY');
   }
+});
+
+test('a certificate added as DER (the light reading) gives the entry its full reading gives, for ours and OpenSSL\'s', () => {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'o.key'), '-subj', '/O=Other/CN=ossl signer', '-days', '2', '-out', join(dir, 'o.pem')], { stdio: 'ignore' });
+  for (const pem of [makeCert('ours').certPem, readFileSync(join(dir, 'o.pem'), 'utf8')]) {
+    const full = parseCertificate(pem);
+    const light = certificateKey(certificatesFromPem(pem)[0]!);
+    assert.equal(light, { thumbprint: full.thumbprint, publicKey: full.publicKey, name: full.commonName ?? full.subject });
+    const a = new TrustStore({ includeBuiltin: false }).addPem(pem)[0]!;
+    const b = new TrustStore({ includeBuiltin: false }).addCertificate(pem);
+    assert.equal(a, b);
+  }
+  assert.throws(() => certificateKey(new Uint8Array([0x30, 0x03, 1, 2, 3])), (e: unknown) => e instanceof SignerError && e.code === 'BAD_CERTIFICATE');
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
