@@ -60,10 +60,14 @@ export class TransportError extends Error {
 
 /** Bodies larger than this are refused (a device log is a few hundred KiB). */
 export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-/** Upload chunk: small enough to overlap with the device's receiving, large enough not to cost time. */
-const CHUNK = 512 * 1024;
-/** Upload bytes allowed to wait in the process before it waits for the connection to drain. */
-const BUFFERED = 1024 * 1024;
+/**
+ * Upload chunk, and the bytes allowed to wait in the process before it waits for the connection to
+ * drain. Unwatched, chunks are large enough not to cost time and small enough to overlap with the
+ * device's receiving. Watched by a progress bar, both are small, so on a slow link what the bar
+ * shows stays close to what the device has received.
+ */
+const UPLOAD = { chunk: 512 * 1024, buffered: 1024 * 1024 } as const;
+const UPLOAD_WATCHED = { chunk: 64 * 1024, buffered: 64 * 1024 } as const;
 
 const UNTRUSTED = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT',
@@ -384,17 +388,18 @@ async function exchange(o: HttpsTransportOptions, ca: X509Certificate, r: Transp
     const onError = (e: Error) => finish(e);
     conn.on('data', onData).on('end', onEnd).on('close', onEnd).on('error', onError);
     // The body goes out a chunk per event-loop turn after the head: the device receives (and
-    // starts work) while later chunks are encrypted. At most BUFFERED bytes wait in the process:
-    // a slow link paces the upload (and the progress it reports) through 'drain'.
+    // starts work) while later chunks are encrypted. A slow link paces the upload (and the
+    // progress it reports) through 'drain'.
+    const { chunk, buffered } = r.onProgress ? UPLOAD_WATCHED : UPLOAD;
     const pump = (): void => {
       if (settled || !body) return;
       if (offset >= body.length) return;
-      const end = Math.min(body.length, offset + CHUNK);
+      const end = Math.min(body.length, offset + chunk);
       const ok = conn.write(body.subarray(offset, end));
       offset = end;
       r.onProgress?.(offset, body.length);
       if (offset >= body.length) { conn.write('', () => { sent = true; }); return; }
-      if (!ok && conn.writableLength > BUFFERED) conn.once('drain', pump);
+      if (!ok && conn.writableLength > buffered) conn.once('drain', pump);
       else setImmediate(pump);
     };
     conn.write(head);
