@@ -72,8 +72,11 @@ try {
   process.stderr.write = () => true;
   await runAll(offline);
   const started = bundleRun(['emulator', 'start', '--detach', '--name', 'warm', '--capabilities', 'appDevelopment']);
+  // Even if this process dies on the way, the emulator it started does not outlive it.
+  const stop = () => { bundleRun(['emulator', 'stop', '--name', 'warm']); };
+  process.once('exit', stop);
   if (started.status === 0) {
-    try { await runAll(online); } finally { bundleRun(['emulator', 'stop', '--name', 'warm']); }
+    try { await runAll(online); } finally { process.off('exit', stop); stop(); }
   } else {
     failed += online.length;
   }
