@@ -42,9 +42,10 @@ export const commands: CommandDef[] = [
       if (!read.ok) throw read.error;
       const bytes = read.value;
       const dryRun = optBool(ctx, 'dryRun');
-      // The device is found, connected and asked for its image list while the package's signature
-      // is checked on the thread pool: a deploy waits for the slower of the two, not for both. A
-      // package refused locally is still reported first, and only that read reaches the device.
+      // The device is found, connected and asked for its image list and uptime while the package's
+      // signature is checked on the thread pool: a deploy waits for the slower of the two, not for
+      // both. A package refused locally is still reported first, and only those two reads have then
+      // reached the device.
       const opening = settle(openDevice(ctx).then((d) => {
         // One after the other on the one connection; awaited by the deploy, so a failure here
         // must not go unhandled meanwhile.
@@ -58,8 +59,7 @@ export const commands: CommandDef[] = [
         void opening.then((d) => { if (d.ok) d.value.api.client.close(); });
         throw e;
       };
-      const checking = s.checkPackageAsync(bytes, { file, checker });
-      const local = await checking.catch(abandon);
+      const local = await s.checkPackageAsync(bytes, { file, checker }).catch(abandon);
       if (!local.ok) abandon(new ValidationError(local.refusal.message, { code: local.refusal.code, path: file }));
       const manualStart = optBool(ctx, 'manualStart');
       const force = optBool(ctx, 'force');
