@@ -243,6 +243,34 @@ http('requests made together go one after the other on the one connection', asyn
   } finally { tr.close(); await d.close(); }
 });
 
+http('a device that stops reading holds the upload back: progress waits for it instead of running ahead', async () => {
+  let paused: TLSSocket | undefined;
+  let received = 0;
+  const server = createTlsServer({ cert: good.certPem, key: good.keyPem }, (socket) => {
+    socket.on('error', () => {});
+    paused = socket;
+    socket.pause();
+    socket.on('data', (c: Buffer) => { received += c.length; });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const a = server.address();
+  const port = typeof a === 'object' && a ? a.port : 0;
+  const tr = transportTo(port, good);
+  const total = 48 * 1024 * 1024;
+  let shown = 0;
+  try {
+    const upload = tr.request({ method: 'PUT', path: '/update/stage', body: new Uint8Array(total), timeoutMs: 20_000, onProgress: (s) => { shown = s; } });
+    upload.catch(() => {});
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(shown > 0, 'the upload started');
+    assert.ok(shown < total / 2, `with the device not reading, ${shown} of ${total} bytes were reported as sent`);
+    paused!.resume();
+    for (let i = 0; i < 200 && shown < total; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.is(shown, total, 'once it reads, the rest goes');
+    assert.ok(received > total / 2);
+  } finally { tr.close(); paused?.destroy(); await new Promise((r) => server.close(() => r(undefined))); }
+});
+
 test.after(() => t.done());
 test.run();
 http.run();
