@@ -10,8 +10,12 @@ export function readPackageFile(shown: string, cwd = process.cwd()): Uint8Array 
     if (!statSync(file).isFile()) throw new Error('not a file');
     return readFileSync(file);
   } catch {
-    throw new NotFoundError(`Cannot read package "${shown}": the file does not exist. Check the path.`, { code: 'PACKAGE_NOT_FOUND', path: shown });
+    throw packageNotFound(shown);
   }
+}
+
+function packageNotFound(shown: string): NotFoundError {
+  return new NotFoundError(`Cannot read package "${shown}": the file does not exist. Check the path.`, { code: 'PACKAGE_NOT_FOUND', path: shown });
 }
 
 
@@ -20,13 +24,12 @@ export function readPackageFile(shown: string, cwd = process.cwd()): Uint8Array 
  * can load its libraries meanwhile.
  */
 export function readPackageFileAsync(shown: string, cwd = process.cwd()): Promise<Uint8Array> {
-  const missing = () => new NotFoundError(`Cannot read package "${shown}": the file does not exist. Check the path.`, { code: 'PACKAGE_NOT_FOUND', path: shown });
   let fd: number;
   let size: number;
   try {
     fd = openSync(resolve(cwd, shown), 'r');
   } catch {
-    return Promise.reject(missing());
+    return Promise.reject(packageNotFound(shown));
   }
   try {
     const st = fstatSync(fd);
@@ -34,14 +37,14 @@ export function readPackageFileAsync(shown: string, cwd = process.cwd()): Promis
     size = st.size;
   } catch {
     closeSync(fd);
-    return Promise.reject(missing());
+    return Promise.reject(packageNotFound(shown));
   }
   const buf = Buffer.allocUnsafe(size);
   return new Promise((resolveRead, reject) => {
     const step = (offset: number): void => {
       if (offset >= size) { closeSync(fd); resolveRead(buf); return; }
       read(fd, buf, offset, size - offset, offset, (err, n) => {
-        if (err || n === 0) { closeSync(fd); reject(missing()); return; }
+        if (err || n === 0) { closeSync(fd); reject(packageNotFound(shown)); return; }
         step(offset + n);
       });
     };

@@ -7,10 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NotFoundError, UsageError } from '../image-builder/errors';
-import type { SignatureChecker } from '../image-builder/index';
+import type { SignatureCheck, SignatureChecker } from '../image-builder/index';
 import type { CommandContext } from './command';
 import { optList } from './command';
-import { commandSigner, defaultCaDir, fileSigner, loadDevCa, presignedSigner, TrustStore, verifyImageSignature, verifyImageSignatureAsync, type Signer } from '../signer/index';
+import { commandSigner, defaultCaDir, fileSigner, loadDevCa, presignedSigner, TrustStore, verifyImageSignature, verifyImageSignatureAsync, type SignatureVerdict, type Signer } from '../signer/index';
 
 export function readText(path: string, what: string): string {
   try {
@@ -59,16 +59,14 @@ export function trustStoreFrom(trust: string[], dir: string): TrustStore {
   return store;
 }
 
+function asCheck(v: SignatureVerdict): SignatureCheck {
+  return v.ok ? { ok: true, signer: v.signer.name } : { ok: false, reason: v.reason };
+}
+
 export function checkerFor(store: TrustStore): SignatureChecker {
   return {
-    check(thumbprint, signed, signature) {
-      const v = verifyImageSignature(store, thumbprint, signed, signature);
-      return v.ok ? { ok: true, signer: v.signer.name } : { ok: false, reason: v.reason };
-    },
-    async checkAsync(thumbprint, signed, signature) {
-      const v = await verifyImageSignatureAsync(store, thumbprint, signed, signature);
-      return v.ok ? { ok: true, signer: v.signer.name } : { ok: false, reason: v.reason };
-    },
+    check: (thumbprint, signed, signature) => asCheck(verifyImageSignature(store, thumbprint, signed, signature)),
+    checkAsync: async (thumbprint, signed, signature) => asCheck(await verifyImageSignatureAsync(store, thumbprint, signed, signature)),
   };
 }
 

@@ -91,15 +91,21 @@ function verdictOf(view: PackageView, verdicts: LayerVerdict[]): Verdict {
   return { ok: false, reason: worst.reason!, message: `${worst.detail}${where}`, thumbprint: worst.thumbprint ?? thumbprint, layers: verdicts, view };
 }
 
+/** Each layer's structural verdict, or the signature check it still needs (made by `check`). */
+function layerVerdicts<T>(layers: Layer[], check: (name: 'outer' | 'inner', thumbprint: string, args: [string, Uint8Array, Uint8Array]) => T): Array<LayerVerdict | T> {
+  return layers.map(({ view, name }) => {
+    const structural = layerStructure(view, name);
+    if (structural) return structural;
+    const sg = view.metadata.signature!; // layerStructure refuses a layer without one
+    return check(name, sg.thumbprint, [sg.thumbprint, view.split.signed, view.split.signature]);
+  });
+}
+
 /** Verifies a package's bytes against the trust store behind `checker`. */
 export function verifyPackage(bytes: Uint8Array, checker: SignatureChecker): Verdict {
   const found = layersOf(bytes);
   if ('failed' in found) return found.failed;
-  const verdicts = found.layers.map(({ view, name }) => {
-    const sg = view.metadata.signature!;
-    return layerStructure(view, name) ?? layerSignature(name, sg.thumbprint, checker.check(sg.thumbprint, view.split.signed, view.split.signature));
-  });
-  return verdictOf(found.view, verdicts);
+  return verdictOf(found.view, layerVerdicts(found.layers, (name, thumbprint, args) => layerSignature(name, thumbprint, checker.check(...args))));
 }
 
 /**
@@ -109,12 +115,6 @@ export function verifyPackage(bytes: Uint8Array, checker: SignatureChecker): Ver
 export async function verifyPackageAsync(bytes: Uint8Array, checker: SignatureChecker): Promise<Verdict> {
   const found = layersOf(bytes);
   if ('failed' in found) return found.failed;
-  const verdicts = await Promise.all(found.layers.map(async ({ view, name }) => {
-    const sg = view.metadata.signature!;
-    const structural = layerStructure(view, name);
-    if (structural) return structural;
-    const args = [sg.thumbprint, view.split.signed, view.split.signature] as const;
-    return layerSignature(name, sg.thumbprint, checker.checkAsync ? await checker.checkAsync(...args) : checker.check(...args));
-  }));
-  return verdictOf(found.view, verdicts);
+  const pending = layerVerdicts(found.layers, async (name, thumbprint, args) => layerSignature(name, thumbprint, checker.checkAsync ? await checker.checkAsync(...args) : checker.check(...args)));
+  return verdictOf(found.view, await Promise.all(pending));
 }

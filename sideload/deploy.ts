@@ -4,12 +4,12 @@
  * then stage, install and confirm — the image must be listed and the app must reach the state the
  * plan expects, or the deploy fails loudly. Progress is reported through callbacks, never printed.
  */
-import { DeviceError, NotFoundError, ValidationError, type SignatureChecker } from '../image-builder/index';
+import { DeviceError, IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG, NotFoundError, ValidationError, type SignatureChecker } from '../image-builder/index';
 import { optional } from './errors';
 import { checkPackage, factsNeeded, planDeploy, type DeployPlan, type DeployStep, type DeviceFacts, type LocalCheck, type PlanOptions } from './deploy-plan';
 import { uptimeBefore, waitForRestart } from './lifecycle';
 import type { DeviceApi } from './device-api';
-import { COMPONENT_TYPE_APPLICATION, COMPONENT_TYPE_BOARD_CONFIG, type AppState, type ComponentList } from './protocol/index';
+import type { AppState, ComponentList } from './protocol/index';
 
 export interface DeployOptions extends PlanOptions {
   /** The package's path, for messages. */
@@ -141,7 +141,7 @@ export interface DeleteResult {
  */
 export async function deleteSideloaded(api: DeviceApi, o: { componentId?: string; except?: string[] } = {}): Promise<DeleteResult> {
   const images = await api.images();
-  const sideloadable = images.components.filter((c) => c.image_type === COMPONENT_TYPE_APPLICATION || c.image_type === COMPONENT_TYPE_BOARD_CONFIG);
+  const sideloadable = images.components.filter((c) => c.image_type === IMAGE_TYPE_APPLICATIONS || c.image_type === IMAGE_TYPE_BOARD_CONFIG);
   const except = new Set((o.except ?? []).map((x) => x.toLowerCase()));
   let targets = sideloadable;
   if (o.componentId !== undefined) {

@@ -4,9 +4,11 @@
  * the deployment status, installed images, and app states. Calls the device's API version lacks
  * are reported as unavailable rather than failing the whole report.
  */
+// The package format's constants module (no code): the image type numbers devices report are the Identity section's.
+import { IMAGE_TYPE, IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG } from '../image-builder/format';
 import { optional } from './errors';
 import type { DeviceApi } from './device-api';
-import { COMPONENT_TYPE, COMPONENT_TYPE_APPLICATION, COMPONENT_TYPE_BOARD_CONFIG, DEVICE_CAPABILITY, IMAGE_VERIFICATION, type AppState, type ComponentDetails, type ComponentList } from './protocol/index';
+import { DEVICE_CAPABILITY, IMAGE_VERIFICATION, type AppState, type ComponentDetails, type ComponentList } from './protocol/index';
 
 const CAPABILITY_NAME = new Map<number, string>(Object.entries(DEVICE_CAPABILITY).map(([k, v]) => [v, k]));
 
@@ -16,7 +18,7 @@ export function capabilityName(n: number): string {
 
 /** Whether images of this type are the customer's (applications, board configurations) rather than the OS's. */
 export function isCustomerImage(imageType: number): boolean {
-  return imageType === COMPONENT_TYPE_APPLICATION || imageType === COMPONENT_TYPE_BOARD_CONFIG;
+  return imageType === IMAGE_TYPE_APPLICATIONS || imageType === IMAGE_TYPE_BOARD_CONFIG;
 }
 
 export interface ImageEntry {
@@ -50,10 +52,10 @@ function verificationOf(c: ComponentDetails): Pick<ImageEntry, 'verification' | 
 
 export function imageEntries(list: ComponentList, o: { all?: boolean } = {}): ImageEntry[] {
   return list.components
-    .filter((c) => o.all || c.image_type === COMPONENT_TYPE_APPLICATION)
+    .filter((c) => o.all || c.image_type === IMAGE_TYPE_APPLICATIONS)
     .map((c) => ({
       name: c.name, componentId: c.uid.toLowerCase(), imageId: (c.images[0]?.uid ?? '').toLowerCase(), imageType: c.image_type,
-      imageTypeName: c.image_type === COMPONENT_TYPE_APPLICATION ? 'Application' : COMPONENT_TYPE[c.image_type] ?? `System software image type ${c.image_type}`,
+      imageTypeName: c.image_type === IMAGE_TYPE_APPLICATIONS ? 'Application' : IMAGE_TYPE[c.image_type] ?? `System software image type ${c.image_type}`,
       sizeBytes: c.images[0]?.length_in_bytes ?? 0, installed: c.images.length > 0, staged: c.is_update_staged, ...verificationOf(c),
     }));
 }

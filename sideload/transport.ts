@@ -255,7 +255,7 @@ class ResponseReader {
     if (!data.length) return;
     this.#size += data.length;
     if (this.#size > MAX_RESPONSE_BYTES) throw new TransportError('too-large', `the answer exceeds ${MAX_RESPONSE_BYTES} bytes`, { sent: true });
-    this.#chunks.push(Buffer.from(data));
+    this.#chunks.push(data); // a view of the chunk the socket handed over; nothing reuses it
   }
 
   #step(): boolean {

@@ -7,7 +7,7 @@ import { X509Certificate, createPrivateKey, createPublicKey, randomBytes, type K
 import { SignerError } from './errors';
 import { P256_B, P256_ORDER, P256_PRIME, PUBLIC_POINT_LENGTH, PUBLIC_POINT_PREFIX, SCALAR_LENGTH } from './format';
 import { concatBytes } from './der';
-import { parsePemBlocks } from './pem';
+import { parsePemBlocks, toHex } from './pem';
 
 export interface KeyPair {
   /** 32-byte secret scalar. */
@@ -29,7 +29,7 @@ export function generateKeyPair(options: { seed?: Uint8Array } = {}): KeyPair {
 /** Random bytes reduced to a scalar: 256 + 128 bits. */
 const _SEED_LENGTH = 48;
 
-const _big = (b: Uint8Array): bigint => BigInt('0x' + (Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex') || '0'));
+const _big = (b: Uint8Array): bigint => BigInt(`0x${toHex(b) || '0'}`);
 
 export function assertPrivateKey(privateKey: Uint8Array): void {
   if (!(privateKey instanceof Uint8Array) || privateKey.length !== SCALAR_LENGTH || !_inOrder(_big(privateKey))) {

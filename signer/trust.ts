@@ -78,6 +78,19 @@ export class TrustStore {
   }
 }
 
+/** The signer a thumbprint names, or the UNKNOWN_SIGNER verdict; a signature of the wrong size is misuse. */
+function _signerFor(store: TrustStore, thumbprint: string | Uint8Array, signature: Uint8Array): { hex: string; signer?: TrustEntry } {
+  const hex = normalizeThumbprint(thumbprint, THUMBPRINT_LENGTH);
+  if (signature.length !== SIGNATURE_LENGTH) throw new RangeError(`An image signature is ${SIGNATURE_LENGTH} bytes, got ${signature.length}`);
+  const signer = store.get(hex);
+  return signer === undefined ? { hex } : { hex, signer };
+}
+
+function _verdict(hex: string, signer: TrustEntry | undefined, ok: boolean): SignatureVerdict {
+  if (signer === undefined) return { ok: false, reason: 'UNKNOWN_SIGNER', thumbprint: hex };
+  return ok ? { ok: true, signer, thumbprint: hex } : { ok: false, reason: 'BAD_SIGNATURE', thumbprint: hex };
+}
+
 /**
  * Check an image signature: `signedBytes` is every byte of the package before the trailing
  * 64-byte raw r‖s `signature`; `thumbprint` is the SG section's signingCertThumbprint.
@@ -88,12 +101,8 @@ export function verifyImageSignature(
   signedBytes: Uint8Array,
   signature: Uint8Array,
 ): SignatureVerdict {
-  const hex = normalizeThumbprint(thumbprint, THUMBPRINT_LENGTH);
-  if (signature.length !== SIGNATURE_LENGTH) throw new RangeError(`An image signature is ${SIGNATURE_LENGTH} bytes, got ${signature.length}`);
-  const signer = store.get(hex);
-  if (signer === undefined) return { ok: false, reason: 'UNKNOWN_SIGNER', thumbprint: hex };
-  if (!verify(signedBytes, signature, signer.publicKey)) return { ok: false, reason: 'BAD_SIGNATURE', thumbprint: hex };
-  return { ok: true, signer, thumbprint: hex };
+  const { hex, signer } = _signerFor(store, thumbprint, signature);
+  return _verdict(hex, signer, signer !== undefined && verify(signedBytes, signature, signer.publicKey));
 }
 
 /** `verifyImageSignature` with the hashing and the ECDSA check on the thread pool. */
@@ -103,10 +112,6 @@ export async function verifyImageSignatureAsync(
   signedBytes: Uint8Array,
   signature: Uint8Array,
 ): Promise<SignatureVerdict> {
-  const hex = normalizeThumbprint(thumbprint, THUMBPRINT_LENGTH);
-  if (signature.length !== SIGNATURE_LENGTH) throw new RangeError(`An image signature is ${SIGNATURE_LENGTH} bytes, got ${signature.length}`);
-  const signer = store.get(hex);
-  if (signer === undefined) return { ok: false, reason: 'UNKNOWN_SIGNER', thumbprint: hex };
-  if (!(await verifyAsync(signedBytes, signature, signer.publicKey))) return { ok: false, reason: 'BAD_SIGNATURE', thumbprint: hex };
-  return { ok: true, signer, thumbprint: hex };
+  const { hex, signer } = _signerFor(store, thumbprint, signature);
+  return _verdict(hex, signer, signer !== undefined && (await verifyAsync(signedBytes, signature, signer.publicKey)));
 }

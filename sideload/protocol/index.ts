@@ -4,7 +4,6 @@
  * API version history. Shared by the HTTPS client in sideload/ and the device emulator; holds no I/O.
  */
 export * from './errors';
-export * from './image-types';
 export * from './paths';
 export * from './rules';
 export * from './registry';

@@ -13,17 +13,23 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { BIN } from '../helpers';
 
-test('cli/main.ts reaches no library beyond error classes and format constants through static imports', async () => {
-  const r = await build({ entryPoints: ['cli/main.ts'], bundle: true, platform: 'node', format: 'esm', write: false, metafile: true, outdir: 'dist/.startup-graph', logLevel: 'silent' });
+/** Every file `entry` reaches through static imports, and esbuild's view of all inputs. */
+async function staticGraph(entry: string) {
+  const r = await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', write: false, metafile: true, outdir: 'dist/.startup-graph', logLevel: 'silent' });
   const inputs = r.metafile.inputs;
   const reached = new Set<string>();
-  const stack = ['cli/main.ts'];
+  const stack = [entry];
   while (stack.length) {
     const f = stack.pop()!;
     if (reached.has(f)) continue;
     reached.add(f);
     for (const i of inputs[f]?.imports ?? []) if (i.kind === 'import-statement' && !i.external) stack.push(i.path);
   }
+  return { inputs, reached };
+}
+
+test('cli/main.ts reaches no library beyond error classes and format constants through static imports', async () => {
+  const { inputs, reached } = await staticGraph('cli/main.ts');
   assert.ok(reached.has('cli/commands/emulator.ts') && reached.has('cli/commands/device-enable.ts'), 'the command table itself is reached');
   const dynamic = Object.values(inputs).some((x) => x.imports.some((i) => i.kind === 'dynamic-import' && i.path === 'emulator/index.ts'));
   assert.ok(dynamic, 'the emulator library is imported dynamically somewhere');
@@ -32,16 +38,7 @@ test('cli/main.ts reaches no library beyond error classes and format constants t
 });
 
 test('sideload/index.ts reaches neither the package reader nor the signer: only deployment() loads them', async () => {
-  const r = await build({ entryPoints: ['sideload/index.ts'], bundle: true, platform: 'node', format: 'esm', write: false, metafile: true, outdir: 'dist/.startup-graph', logLevel: 'silent' });
-  const inputs = r.metafile.inputs;
-  const reached = new Set<string>();
-  const stack = ['sideload/index.ts'];
-  while (stack.length) {
-    const f = stack.pop()!;
-    if (reached.has(f)) continue;
-    reached.add(f);
-    for (const i of inputs[f]?.imports ?? []) if (i.kind === 'import-statement' && !i.external) stack.push(i.path);
-  }
+  const { reached } = await staticGraph('sideload/index.ts');
   assert.ok(reached.has('sideload/transport.ts') && reached.has('sideload/device-info.ts'), 'the client itself is reached');
   assert.ok(!reached.has('sideload/deploy-plan.ts'), 'the planner is not');
   const heavy = [...reached].filter((f) => f.startsWith('signer/') || f.includes('@noble') || (f.startsWith('image-builder/') && !/^image-builder\/(errors|format)\.ts$/.test(f)));

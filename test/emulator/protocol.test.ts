@@ -9,12 +9,11 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import {
-  API_FEATURE_SINCE, API_VERSION_HISTORY, CAPABILITY_IMAGE, COMPONENT_TYPE, COMPONENT_TYPE_APPLICATION, COMPONENT_TYPE_BOARD_CONFIG, DEVICE_CAPABILITY, DEVICE_ERROR, ENDPOINTS, ERROR_CATEGORY, FIELD_LIMIT, IMAGE_VERIFICATION,
+  API_FEATURE_SINCE, API_VERSION_HISTORY, CAPABILITY_IMAGE, DEVICE_CAPABILITY, DEVICE_ERROR, ENDPOINTS, ERROR_CATEGORY, FIELD_LIMIT, IMAGE_VERIFICATION,
   REST_API_VERSION, certIdentifierProblem, compareApiVersions, hasApiFeature,
   describeDeviceError, endpointPath, isComponentId, isHardwareAddress, matchRoute, packErrorCode, parseNetworkId, unpackErrorCode,
 } from '../../sideload/protocol/index';
 import { HANDLED_OPERATIONS } from '../../emulator/index';
-import { IMAGE_TYPE, IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG } from '../../image-builder/index';
 import { SPEC_YAML } from './helpers';
 
 const SPEC_MD = resolve('../shared/spec/device-rest-api.md');
@@ -158,12 +157,3 @@ paths.run();
 errors.run();
 rules.run();
 
-const types = suite('image types');
-types('the contract names the image types the package reader names, number for number', () => {
-  assert.equal({ ...COMPONENT_TYPE }, { ...IMAGE_TYPE });
-  assert.is(COMPONENT_TYPE_APPLICATION, IMAGE_TYPE_APPLICATIONS);
-  assert.is(COMPONENT_TYPE_BOARD_CONFIG, IMAGE_TYPE_BOARD_CONFIG);
-  assert.is(COMPONENT_TYPE[COMPONENT_TYPE_APPLICATION], 'Applications');
-  assert.is(COMPONENT_TYPE[COMPONENT_TYPE_BOARD_CONFIG], 'CustomerBoardConfig');
-});
-types.run();

@@ -146,6 +146,13 @@ test('an upload nobody watches arrives byte for byte; a device dying under it is
     assert.is(e.failure, 'reset', e.message);
   } finally { tr2.close(); await dying.close(); }
 });
+/** Listens on a free loopback port; resolves to it. */
+async function listen(server: ReturnType<typeof createTlsServer>): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const a = server.address();
+  return typeof a === 'object' && a ? a.port : 0;
+}
+
 /**
  * A device double that answers at the byte level: `reply` gets each request's head (and the
  * socket) and writes whatever it likes, so the HTTP reading is tested on answers Node's own server
@@ -172,9 +179,7 @@ async function rawDouble(reply: (head: string, socket: TLSSocket, n: number) => 
       }
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const a = server.address();
-  const port = typeof a === 'object' && a ? a.port : 0;
+  const port = await listen(server);
   return { port, connections: () => connections, close: () => new Promise((r) => { for (const x of sockets) x.destroy(); server.close(() => r()); }) };
 }
 
@@ -252,10 +257,7 @@ http('a device that stops reading holds the upload back: progress waits for it i
     socket.pause();
     socket.on('data', (c: Buffer) => { received += c.length; });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const a = server.address();
-  const port = typeof a === 'object' && a ? a.port : 0;
-  const tr = transportTo(port, good);
+  const tr = transportTo(await listen(server), good);
   const total = 48 * 1024 * 1024;
   let shown = 0;
   try {
