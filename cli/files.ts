@@ -19,17 +19,34 @@ function packageNotFound(shown: string): NotFoundError {
 }
 
 
+/** A package file being read on the thread pool (`startPackageRead`). */
+export interface PackageRead {
+  /** The buffer being filled; complete once `done` resolves. */
+  readonly bytes: Buffer;
+  /** How many bytes from the start are in. */
+  readonly filled: number;
+  /** Calls `f(filled)` now and after each piece (for work that can start on the first bytes). */
+  watch(f: (filled: number) => void): void;
+  /** The whole file; rejects with the not-found error if it cannot be read to the end. */
+  readonly done: Promise<Uint8Array>;
+}
+
+/** Read in pieces of this size, all asked for at once: the thread pool reads while the command loads. */
+const READ_PIECE = 1024 * 1024;
+
 /**
- * `readPackageFile` as one read on the thread pool (not Node's chunked `readFile`), so a command
- * can load its libraries meanwhile.
+ * Opens a package and reads it on the thread pool in pieces, all requested at once, so the file is
+ * in while the command loads its libraries; `watch` hands on how much of the start is in (pieces
+ * can land in any order). Throws at once (not-found error) when the file cannot be opened, before
+ * the caller has done anything else.
  */
-export function readPackageFileAsync(shown: string, cwd = process.cwd()): Promise<Uint8Array> {
+export function startPackageRead(shown: string, cwd = process.cwd()): PackageRead {
   let fd: number;
   let size: number;
   try {
     fd = openSync(resolve(cwd, shown), 'r');
   } catch {
-    return Promise.reject(packageNotFound(shown));
+    throw packageNotFound(shown);
   }
   try {
     const st = fstatSync(fd);
@@ -37,17 +54,38 @@ export function readPackageFileAsync(shown: string, cwd = process.cwd()): Promis
     size = st.size;
   } catch {
     closeSync(fd);
-    return Promise.reject(packageNotFound(shown));
+    throw packageNotFound(shown);
   }
-  const buf = Buffer.allocUnsafe(size);
-  return new Promise((resolveRead, reject) => {
-    const step = (offset: number): void => {
-      if (offset >= size) { closeSync(fd); resolveRead(buf); return; }
-      read(fd, buf, offset, size - offset, offset, (err, n) => {
-        if (err || n === 0) { closeSync(fd); reject(packageNotFound(shown)); return; }
-        step(offset + n);
+  const bytes = Buffer.allocUnsafeSlow(size);
+  const watchers: Array<(filled: number) => void> = [];
+  const pieces = Math.max(1, Math.ceil(size / READ_PIECE));
+  const landed = new Array<boolean>(pieces).fill(false);
+  let filled = 0;
+  let open = pieces;
+  let failed = false;
+  const done = new Promise<Uint8Array>((resolveRead, reject) => {
+    const finish = (): void => {
+      if (--open > 0) return;
+      closeSync(fd);
+      if (failed) reject(packageNotFound(shown)); else resolveRead(bytes);
+    };
+    // Each piece is read to its end (a read may return less than asked for).
+    const readPiece = (i: number, at: number, end: number): void => {
+      if (at >= end) {
+        landed[i] = true;
+        const before = filled;
+        while (filled < size && landed[Math.floor(filled / READ_PIECE)]) filled = Math.min(size, filled + READ_PIECE);
+        if (filled > before) for (const f of watchers) f(filled);
+        finish();
+        return;
+      }
+      read(fd, bytes, at, end - at, at, (err, n) => {
+        if (err || n === 0 || failed) { failed = true; finish(); return; }
+        readPiece(i, at + n, end);
       });
     };
-    step(0);
+    if (size === 0) { open = 1; finish(); return; }
+    for (let i = 0; i < pieces; i++) readPiece(i, i * READ_PIECE, Math.min(size, (i + 1) * READ_PIECE));
   });
+  return { bytes, get filled() { return filled; }, watch: (f) => { watchers.push(f); f(filled); }, done };
 }

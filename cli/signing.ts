@@ -10,7 +10,8 @@ import { NotFoundError, UsageError } from '../image-builder/errors';
 import type { SignatureCheck, SignatureChecker } from '../image-builder/index';
 import type { CommandContext } from './command';
 import { optList } from './command';
-import { commandSigner, defaultCaDir, fileSigner, loadDevCa, presignedSigner, TrustStore, verifyImageSignature, verifyImageSignatureAsync, type SignatureVerdict, type Signer } from '../signer/index';
+import { commandSigner, defaultCaDir, fileSigner, loadDevCa, PrefixVerifier, presignedSigner, TrustStore, verifyImageSignature, verifyImageSignatureAsync, type SignatureVerdict, type Signer } from '../signer/index';
+import type { PackageRead } from './files';
 
 export function readText(path: string, what: string): string {
   try {
@@ -63,14 +64,22 @@ function asCheck(v: SignatureVerdict): SignatureCheck {
   return v.ok ? { ok: true, signer: v.signer.name } : { ok: false, reason: v.reason };
 }
 
-export function checkerFor(store: TrustStore): SignatureChecker {
+/** `prefix`: hashing the package as it is read; the asynchronous check finishes with it when it can. */
+export function checkerFor(store: TrustStore, prefix?: PrefixVerifier): SignatureChecker {
   return {
     check: (thumbprint, signed, signature) => asCheck(verifyImageSignature(store, thumbprint, signed, signature)),
-    checkAsync: async (thumbprint, signed, signature) => asCheck(await verifyImageSignatureAsync(store, thumbprint, signed, signature)),
+    checkAsync: async (thumbprint, signed, signature) => asCheck(await verifyImageSignatureAsync(store, thumbprint, signed, signature, prefix)),
   };
 }
 
 /** The local verifier a command's `--trust` and `--ca-dir` flags describe (paths relative to its folder). */
-export function localChecker(ctx: CommandContext): SignatureChecker {
-  return checkerFor(trustStoreFrom(optList(ctx, 'trust').map((t) => resolve(ctx.cwd, t)), caDir(ctx.options, ctx.env)));
+export function localChecker(ctx: CommandContext, o: { prefix?: PrefixVerifier } = {}): SignatureChecker {
+  return checkerFor(trustStoreFrom(optList(ctx, 'trust').map((t) => resolve(ctx.cwd, t)), caDir(ctx.options, ctx.env)), o.prefix);
+}
+
+/** Starts hashing a package's signed bytes as `read` fills them (see `PrefixVerifier`). */
+export function hashWhileReading(read: PackageRead): PrefixVerifier {
+  const prefix = new PrefixVerifier(read.bytes);
+  read.watch((filled) => prefix.advance(filled));
+  return prefix;
 }

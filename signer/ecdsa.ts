@@ -5,7 +5,7 @@
  * large package verifies at OpenSSL speed. Also the raw ⇄ DER conversions, with strict DER
  * parsing, and a tolerant reader for signatures handed back by external tools.
  */
-import { createHash, randomBytes, verify as nodeVerify } from 'node:crypto';
+import { createHash, createVerify, randomBytes, verify as nodeVerify, type Verify } from 'node:crypto';
 import { ecdsa, weierstrass } from '@noble/curves/abstract/weierstrass.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { SignerError } from './errors';
@@ -76,6 +76,50 @@ export function verifyAsync(message: Uint8Array, signature: Uint8Array, publicKe
   return new Promise((resolve, reject) => {
     nodeVerify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature, (err, ok) => { if (err) reject(err); else resolve(ok); });
   });
+}
+
+/**
+ * A signature check over the start of one buffer, hashed while the buffer is still being filled
+ * (a package read from disk piece by piece), so that once the last piece is in, only the few bytes
+ * after it and the ECDSA check are left. `advance(n)` hashes up to byte `n`, but never into the
+ * buffer's last `reserve` bytes, where the signature itself lies. `verify` applies to a `signed`
+ * that starts the buffer and is no shorter than what was hashed (`covers` says so), once; any
+ * other check goes through `verify`/`verifyAsync`. Same answers as they give.
+ */
+export class PrefixVerifier {
+  readonly #bytes: Uint8Array;
+  readonly #limit: number;
+  readonly #hash: Verify = createVerify('sha256');
+  #hashed = 0;
+  #used = false;
+
+  constructor(bytes: Uint8Array, reserve = 4096) {
+    this.#bytes = bytes;
+    this.#limit = Math.max(0, bytes.length - reserve);
+  }
+
+  /** Bytes [0, upTo) of the buffer are final. */
+  advance(upTo: number): void {
+    const end = Math.min(upTo, this.#limit);
+    if (this.#used || end <= this.#hashed) return;
+    this.#hash.update(this.#bytes.subarray(this.#hashed, end));
+    this.#hashed = end;
+  }
+
+  covers(signed: Uint8Array): boolean {
+    return !this.#used && signed.buffer === this.#bytes.buffer && signed.byteOffset === this.#bytes.byteOffset
+      && signed.length >= this.#hashed && signed.length <= this.#bytes.length;
+  }
+
+  /** `verify(signed, signature, publicKey)`, finishing the hash begun by `advance`. */
+  verify(signed: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
+    if (!this.covers(signed)) throw new TypeError('PrefixVerifier.verify: the signed bytes are not the start of this buffer, or it was used already');
+    const key = publicKeyObject(publicKey);
+    this.#used = true;
+    if (signature.length !== SIGNATURE_LENGTH) return false;
+    this.#hash.update(signed.subarray(this.#hashed));
+    return this.#hash.verify({ key, dsaEncoding: 'ieee-p1363' }, signature);
+  }
 }
 
 /** Verify a raw r‖s signature against a precomputed SHA-256 digest. */

@@ -25,7 +25,7 @@ export {
   publicPointFromPrivateKey,
   type KeyPair,
 } from './keys';
-export { derToRaw, digestOf, parseSignature, rawToDer, sign, signDigest, verify, verifyAsync, verifyDigest } from './ecdsa';
+export { derToRaw, digestOf, parseSignature, PrefixVerifier, rawToDer, sign, signDigest, verify, verifyAsync, verifyDigest } from './ecdsa';
 export { certificateThumbprint, certificatesFromPem, parseCertificate, type CertificateInfo } from './certificate';
 export type { DistinguishedName } from './names';
 export {

@@ -5,7 +5,7 @@
  * verification (spec §2.5) returns a verdict; only misuse throws.
  */
 import { SDK_TEST_CERT, SIGNATURE_LENGTH, THUMBPRINT_LENGTH } from './format';
-import { verify, verifyAsync } from './ecdsa';
+import { verify, verifyAsync, type PrefixVerifier } from './ecdsa';
 import { assertPublicPoint } from './keys';
 import { certificateKey, certificatesFromPem, parseCertificate } from './certificate';
 import { fromHex, normalizeThumbprint } from './pem';
@@ -105,13 +105,19 @@ export function verifyImageSignature(
   return _verdict(hex, signer, signer !== undefined && verify(signedBytes, signature, signer.publicKey));
 }
 
-/** `verifyImageSignature` with the hashing and the ECDSA check on the thread pool. */
+/**
+ * `verifyImageSignature` with the hashing and the ECDSA check on the thread pool — or, when
+ * `prefix` has been hashing these very bytes as they were read, finished by it.
+ */
 export async function verifyImageSignatureAsync(
   store: TrustStore,
   thumbprint: string | Uint8Array,
   signedBytes: Uint8Array,
   signature: Uint8Array,
+  prefix?: PrefixVerifier,
 ): Promise<SignatureVerdict> {
   const { hex, signer } = _signerFor(store, thumbprint, signature);
-  return _verdict(hex, signer, signer !== undefined && (await verifyAsync(signedBytes, signature, signer.publicKey)));
+  if (signer === undefined) return _verdict(hex, signer, false);
+  if (prefix?.covers(signedBytes)) return _verdict(hex, signer, prefix.verify(signedBytes, signature, signer.publicKey));
+  return _verdict(hex, signer, await verifyAsync(signedBytes, signature, signer.publicKey));
 }

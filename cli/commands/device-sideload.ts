@@ -7,7 +7,7 @@
 import type { CommandContext, CommandDef } from '../command';
 import { optBool, optList, optString } from '../command';
 import { UsageError, ValidationError } from '../../image-builder/errors';
-import { readPackageFileAsync } from '../files';
+import { startPackageRead } from '../files';
 import { deviceOptions, withDevice, imagesText, openDevice, uploadProgress } from './device-context';
 
 function packageArg(ctx: CommandContext, positional: string | undefined): string {
@@ -34,17 +34,15 @@ export const commands: CommandDef[] = [
     examples: ['sphere device sideload deploy hello.imagepackage', 'sphere device sideload deploy -p hello.imagepackage --manual-start -d emu1'],
     async action(ctx, positional) {
       const file = packageArg(ctx, positional);
-      // The package is read on the thread pool while the libraries load.
-      const reading = settle(readPackageFileAsync(file, ctx.cwd));
-      const s = await (await import('../../sideload/index')).deployment();
-      const checker = (await import('../signing')).localChecker(ctx);
-      const read = await reading;
-      if (!read.ok) throw read.error;
-      const bytes = read.value;
+      // The package is read on the thread pool while the libraries load (a missing file stops the
+      // command here, before anything else is done), and its signed bytes are hashed once they are in.
+      const reading = startPackageRead(file, ctx.cwd);
+      const read = settle(reading.done);
+      const sideload = await import('../../sideload/index');
       const dryRun = optBool(ctx, 'dryRun');
-      // The device is found, connected and asked for its image list and uptime while the package's
-      // signature is checked on the thread pool: a deploy waits for the slower of the two, not for
-      // both. A package refused locally is still reported first, and only those two reads have then
+      // The device is found, connected and asked for its image list and uptime while the rest loads
+      // and the package is checked: a deploy waits for the slower of the two, not for both. A
+      // package refused locally is still reported first, and only those two reads have then
       // reached the device.
       const opening = settle(openDevice(ctx).then((d) => {
         // One after the other on the one connection; awaited by the deploy, so a failure here
@@ -55,10 +53,22 @@ export const commands: CommandDef[] = [
         uptime?.catch(() => {});
         return { ...d, images, uptime };
       }));
+      // Each step below is long enough to hold up the connection: between them, the device's
+      // lookup runs on to the connection attempt, and the handshake and the reads make progress.
+      const turn = () => new Promise((r) => setImmediate(r));
+      await turn();
+      const s = await sideload.deployment();
+      await turn();
+      const signing = await import('../signing');
+      const checker = signing.localChecker(ctx, { prefix: signing.hashWhileReading(reading) });
+      await turn();
       const abandon = (e: unknown): never => {
         void opening.then((d) => { if (d.ok) d.value.api.client.close(); });
         throw e;
       };
+      const got = await read;
+      if (!got.ok) abandon(got.error);
+      const bytes = reading.bytes;
       const local = await s.checkPackageAsync(bytes, { file, checker }).catch(abandon);
       if (!local.ok) abandon(new ValidationError(local.refusal.message, { code: local.refusal.code, path: file }));
       const manualStart = optBool(ctx, 'manualStart');

@@ -81,6 +81,21 @@ test('untrusted package: refused before sending (exit 1), and the device refuses
   assert.equal(await appsOn(l, 'alpha'), []);
 });
 
+test('a package changed after signing (its signature, or a payload byte): refused before sending (exit 1)', async () => {
+  const big = readFileSync(pkgs['big.imagepackage']!);
+  const sig = Buffer.from(big);
+  sig[sig.length - 20] = sig[sig.length - 20]! ^ 0x01;
+  const r = l.run(['device', 'sideload', 'deploy', write('bad-sig.imagepackage', sig), '--device', 'alpha']);
+  assert.is(r.code, 1);
+  assert.match(oneLine(r), /^error: Cannot deploy package ".*bad-sig\.imagepackage": the signature does not match the package bytes\. Pack and sign it again\./);
+  const payload = Buffer.from(big);
+  payload[2 * 1024 * 1024] = payload[2 * 1024 * 1024]! ^ 0x01;
+  const p = l.run(['device', 'sideload', 'deploy', write('bad-payload.imagepackage', payload), '--device', 'alpha']);
+  assert.is(p.code, 1);
+  assert.match(oneLine(p), /^error: Cannot deploy package ".*bad-payload\.imagepackage": it is not a valid image package \(BAD_CRC: /);
+  assert.equal(await appsOn(l, 'alpha'), []);
+});
+
 test('an SDK-Test-signed package on a device without appDevelopment: refused before sending, exit 1', async () => {
   l.start('nocap', []);
   const fx = resolve('test/fixtures/imagepackage/Azure-Sphere-DevX--AzureSphereDevX.Examples--avnet_PHT_HLApp-V1.imagepackage');

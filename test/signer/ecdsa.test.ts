@@ -10,6 +10,7 @@ import {
   digestOf,
   generateKeyPair,
   parseSignature,
+  PrefixVerifier,
   privateKeyFromPem,
   publicKeyToPem,
   publicPointFromPem,
@@ -100,6 +101,52 @@ test('a signature made by openssl dgst -sign converts to raw and verifies here',
   writeFileSync(path('our.sig'), rawToDer(sig));
   openssl('pkey', '-in', path('ossl.key'), '-pubout', '-out', path('ossl.pub'));
   assert.match(openssl('dgst', '-sha256', '-verify', path('ossl.pub'), '-signature', path('our.sig'), path('m.bin')), 'Verified OK');
+});
+
+test('PrefixVerifier: a buffer hashed piece by piece as it fills checks openssl\'s signature over its start', () => {
+  openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', path('prefix.key'));
+  // A "package": 300,000 signed bytes, then the 64-byte signature (here zeros; only the start is signed).
+  const signedLength = 300_000;
+  const buf = new Uint8Array(signedLength + 64).map((_, i) => (i * 7 + (i >> 9)) & 0xff);
+  writeFileSync(path('prefix.msg'), buf.subarray(0, signedLength));
+  openssl('dgst', '-sha256', '-sign', path('prefix.key'), '-out', path('prefix.sig'), path('prefix.msg'));
+  const sig = derToRaw(new Uint8Array(readFileSync(path('prefix.sig'))));
+  const pub = publicPointFromPem(readFileSync(path('prefix.key'), 'utf8'));
+  const signed = buf.subarray(0, signedLength);
+  const fill = (v: PrefixVerifier, steps: number[]) => { for (const n of steps) v.advance(n); };
+
+  // Pieces in any sizes, including repeats and going past the end: the reserve keeps the tail out.
+  for (const steps of [[], [1], [65536, 131072, 131072, 300_064], [299_999, 300_064, 300_064], [300_064]]) {
+    const v = new PrefixVerifier(buf);
+    fill(v, steps);
+    assert.ok(v.covers(signed), `covers after ${steps}`);
+    assert.ok(v.verify(signed, sig, pub), `verifies after ${steps}`);
+    assert.not.ok(v.covers(signed), 'one use');
+  }
+  // A reserve of 64 bytes (exactly the signature): hashing the whole signed part before verify.
+  const exact = new PrefixVerifier(buf, 64);
+  exact.advance(buf.length);
+  assert.ok(exact.verify(signed, sig, pub));
+
+  // A byte changed in the part hashed early, or in the part hashed at the end, fails.
+  for (const at of [10, 200_000, signedLength - 1]) {
+    const bad = buf.slice();
+    bad[at] = bad[at]! ^ 0x80;
+    const v = new PrefixVerifier(bad);
+    v.advance(250_000);
+    assert.not.ok(v.verify(bad.subarray(0, signedLength), sig, pub), `flipped byte ${at}`);
+  }
+  // A wrong-sized signature is false, as with verify.
+  assert.not.ok(new PrefixVerifier(buf).verify(signed, sig.subarray(1), pub));
+
+  // It applies only to a start of its own buffer no shorter than what it hashed.
+  const v = new PrefixVerifier(buf);
+  v.advance(200_000);
+  assert.not.ok(v.covers(buf.slice(0, signedLength)), 'a copy is another buffer');
+  assert.not.ok(v.covers(buf.subarray(1, signedLength)), 'not the start');
+  assert.not.ok(v.covers(buf.subarray(0, 100_000)), 'shorter than what was hashed');
+  assert.throws(() => v.verify(buf.subarray(0, 100_000), sig, pub), TypeError);
+  assert.ok(v.verify(signed, sig, pub), 'still usable after a refused call');
 });
 
 test('rawToDer writes the INTEGERs openssl asn1parse reads back', () => {
