@@ -4,7 +4,6 @@
  * (`GET /log`), the error reports (`GET /telemetry`), Wi-Fi diagnostics, and the device's state
  * as JSON. Each part the device cannot give is listed in `errors.json` instead of failing the lot.
  */
-import { gzipSync } from 'node:zlib';
 import { SphereError } from '../image-builder/errors';
 import type { DeviceApi } from './device-api';
 import { securityReport, appStates } from './device-info';
@@ -56,7 +55,8 @@ export async function collectSupportData(api: DeviceApi, o: { now?: () => number
   if (o.clearTelemetry && telemetry) telemetryCleared = (await part(missing, 'clear error reports', () => api.clearTelemetry())) !== undefined;
   if (missing.length) files.push(['errors.json', json(missing)]);
   const mtime = new Date(Math.floor((o.now ?? Date.now)() / 1000) * 1000);
-  const bytes = gzipSync(await tarOf(files, mtime));
+  // node:zlib is loaded here, not with the module: the other device commands never need it.
+  const bytes = process.getBuiltinModule('node:zlib').gzipSync(await tarOf(files, mtime));
   return { bytes, entries: files.map(([name, b]) => ({ name, size: b.length })), missing, telemetryCleared };
 }
 

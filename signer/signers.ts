@@ -4,7 +4,6 @@
  * signature made earlier from a digest (two-step flow). Every signer knows its certificate, so
  * the SG section's thumbprint and a wrong-key mistake are caught before a package is written.
  */
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // node:fs/promises is reached through fs.promises, which loads it only when a function here runs.
@@ -18,11 +17,10 @@ import { bytesEqual, toHex } from './pem';
 
 /**
  * node:child_process, loaded when a command signer first runs: verifying and device commands load
- * this module and never spawn. (A builtin resolves the same from any path.)
+ * this module and never spawn.
  */
-let _childProcess: typeof import('node:child_process') | undefined;
 function childProcess(): typeof import('node:child_process') {
-  return (_childProcess ??= createRequire(process.execPath)('node:child_process') as typeof import('node:child_process'));
+  return process.getBuiltinModule('node:child_process');
 }
 
 export interface Signer {
