@@ -63,11 +63,13 @@ export function startPackageRead(shown: string, cwd = process.cwd()): PackageRea
   let filled = 0;
   let open = pieces;
   let failed = false;
+  let readError = '';
   const done = new Promise<Uint8Array>((resolveRead, reject) => {
     const finish = (): void => {
       if (--open > 0) return;
       closeSync(fd);
-      if (failed) reject(packageNotFound(shown)); else resolveRead(bytes);
+      if (failed) reject(new NotFoundError(`Cannot read package "${shown}": ${readError}. Check the file (was it changed while being read?) and retry.`, { code: 'PACKAGE_NOT_FOUND', path: shown }));
+      else resolveRead(bytes);
     };
     // Each piece is read to its end (a read may return less than asked for).
     const readPiece = (i: number, at: number, end: number): void => {
@@ -80,7 +82,12 @@ export function startPackageRead(shown: string, cwd = process.cwd()): PackageRea
         return;
       }
       read(fd, bytes, at, end - at, at, (err, n) => {
-        if (err || n === 0 || failed) { failed = true; finish(); return; }
+        if (err || n === 0 || failed) {
+          if (!failed) readError = err ? `reading it failed (${err.code ?? err.message})` : `it ended before its ${size} bytes`;
+          failed = true;
+          finish();
+          return;
+        }
         readPiece(i, at + n, end);
       });
     };
