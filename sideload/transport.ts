@@ -4,6 +4,8 @@
  * `*.devices.sphere.azure.local` instead of the IP (spec/device-rest-api.md §2, §8). It knows
  * nothing of the REST API; the client above it does. Tests swap in their own `Transport`.
  *
+ * Requests are written on the TLS socket here; answers are read by http-answer.ts.
+ *
  * Pinning is done here rather than by OpenSSL's store: each connection is made with an empty
  * trust store, and before the agent may write a byte on it, the chain the device presented must
  * lead — by issuer name and signature, every certificate within its validity — to the one pinned
@@ -15,6 +17,7 @@ import { X509Certificate } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type DetailedPeerCertificate, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { DEVICE_HOST, DEVICE_TLS_NAME, type HttpMethod } from './protocol/index';
+import { AnswerTooLarge, ResponseReader } from './http-answer';
 
 export interface TransportRequest {
   method: HttpMethod;
@@ -208,139 +211,6 @@ function connect(o: HttpsTransportOptions, ca: X509Certificate): Promise<Duplex>
   return new Promise((resolve, reject) => connectPinned(o, ca, (err, socket) => (err ? reject(err) : resolve(socket!))));
 }
 
-const CRLF = Buffer.from('\r\n');
-const HEAD_END = Buffer.from('\r\n\r\n');
-/** Longest status line and header block accepted from a device. */
-const MAX_HEAD_BYTES = 64 * 1024;
-
-/** Parses an HTTP/1.1 answer as its bytes arrive. */
-class ResponseReader {
-  status = 0;
-  headers: Record<string, string | undefined> = {};
-  /** Whether the connection can carry another request once this answer is complete. */
-  reusable = true;
-  done = false;
-  readonly #chunks: Buffer[] = [];
-  #size = 0;
-  #buf: Buffer = Buffer.alloc(0);
-  #mode: 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'close' = 'head';
-  #left = 0;
-  readonly #noBody: boolean;
-
-  constructor(method: string) { this.#noBody = method === 'HEAD'; }
-
-  get body(): Buffer { return Buffer.concat(this.#chunks); }
-  get size(): number { return this.#size; }
-
-  /** Feeds bytes; throws on a malformed answer. */
-  push(data: Buffer): void {
-    this.#buf = this.#buf.length ? Buffer.concat([this.#buf, data]) : data;
-    while (!this.done && this.#step()) { /* next state */ }
-    if (this.done && this.#buf.length) this.reusable = false; // bytes past the answer: do not reuse
-  }
-
-  /** The connection ended: completes an answer that runs until close, else reports it cut short. */
-  end(): boolean {
-    if (this.#mode === 'close') { this.done = true; this.reusable = false; }
-    return this.done;
-  }
-
-  #take(n: number): Buffer {
-    const out = this.#buf.subarray(0, n);
-    this.#buf = this.#buf.subarray(n);
-    return out;
-  }
-
-  #body(data: Buffer): void {
-    if (!data.length) return;
-    this.#size += data.length;
-    if (this.#size > MAX_RESPONSE_BYTES) throw new TransportError('too-large', `the answer exceeds ${MAX_RESPONSE_BYTES} bytes`, { sent: true });
-    this.#chunks.push(data); // a view of the chunk the socket handed over; nothing reuses it
-  }
-
-  #step(): boolean {
-    switch (this.#mode) {
-      case 'head': {
-        const i = this.#buf.indexOf(HEAD_END);
-        if (i < 0) {
-          if (this.#buf.length > MAX_HEAD_BYTES) throw new Error('the answer\'s header block is too long');
-          return false;
-        }
-        const lines = this.#take(i + 4).toString('latin1', 0, i).split('\r\n');
-        const m = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/.exec(lines[0]!);
-        if (!m) throw new Error(`not an HTTP/1.1 answer: "${lines[0]!.slice(0, 40)}"`);
-        const status = Number(m[2]);
-        const headers: Record<string, string | undefined> = {};
-        for (const line of lines.slice(1)) {
-          const c = line.indexOf(':');
-          if (c <= 0) throw new Error('a malformed header line in the answer');
-          const name = line.slice(0, c).trim().toLowerCase();
-          const value = line.slice(c + 1).trim();
-          headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-        }
-        if (status >= 100 && status < 200) return true; // 100 Continue and friends precede the answer
-        this.status = status;
-        this.headers = headers;
-        if (m[1] === '0' || /\bclose\b/i.test(headers['connection'] ?? '')) this.reusable = false;
-        const te = headers['transfer-encoding'];
-        const len = headers['content-length'];
-        if (this.#noBody || status === 204 || status === 304) { this.done = true; return false; }
-        if (te !== undefined && /\bchunked\b/i.test(te)) { this.#mode = 'chunk-size'; return true; }
-        if (len !== undefined) {
-          if (!/^\d{1,15}$/.test(len)) throw new Error(`a malformed Content-Length "${len.slice(0, 20)}"`);
-          this.#left = Number(len);
-          if (this.#left > MAX_RESPONSE_BYTES) throw new TransportError('too-large', `the answer exceeds ${MAX_RESPONSE_BYTES} bytes`, { sent: true });
-          this.#mode = 'length';
-          if (this.#left === 0) this.done = true;
-          return true;
-        }
-        this.#mode = 'close';
-        this.reusable = false;
-        return true;
-      }
-      case 'length': {
-        const part = this.#take(Math.min(this.#left, this.#buf.length));
-        this.#body(part);
-        this.#left -= part.length;
-        if (this.#left === 0) this.done = true;
-        return false;
-      }
-      case 'close':
-        this.#body(this.#take(this.#buf.length));
-        return false;
-      case 'chunk-size': {
-        const i = this.#buf.indexOf(CRLF);
-        if (i < 0) return false;
-        const text = this.#take(i + 2).toString('latin1', 0, i).split(';')[0]!.trim();
-        if (!/^[0-9a-fA-F]{1,8}$/.test(text)) throw new Error('a malformed chunk size in the answer');
-        this.#left = parseInt(text, 16);
-        this.#mode = this.#left === 0 ? 'trailers' : 'chunk-data';
-        return true;
-      }
-      case 'chunk-data': {
-        const part = this.#take(Math.min(this.#left, this.#buf.length));
-        this.#body(part);
-        this.#left -= part.length;
-        if (this.#left > 0) return false;
-        this.#mode = 'chunk-end';
-        return true;
-      }
-      case 'chunk-end':
-        if (this.#buf.length < 2) return false;
-        if (this.#take(2).compare(CRLF) !== 0) throw new Error('a malformed chunk in the answer');
-        this.#mode = 'chunk-size';
-        return true;
-      case 'trailers': {
-        const i = this.#buf.indexOf(CRLF);
-        if (i < 0) return false;
-        this.#take(i + 2);
-        if (i === 0) this.done = true; // the empty line after any trailers
-        return true;
-      }
-    }
-  }
-}
-
 /** One request and its answer on a kept connection (or a new one). */
 async function exchange(o: HttpsTransportOptions, ca: X509Certificate, r: TransportRequest, take: () => Duplex | undefined, keep: (s: Duplex) => void): Promise<TransportResponse> {
   const deadline = Date.now() + r.timeoutMs;
@@ -361,7 +231,7 @@ async function exchange(o: HttpsTransportOptions, ca: X509Certificate, r: Transp
     let head = `${r.method} ${r.path} HTTP/1.1\r\n`;
     for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
     head += '\r\n';
-    const reader = new ResponseReader(r.method);
+    const reader = new ResponseReader(r.method, MAX_RESPONSE_BYTES);
     let offset = 0;
     let sent = false;
     let settled = false;
@@ -378,7 +248,7 @@ async function exchange(o: HttpsTransportOptions, ca: X509Certificate, r: Transp
     const timer = setTimeout(() => finish(new TransportError('timeout', `no complete answer within ${r.timeoutMs} ms`, { sent })), Math.max(1, deadline - Date.now()));
     const onData = (chunk: Buffer) => {
       sent = true;
-      try { reader.push(chunk); } catch (e) { finish(e instanceof TransportError ? e : new TransportError('other', `the device's answer is not valid HTTP: ${(e as Error).message}`, { sent })); return; }
+      try { reader.push(chunk); } catch (e) { finish(e instanceof AnswerTooLarge ? new TransportError('too-large', e.message, { sent: true }) : new TransportError('other', `the device's answer is not valid HTTP: ${(e as Error).message}`, { sent })); return; }
       if (reader.done) finish(null, { status: reader.status, headers: reader.headers, body: reader.body });
     };
     const onEnd = () => {

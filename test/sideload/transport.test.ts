@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createServer as createTcpServer } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import { httpsTransport, TransportError, type Transport } from '../../sideload/index';
+import { httpsTransport, MAX_RESPONSE_BYTES, TransportError, type Transport } from '../../sideload/index';
 import { tempDir } from '../helpers';
 import { httpsDouble, opensslChain, opensslExpired, opensslPki, type Pki } from './helpers';
 
@@ -236,6 +236,16 @@ http('an answer that is not HTTP, a bad chunk, or one cut short is an error nami
       assert.match(e.message, i === 2 ? /mid-answer/ : /not valid HTTP/);
     } finally { tr.close(); await d.close(); }
   }
+});
+http('an answer announcing more than the size limit is refused as too large, at once and without reading it', async () => {
+  const d = await rawDouble((_h, s) => s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${MAX_RESPONSE_BYTES + 1}\r\n\r\n{`));
+  const tr = transportTo(d.port, good);
+  try {
+    const e = await failure(tr.request({ method: 'GET', path: '/log', timeoutMs: 3000 }));
+    assert.is(e.failure, 'too-large');
+    assert.is(e.sent, true, 'the request went out: the device may have acted');
+    assert.match(e.message, `exceeds ${MAX_RESPONSE_BYTES} bytes`);
+  } finally { tr.close(); await d.close(); }
 });
 http('requests made together go one after the other on the one connection', async () => {
   const order: string[] = [];
