@@ -28,15 +28,9 @@ export interface EmulatorRef {
   stateDir?: string;
 }
 
-export interface DeviceCandidate {
+/** A device to talk to: a running emulator, or a board (then `name` is its address). */
+export interface DeviceCandidate extends EmulatorRef {
   kind: 'emulator' | 'board';
-  /** The emulator's name, or the board's address. */
-  name: string;
-  host: string;
-  port: number;
-  ca?: PinnedCa;
-  deviceId?: string;
-  stateDir?: string;
 }
 
 export function describeCandidate(c: DeviceCandidate): string {
@@ -97,13 +91,7 @@ export interface DiscoverOptions {
 
 /** Every reachable device: the emulators first (in registry order), then the boards that answered. */
 export async function discoverDevices(o: DiscoverOptions): Promise<DeviceCandidate[]> {
-  const out: DeviceCandidate[] = o.emulators.map((e) => {
-    const c: DeviceCandidate = { kind: 'emulator', name: e.name, host: e.host, port: e.port };
-    if (e.ca) c.ca = e.ca;
-    if (e.deviceId) c.deviceId = e.deviceId.toUpperCase();
-    if (e.stateDir) c.stateDir = e.stateDir;
-    return c;
-  });
+  const out: DeviceCandidate[] = o.emulators.map(({ deviceId, ...e }) => ({ kind: 'emulator', ...e, ...(deviceId ? { deviceId: deviceId.toUpperCase() } : {}) }));
   const probe = o.probe ?? probeTcp;
   const taken = new Set(out.map((c) => `${c.host}:${c.port}`));
   const boards = o.boardAddresses.map(parseAddress).filter((a): a is { host: string; port: number } => a !== undefined && !taken.has(`${a.host}:${a.port}`));

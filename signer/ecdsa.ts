@@ -5,7 +5,7 @@
  * large package verifies at OpenSSL speed. Also the raw ⇄ DER conversions, with strict DER
  * parsing, and a tolerant reader for signatures handed back by external tools.
  */
-import { createHash, createVerify, randomBytes, verify as nodeVerify, type Verify } from 'node:crypto';
+import { createHash, createVerify, randomBytes, verify as nodeVerify, type KeyObject, type Verify } from 'node:crypto';
 import { ecdsa, weierstrass } from '@noble/curves/abstract/weierstrass.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { SignerError } from './errors';
@@ -59,11 +59,19 @@ export function sign(message: Uint8Array, privateKey: Uint8Array): Uint8Array {
   return signDigest(digestOf(message), privateKey);
 }
 
+/**
+ * node:crypto's key input for checking a raw r‖s signature with `publicKey` (throws on a bad key),
+ * or undefined when `signature` has the wrong length to be one (every check is then false).
+ */
+function rawSignatureKey(publicKey: Uint8Array, signature: Uint8Array): { key: KeyObject; dsaEncoding: 'ieee-p1363' } | undefined {
+  const key = publicKeyObject(publicKey);
+  return signature.length === SIGNATURE_LENGTH ? { key, dsaEncoding: 'ieee-p1363' } : undefined;
+}
+
 /** Verify a raw r‖s signature over SHA-256(message); hashing runs in OpenSSL. */
 export function verify(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
-  const key = publicKeyObject(publicKey);
-  if (signature.length !== SIGNATURE_LENGTH) return false;
-  return nodeVerify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
+  const key = rawSignatureKey(publicKey, signature);
+  return key !== undefined && nodeVerify('sha256', message, key, signature);
 }
 
 /**
@@ -71,10 +79,10 @@ export function verify(message: Uint8Array, signature: Uint8Array, publicKey: Ui
  * (a device command connects meanwhile). Same answers as `verify`.
  */
 export function verifyAsync(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
-  const key = publicKeyObject(publicKey);
-  if (signature.length !== SIGNATURE_LENGTH) return Promise.resolve(false);
+  const key = rawSignatureKey(publicKey, signature);
+  if (key === undefined) return Promise.resolve(false);
   return new Promise((resolve, reject) => {
-    nodeVerify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature, (err, ok) => { if (err) reject(err); else resolve(ok); });
+    nodeVerify('sha256', message, key, signature, (err, ok) => { if (err) reject(err); else resolve(ok); });
   });
 }
 
@@ -114,11 +122,11 @@ export class PrefixVerifier {
   /** `verify(signed, signature, publicKey)`, finishing the hash begun by `advance`. */
   verify(signed: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
     if (!this.covers(signed)) throw new TypeError('PrefixVerifier.verify: the signed bytes are not the start of this buffer, or it was used already');
-    const key = publicKeyObject(publicKey);
+    const key = rawSignatureKey(publicKey, signature);
     this.#used = true;
-    if (signature.length !== SIGNATURE_LENGTH) return false;
+    if (key === undefined) return false;
     this.#hash.update(signed.subarray(this.#hashed));
-    return this.#hash.verify({ key, dsaEncoding: 'ieee-p1363' }, signature);
+    return this.#hash.verify(key, signature);
   }
 }
 

@@ -1,9 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import {
   SignerError,
   derToRaw,
@@ -21,11 +19,10 @@ import {
   verify,
   verifyDigest,
 } from '../../signer/index';
-import { hex, openssl, expectCode } from './_helpers';
+import { hex, openssl, expectCode, scratch } from './_helpers';
 
 const unhex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
-const dir = mkdtempSync(join(tmpdir(), 'signer-ecdsa-'));
-const path = (name: string): string => join(dir, name);
+const { dir, path } = scratch('signer-ecdsa-');
 
 
 // RFC 6979 appendix A.2.5 (ECDSA, 256 bits, P-256): key pair and the SHA-256 signatures.

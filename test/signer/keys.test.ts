@@ -1,9 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import {
   SignerError,
   generateKeyPair,
@@ -14,10 +12,9 @@ import {
   publicPointFromPem,
   publicPointFromPrivateKey,
 } from '../../signer/index';
-import { hex, openssl, expectCode } from './_helpers';
+import { hex, openssl, expectCode, scratch } from './_helpers';
 
-const dir = mkdtempSync(join(tmpdir(), 'signer-keys-'));
-const path = (name: string): string => join(dir, name);
+const { dir, path } = scratch('signer-keys-');
 
 /** The private scalar and public point as `openssl pkey -text` prints them. */
 function opensslKeyText(file: string): { priv: string; pub: string } {

@@ -16,10 +16,9 @@ import {
   sign,
   verify,
 } from '../../signer/index';
-import { openssl, rejects } from './_helpers';
+import { openssl, rejects, scratch } from './_helpers';
 
-const dir = mkdtempSync(join(tmpdir(), 'signer-signers-'));
-const path = (name: string): string => join(dir, name);
+const { dir, path } = scratch('signer-signers-');
 const hookTmp = mkdtempSync(join(tmpdir(), 'signer-hooktmp-'));
 
 // The signing key is made by openssl; the certificate for it by us.

@@ -1,9 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import {
   SignerError,
   certificateThumbprint,
@@ -13,10 +11,9 @@ import {
   parseCertificate,
   privateKeyToPem,
 } from '../../signer/index';
-import { hex, openssl, expectCode } from './_helpers';
+import { hex, openssl, expectCode, scratch } from './_helpers';
 
-const dir = mkdtempSync(join(tmpdir(), 'signer-x509-'));
-const path = (name: string): string => join(dir, name);
+const { dir, path } = scratch('signer-x509-');
 const write = (name: string, text: string | Uint8Array): string => {
   writeFileSync(path(name), text);
   return path(name);
