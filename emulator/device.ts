@@ -13,10 +13,10 @@ import { DEVICE_CAPABILITY, REST_API_VERSION, type AppState, type SetAppStatusBo
 import { Flash } from './flash';
 import { Diagnostics } from './diag';
 import { fault } from './fault';
-import { loadOrCreateIdentity, type Identity } from './identity';
+import { loadOrCreateIdentity, type Identity } from './service/index';
 import { bootCheck, buildKeystore, inspectPackage } from './images';
 import { ABI_VERSIONS, CUSTOMER_FLASH_BYTES, DEBUG_PORTS, REAL_TIME_CORES } from './limits';
-import { loadOrCreateSecurityService, type SecurityServiceCert } from './security-service';
+import { loadOrCreateSecurityService, type SecurityServiceCert } from './service/index';
 import { blankState, cloneState, parseState, referencedBlobs, type DeviceState, type ImageRecord } from './state';
 
 export interface DeviceOptions {
@@ -43,7 +43,7 @@ export class Device {
   readonly stateDir: string;
   readonly flash: Flash;
   readonly identity: Identity;
-  /** The certificate of this emulator's simulated Security Service (security-service.ts). */
+  /** The certificate of this emulator's simulated Security Service (service/security-service.ts). */
   readonly securityService: SecurityServiceCert;
   readonly diag: Diagnostics;
   readonly now: () => number;
@@ -55,7 +55,7 @@ export class Device {
   readonly apps = new Map<string, AppRun>();
   /** The address the servicing interface reports (the listen address). */
   serviceAddress = '192.168.35.2';
-  /** The REST-API-Version this device reports and behaves as (api-version.ts); a run-time setting, not kept in flash. */
+  /** The REST-API-Version this device reports and behaves as (api/api-version.ts); a run-time setting, not kept in flash. */
   apiVersion: string = REST_API_VERSION;
   requestsServed = 0;
   #nextPid = 100;

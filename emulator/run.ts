@@ -5,11 +5,11 @@
  */
 import { UsageError } from '../image-builder/index';
 import { REST_API_VERSION } from '../sideload/protocol/index';
-import { checkEmulatedApiVersion } from './api-version';
+import { checkEmulatedApiVersion } from './api/index';
 import { Device, type DeviceOptions } from './device';
 import { recoverySocketPath, serveRecovery, type RecoveryServer } from './recovery';
-import { DeviceServer, type ServerLimits } from './http';
-import { loadOrCreateTls } from './identity';
+import { DeviceServer, type ServerLimits } from './api/index';
+import { loadOrCreateTls } from './service/index';
 import { DEFAULT_NAME, Registry, checkName, lockStateDir, type RegistryEntry } from './registry';
 
 export interface StartOptions {

@@ -1,6 +1,6 @@
 /**
  * `sphere device enable-development` and `sphere device enable-cloud-test` (spec/azsphere-cli.md
- * §7). On an emulator, its simulated Security Service (emulator/security-service.ts, reached
+ * §7). On an emulator, its simulated Security Service (emulator/service/security-service.ts, reached
  * through the state folder the emulator registry names) signs a capability image for the device ID
  * the device reports; the image is deployed through `PUT /update/stage` + `POST /update/install`,
  * the device restarts, and `/device/capabilities` must show the new set. enable-development adds

@@ -10,12 +10,12 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   CONTENT_TYPE, DEVICE_ERROR, REST_API_VERSION_HEADER, hasApiFeature, matchRoute, type DeviceErrorName, type Endpoint,
-} from '../sideload/protocol/index';
+} from '../../sideload/protocol/index';
 import { endpointExists } from './api-version';
-import type { Device } from './device';
-import { DeviceFault } from './fault';
-import type { TlsMaterial } from './identity';
-import * as L from './limits';
+import type { Device } from '../device';
+import { DeviceFault } from '../fault';
+import type { TlsMaterial } from '../service/index';
+import * as L from '../limits';
 import { authorize, dispatch, type Reply, type RequestBody } from './routes';
 
 export interface ServerLimits {

@@ -15,12 +15,12 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NotFoundError, UsageError, ValidationError, buildPackage, randomGuid, type PackPlan } from '../image-builder/index';
+import { NotFoundError, UsageError, ValidationError, buildPackage, randomGuid, type PackPlan } from '../../image-builder/index';
 import {
   createSelfSignedCertificate, fileSigner, generateKeyPair, parseCertificate, privateKeyFromPem, privateKeyToPem, publicPointFromPrivateKey,
-} from '../signer/index';
-import { CAPABILITY_IMAGE, type CapabilityImagePayload } from '../sideload/protocol/index';
-import { writeAtomic } from './flash';
+} from '../../signer/index';
+import { CAPABILITY_IMAGE, type CapabilityImagePayload } from '../../sideload/protocol/index';
+import { writeAtomic } from '../flash';
 import { deviceIdOf } from './identity';
 
 export const SECURITY_SERVICE_FILES = { key: 'security-service.key.pem', cert: 'security-service.pem', record: 'security-service.json' } as const;

@@ -9,11 +9,11 @@ import { createHash } from 'node:crypto';
 import {
   ENUMS, FIELD_LIMIT, utf8Length,
   type WifiConfigState, type WifiConnectionError, type WifiInterfaceBody, type WifiNetworkConfig, type WifiScanBody,
-} from '../sideload/protocol/index';
-import type { Device } from './device';
-import { fault } from './fault';
-import { MAX_WIFI_NETWORKS } from './limits';
-import type { WifiNetworkRecord } from './state';
+} from '../../sideload/protocol/index';
+import type { Device } from '../device';
+import { fault } from '../fault';
+import { MAX_WIFI_NETWORKS } from '../limits';
+import type { WifiNetworkRecord } from '../state';
 
 export interface AccessPoint { ssid: string; bssid: string; freq: number; signal_level: number; securityState: 'open' | 'psk' | 'eaptls'; psk?: string }
 

@@ -5,11 +5,11 @@
  * key nor password; a client certificate's key must match it; the store holds CERT_STORE_BYTES.
  */
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
-import { certIdentifierProblem, FIELD_LIMIT, type AddCertRequest, type CertInfo } from '../sideload/protocol/index';
-import type { Device } from './device';
-import { fault } from './fault';
-import { CERT_STORE_BYTES } from './limits';
-import type { CertRecord, DeviceState } from './state';
+import { certIdentifierProblem, FIELD_LIMIT, type AddCertRequest, type CertInfo } from '../../sideload/protocol/index';
+import type { Device } from '../device';
+import { fault } from '../fault';
+import { CERT_STORE_BYTES } from '../limits';
+import type { CertRecord, DeviceState } from '../state';
 
 export function checkCertIdentifier(id: string): void {
   const p = certIdentifierProblem(id);

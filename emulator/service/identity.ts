@@ -15,9 +15,9 @@ import { join } from 'node:path';
 import {
   createSelfSignedCertificate, generateKeyPair, issueCertificate, parseCertificate, privateKeyFromPem, privateKeyToPem,
   publicPointFromPrivateKey, type KeyPair,
-} from '../signer/index';
-import { DEVICE_HOST } from '../sideload/protocol/index';
-import { writeAtomic } from './flash';
+} from '../../signer/index';
+import { DEVICE_HOST } from '../../sideload/protocol/index';
+import { writeAtomic } from '../flash';
 
 export interface Identity {
   key: KeyPair;

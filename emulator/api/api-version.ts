@@ -5,11 +5,11 @@
  * paths, leaves out response fields added later, refuses request fields it would not know, needs
  * no capability before 4.0.0 and answers media-type errors with 400 before 4.2.0.
  */
-import { UsageError } from '../image-builder/index';
+import { UsageError } from '../../image-builder/index';
 import {
   API_VERSION_HISTORY, REST_API_VERSION, compareApiVersions, hasApiFeature, isApiVersion, type Endpoint,
-} from '../sideload/protocol/index';
-import { fault } from './fault';
+} from '../../sideload/protocol/index';
+import { fault } from '../fault';
 import type { Reply, RequestBody } from './routes';
 
 /**

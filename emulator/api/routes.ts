@@ -7,12 +7,12 @@
 import {
   ENUMS, hasApiFeature, isComponentId, parseNetworkId,
   type Endpoint, type MemoryStatsBody,
-} from '../sideload/protocol/index';
+} from '../../sideload/protocol/index';
 import { checkRequestForVersion, shapeReplyForVersion } from './api-version';
-import type { Device } from './device';
-import { DeviceFault, fault } from './fault';
-import { ABI_VERSIONS, OS_VERSION } from './limits';
-import { customerComponents, OS_COMPONENTS } from './images';
+import type { Device } from '../device';
+import { DeviceFault, fault } from '../fault';
+import { ABI_VERSIONS, OS_VERSION } from '../limits';
+import { customerComponents, OS_COMPONENTS } from '../images';
 import { addCertificate, availableSpace, certInfo, removeCertificate } from './certstore';
 import { configureProxy, deleteProxy, firewall, interfaceDetails, interfaceNames, netStatus, patchInterface as patchNetInterface, proxyView } from './network';
 import { addNetwork, findNetwork, interfaceState, networkView, patchInterface as patchWifiInterface, patchNetwork, removeNetwork, scan, wifiLink } from './wifi';

@@ -4,15 +4,15 @@
  * while a board configuration image is installed and verified, as Ethernet needs one), the
  * network status, the proxy configuration and the firewall rulesets.
  */
-import { IMAGE_TYPE_BOARD_CONFIG } from '../image-builder/index';
+import { IMAGE_TYPE_BOARD_CONFIG } from '../../image-builder/index';
 import {
   ENUMS, FIELD_LIMIT, isHardwareAddress,
   type FirewallRuleset, type NetStatusBody, type NetworkInterfaceDetails, type NetworkProxy,
-} from '../sideload/protocol/index';
-import type { Device } from './device';
-import { fault } from './fault';
+} from '../../sideload/protocol/index';
+import type { Device } from '../device';
+import { fault } from '../fault';
 import { macOf, reconnect, wifiIp, wifiLink } from './wifi';
-import type { ProxyRecord } from './state';
+import type { ProxyRecord } from '../state';
 
 export function interfaceNames(d: Device): string[] {
   const eth = Object.values(d.state.images).some((r) => r.imageType === IMAGE_TYPE_BOARD_CONFIG && !d.bootFailures.has(r.componentId));
