@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { IMAGE_TYPE_BOARD_CONFIG } from '../image-builder/index';
+import { IMAGE_TYPE_BOARD_CONFIG, manifestText, readPackage } from '../image-builder/index';
 import type { TrustStore } from '../signer/index';
 import { DEVICE_CAPABILITY, REST_API_VERSION, type AppState, type SetAppStatusBody } from '../sideload/protocol/index';
 import { Flash } from './flash';
@@ -15,9 +15,12 @@ import { Diagnostics } from './diag';
 import { fault } from './fault';
 import { loadOrCreateIdentity, type Identity } from './service/index';
 import { bootCheck, buildKeystore, inspectPackage } from './images';
-import { ABI_VERSIONS, CUSTOMER_FLASH_BYTES, DEBUG_PORTS, REAL_TIME_CORES } from './limits';
+import { ABI_VERSIONS, CUSTOMER_FLASH_BYTES, DEBUG_PORTS, OS_VERSION, REAL_TIME_CORES } from './limits';
 import { loadOrCreateSecurityService, type SecurityServiceCert } from './service/index';
 import { blankState, cloneState, parseState, referencedBlobs, type DeviceState, type ImageRecord } from './state';
+import { interfaceDetails, interfaceNames } from './api/index';
+import { GpioBoard } from './board/index';
+import { AppRuntime, RuntimeClock, appCapabilities, isWasm, type AppSpec, type ClockMode, type ExitInfo } from './runtime/index';
 
 export interface DeviceOptions {
   stateDir: string;
@@ -27,6 +30,10 @@ export interface DeviceOptions {
   trust?: string[];
   /** Clock in ms (tests). */
   now?: () => number;
+  /** The apps' clock: real time, or virtual time that moves only while every app waits. */
+  clock?: ClockMode;
+  /** What an app may allocate beyond its starting memory, in KiB. */
+  appMemoryKB?: number;
 }
 
 export interface RecoveryResult {
@@ -37,7 +44,18 @@ export interface RecoveryResult {
   bootCount: number;
 }
 
-export interface AppRun { state: 'running' | 'debugging'; pid: number; startedAt: number; realTimeCore?: number; peakBytes: number }
+export interface AppRun {
+  state: 'running' | 'debugging';
+  pid: number;
+  startedAt: number;
+  realTimeCore?: number;
+  peakBytes: number;
+  /** True when its code runs (a WebAssembly bin/app); an ARM binary's lifecycle is only simulated. */
+  executed: boolean;
+}
+
+/** How an app's last run ended, and what the device does about it. */
+export interface AppEnd extends ExitInfo { restartInMs?: number }
 
 export class Device {
   readonly stateDir: string;
@@ -53,6 +71,15 @@ export class Device {
   /** Why an installed image may not run, by component ID (secure-boot failures). */
   readonly bootFailures = new Map<string, string>();
   readonly apps = new Map<string, AppRun>();
+  readonly board = new GpioBoard();
+  readonly clock: RuntimeClock;
+  readonly runtime: AppRuntime;
+  /** Why each app's last run ended (runtime facts, not kept in flash). */
+  readonly lastEnd = new Map<string, AppEnd>();
+  /** Why an app could not start (its module does not load), by component ID. */
+  readonly startFailures = new Map<string, string>();
+  /** Called for a reboot or power-down an app asked for (run.ts does it, after the answer). */
+  onPowerRequest: (state: 'reboot' | 'powerdown', residencySeconds: number) => void = () => {};
   /** The address the servicing interface reports (the listen address). */
   serviceAddress = '192.168.35.2';
   /** The REST-API-Version this device reports and behaves as (api/api-version.ts); a run-time setting, not kept in flash. */
@@ -70,6 +97,15 @@ export class Device {
     const raw = this.flash.readIndex();
     this.state = raw === undefined ? blankState() : parseState(raw);
     this.keystore = buildKeystore(this.state, this.securityService.certPem);
+    this.clock = new RuntimeClock(o.clock ?? 'real');
+    this.runtime = new AppRuntime({
+      stateDir: o.stateDir, clock: this.clock, board: this.board, osVersion: OS_VERSION,
+      ...(o.appMemoryKB === undefined ? {} : { appMemoryKB: o.appMemoryKB }),
+      onEnded: (c, info, restartInMs) => this.#runEnded(c, info, restartInMs),
+      onRestart: (c) => { try { this.startApp(c, false, { restart: true }); } catch { /* recorded by startApp */ } },
+      onPower: (state, residency) => this.onPowerRequest(state, residency),
+    });
+    this.board.onInput = (g, v) => this.runtime.setInput(g, v);
   }
 
   /** Opens (or creates) the device in a state folder and boots it. */
@@ -124,8 +160,13 @@ export class Device {
 
   /** Secure boot: verify every installed image against the keystore, start the apps set to auto-start. */
   boot(): void {
+    void this.runtime.killAll('device restarting');
     this.apps.clear();
     this.bootFailures.clear();
+    this.startFailures.clear();
+    this.lastEnd.clear();
+    this.clock.reboot();
+    this.board.releaseAll();
     this.mutate((s) => { s.bootCount++; s.restartRequired = false; });
     this.diag.boot = this.state.bootCount;
     const gc = this.flash.collectGarbage(referencedBlobs(this.state));
@@ -269,7 +310,7 @@ export class Device {
   }
 
   /** `start` / `startDebug`: notPresent → 409; a second high-level app → 409 busy unless replacing. */
-  startApp(componentId: string, debug: boolean, o: { replaceHighLevel?: boolean } = {}): SetAppStatusBody {
+  startApp(componentId: string, debug: boolean, o: { replaceHighLevel?: boolean; restart?: boolean } = {}): SetAppStatusBody {
     const rec = this.state.images[componentId];
     if (!rec?.app) fault('APP_NOT_PRESENT');
     const failed = this.bootFailures.get(componentId);
@@ -295,10 +336,66 @@ export class Device {
       realTimeCore = [...Array(REAL_TIME_CORES).keys()].find((c) => !used.has(c));
       if (realTimeCore === undefined) fault('RESOURCE_BUSY', 'every real-time core runs an app');
     }
-    const run: AppRun = { state: want, pid: this.#nextPid++, startedAt: this.now(), peakBytes: 0, ...(realTimeCore === undefined ? {} : { realTimeCore }) };
+    const spec = this.#appSpec(rec, debug);
+    const run: AppRun = { state: want, pid: this.#nextPid++, startedAt: this.now(), peakBytes: 0, executed: spec !== undefined, ...(realTimeCore === undefined ? {} : { realTimeCore }) };
     this.apps.set(componentId, run);
-    this.diag.record('app-start', `${componentId} "${rec.name}" ${want} (pid ${run.pid}, simulated)`);
+    this.startFailures.delete(componentId);
+    if (spec) {
+      this.diag.record('app-start', `${componentId} "${rec.name}" ${want} (pid ${run.pid}, WebAssembly)`);
+      void this.runtime.start(spec, { restart: o.restart === true });
+    } else {
+      this.diag.record('app-start', `${componentId} "${rec.name}" ${want} (pid ${run.pid}, simulated: bin/app is not WebAssembly, so its code is not executed)`);
+      this.runtime.note(componentId, `"${rec.name}" ${want}: simulated — bin/app is not WebAssembly (e.g. an ARM binary from Microsoft's SDK), so its code is not executed`);
+    }
     return this.#runBody(componentId, run);
+  }
+
+  /** What the runtime needs to run an installed app, or undefined when its bin/app is not WebAssembly. */
+  #appSpec(rec: ImageRecord, debug: boolean): AppSpec | undefined {
+    let view;
+    try { view = readPackage(this.flash.readBlob(rec.blob)); } catch { return undefined; }
+    const fsView = view.inner?.asxipfs ?? view.asxipfs;
+    const payload = view.inner ? view.inner.split.payload : view.split.payload;
+    if (!fsView) return undefined;
+    let manifest: Record<string, unknown> = {};
+    try { manifest = JSON.parse(manifestText(view) ?? '{}') as Record<string, unknown>; } catch { manifest = {}; }
+    const entry = (typeof manifest['EntryPoint'] === 'string' ? manifest['EntryPoint'] : '/bin/app').replace(/^\/*/, '/');
+    const files: Record<string, Uint8Array> = {};
+    for (const i of fsView.inodes) if (i.type === 'file') files[i.path.replace(/^\//, '')] = payload.subarray(i.dataOrChildOffset, i.dataOrChildOffset + i.size);
+    const wasm = files[entry.slice(1)];
+    if (!isWasm(wasm)) return undefined;
+    const interfaces: Record<string, number> = {};
+    let ready = false;
+    for (const name of interfaceNames(this)) {
+      const d = interfaceDetails(this, name);
+      interfaces[name] = (d.interfaceUp ? 1 : 0) | (d.connectedToNetwork ? 2 : 0) | (d.ipAcquired ? 4 : 0) | (d.connectedToInternet ? 8 : 0);
+      if (name !== 'azspheresvc' && d.ipAcquired) ready = true;
+    }
+    return {
+      componentId: rec.componentId, name: rec.name, wasm: wasm!, files,
+      args: Array.isArray(manifest['CmdArgs']) ? (manifest['CmdArgs'] as unknown[]).map(String) : [],
+      storageFile: join(this.storageDir(rec.componentId), 'mutable'),
+      capabilities: appCapabilities(manifest), debug,
+      networkingReady: ready, interfaces, deviceAuthReady: false,
+    };
+  }
+
+  /** A run ended on its own or was stopped: the app is stopped, an abnormal end goes into the error-report data. */
+  #runEnded(componentId: string, info: ExitInfo, restartInMs: number | undefined): void {
+    const rec = this.state.images[componentId];
+    const end: AppEnd = { ...info, ...(restartInMs === undefined ? {} : { restartInMs }) };
+    this.lastEnd.set(componentId, end);
+    if (info.reason === 'stopped') return;
+    if (this.runtime.running(componentId) === undefined) this.apps.delete(componentId);
+    if (info.reason === 'load') {
+      this.startFailures.set(componentId, info.detail);
+      this.diag.record('app-start-failure', `${componentId} "${rec?.name ?? ''}" cannot start: ${info.detail}`, true);
+      return;
+    }
+    const abnormal = !(info.reason === 'exit' && info.code === 0);
+    const what = info.reason === 'exit' ? `exit code ${info.code}` : info.detail;
+    const memory = info.memoryCapReached ? ', memory cap reached' : '';
+    this.diag.record(abnormal ? 'app-crash' : 'app-exit', `${componentId} "${rec?.name ?? ''}" ended: ${what}${memory} at ${new Date(this.clock.wallMs()).toISOString()}`, abnormal);
   }
 
   stopApp(componentId: string): SetAppStatusBody {
@@ -325,6 +422,7 @@ export class Device {
 
   #stopRun(componentId: string, why: string): void {
     const run = this.apps.get(componentId);
+    void this.runtime.stop(componentId, why);
     if (!run) return;
     this.apps.delete(componentId);
     this.diag.record('app-stop', `${componentId} stopped (${why})`);

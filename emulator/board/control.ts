@@ -1,0 +1,104 @@
+/**
+ * The emulator's local control channel: a 0600 Unix socket (`<state>/control.sock`, or a short
+ * private name under the temporary folder when that path is too long) that takes one JSON
+ * request per line and answers one JSON line. It carries what a person or a script does to the
+ * board and asks of the running apps (`sphere emulator io`, the app runtime's status) — never
+ * through the device REST API, which stays the device's.
+ */
+import { createHash } from 'node:crypto';
+import { chmodSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const MAX_SOCKET_PATH = 100;
+const MAX_REQUEST = 64 * 1024;
+
+export function controlSocketPath(stateDir: string): string {
+  const hash = createHash('sha256').update(stateDir).digest('hex').slice(0, 16);
+  if (process.platform === 'win32') return `\\\\.\\pipe\\sphere-control-${hash}`;
+  const inState = join(stateDir, 'control.sock');
+  if (Buffer.byteLength(inState) <= MAX_SOCKET_PATH) return inState;
+  return join(tmpdir(), `sphere-control-${process.getuid?.() ?? 'u'}-${hash}.sock`);
+}
+
+/** Request name → handler; a handler's throw becomes `{ "error": message }`. */
+export type ControlHandlers = Record<string, (args: Record<string, unknown>) => unknown>;
+
+export interface ControlServer { path: string; close(): Promise<void> }
+
+export async function serveControl(path: string, handlers: ControlHandlers): Promise<ControlServer> {
+  const server: Server = createServer((socket) => {
+    let buf = '';
+    socket.setTimeout(30_000, () => socket.destroy());
+    socket.on('error', () => {});
+    socket.on('data', (c: Buffer) => {
+      buf += c.toString('utf8');
+      if (buf.length > MAX_REQUEST) { socket.destroy(); return; }
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        let answer: unknown;
+        try {
+          const req = JSON.parse(line) as { op?: unknown; args?: unknown };
+          const h = typeof req.op === 'string' ? handlers[req.op] : undefined;
+          if (!h) answer = { error: `unknown request "${String(req.op)}"; the control channel takes ${Object.keys(handlers).join(', ')}` };
+          else answer = { result: h((req.args ?? {}) as Record<string, unknown>) ?? null };
+        } catch (e) {
+          answer = { error: (e as Error).message };
+        }
+        socket.write(JSON.stringify(answer) + '\n');
+      }
+    });
+  });
+  const listen = () => new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => { server.off('error', reject); resolve(); });
+  });
+  try {
+    await listen();
+  } catch (e) {
+    // A socket left by a killed emulator: the state-folder lock says no live emulator owns it.
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || process.platform === 'win32') throw e;
+    rmSync(path, { force: true });
+    await listen();
+  }
+  if (process.platform !== 'win32') chmodSync(path, 0o600);
+  return {
+    path,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      if (process.platform !== 'win32') rmSync(path, { force: true });
+    }),
+  };
+}
+
+export class ControlError extends Error {
+  constructor(message: string, readonly unreachable: boolean) { super(message); }
+}
+
+/** One request over the control channel; rejects with ControlError (unreachable, or the emulator's error). */
+export function controlRequest(path: string, op: string, args: Record<string, unknown> = {}, timeoutMs = 10_000): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const s = createConnection(path);
+    let data = '';
+    const timer = setTimeout(() => { s.destroy(); reject(new ControlError(`no answer within ${Math.round(timeoutMs / 1000)} s`, true)); }, timeoutMs);
+    s.on('connect', () => s.write(JSON.stringify({ op, args }) + '\n'));
+    s.on('data', (c: Buffer) => {
+      data += c.toString('utf8');
+      const nl = data.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      s.end();
+      try {
+        const a = JSON.parse(data.slice(0, nl)) as { result?: unknown; error?: string };
+        if (a.error !== undefined) reject(new ControlError(a.error, false));
+        else resolve(a.result);
+      } catch (e) {
+        reject(new ControlError(`a garbled answer (${(e as Error).message})`, false));
+      }
+    });
+    s.on('error', (e: NodeJS.ErrnoException) => { clearTimeout(timer); reject(new ControlError(`nothing answers on "${path}" (${e.code ?? e.message})`, true)); });
+  });
+}

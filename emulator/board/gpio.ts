@@ -1,0 +1,90 @@
+/**
+ * The board's GPIO pins as a person or a script sees them: which GPIOs the app opened and how,
+ * the level each has, the recent changes an app drove (with the emulated time of each), and the
+ * inputs driven from outside (buttons pressed, `sphere emulator io set`). It knows nothing of the
+ * app or the REST API: the runtime reports what the app did, and is told when an input changes.
+ */
+import { MT3620_RDB_PARTS, type Part } from './rdb';
+
+export const GPIO_PINS = 128;
+const HISTORY = 64;
+
+export interface PinView { direction: 'output' | 'input'; value: 0 | 1 }
+export interface Change { gpio: number; value: number; atMs: number }
+
+export class GpioBoard {
+  readonly parts: readonly Part[];
+  /** Levels driven from outside, per GPIO (buttons idle high). */
+  readonly inputs = new Array<number>(GPIO_PINS).fill(0);
+  readonly opened = new Map<number, 'input' | 'output'>();
+  readonly outputs = new Map<number, number>();
+  readonly history: Change[] = [];
+  /** Output changes since boot, including those the history no longer holds. */
+  changes = 0;
+  /** Told of every input change (the runtime copies it to the running apps and wakes them). */
+  onInput: (gpio: number, value: number) => void = () => {};
+
+  constructor(parts: readonly Part[] = MT3620_RDB_PARTS) {
+    this.parts = parts;
+    for (const p of parts) if (p.kind === 'button') this.inputs[p.gpio] = p.activeLow ? 1 : 0;
+  }
+
+  /** The app's run ended: its pins are released (outputs keep no level). */
+  releaseAll(): void {
+    this.opened.clear();
+    this.outputs.clear();
+  }
+
+  appOpened(gpio: number, direction: 'input' | 'output'): void {
+    this.opened.set(gpio, direction);
+  }
+
+  appClosed(gpio: number): void {
+    this.opened.delete(gpio);
+    this.outputs.delete(gpio);
+  }
+
+  appDrove(changes: ReadonlyArray<readonly [number, number, number]>, dropped: number): void {
+    this.changes += dropped;
+    for (const [gpio, value, atNs] of changes) {
+      this.changes++;
+      const before = this.outputs.get(gpio);
+      this.outputs.set(gpio, value);
+      if (before === value) continue;
+      this.history.push({ gpio, value, atMs: atNs / 1e6 });
+      if (this.history.length > HISTORY) this.history.shift();
+    }
+  }
+
+  setInput(gpio: number, value: 0 | 1): void {
+    if (!Number.isInteger(gpio) || gpio < 0 || gpio >= GPIO_PINS) throw new RangeError(`GPIO ${gpio} does not exist on this board (0-${GPIO_PINS - 1})`);
+    this.inputs[gpio] = value;
+    this.onInput(gpio, value);
+  }
+
+  button(name: string): Part {
+    const p = this.parts.find((x) => x.kind === 'button' && x.name === name.toLowerCase());
+    if (!p) throw new RangeError(`no button "${name}" on this board; it has ${this.parts.filter((x) => x.kind === 'button').map((x) => x.name).join(', ')}`);
+    return p;
+  }
+
+  level(gpio: number): number {
+    const out = this.outputs.get(gpio);
+    return this.opened.get(gpio) === 'output' && out !== undefined ? out : this.inputs[gpio] ?? 0;
+  }
+
+  /** `sphere emulator io show`: every opened GPIO, and the board's parts with their state. */
+  view(): { gpio: Record<string, PinView>; parts: Record<string, unknown>; history: Change[]; changes: number } {
+    const gpio: Record<string, PinView> = {};
+    for (const [n, direction] of [...this.opened].sort((a, b) => a[0] - b[0])) gpio[String(n)] = { direction, value: this.level(n) ? 1 : 0 };
+    const parts: Record<string, unknown> = {};
+    for (const p of this.parts) {
+      const level = this.level(p.gpio);
+      const active = p.activeLow ? level === 0 : level === 1;
+      parts[p.name] = p.kind === 'led'
+        ? { kind: 'led', gpio: p.gpio, lit: this.opened.get(p.gpio) === 'output' && active }
+        : { kind: 'button', gpio: p.gpio, pressed: active };
+    }
+    return { gpio, parts, history: [...this.history], changes: this.changes };
+  }
+}

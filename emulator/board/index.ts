@@ -1,0 +1,8 @@
+/**
+ * emulator/board/ public face: the board the apps drive — its GPIO pins and parts (the MT3620
+ * RDB's LEDs and buttons, active low) — and the local control channel through which
+ * `sphere emulator io` shows and drives them.
+ */
+export { GpioBoard, GPIO_PINS, type PinView, type Change } from './gpio';
+export { MT3620_RDB_PARTS, type Part } from './rdb';
+export { serveControl, controlRequest, controlSocketPath, ControlError, type ControlServer, type ControlHandlers } from './control';

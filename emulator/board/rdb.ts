@@ -1,0 +1,26 @@
+/**
+ * The built-in board: the MT3620 reference development board's user-visible parts on the GPIOs
+ * its hardware definition (mt3620_rdb.json) names — four RGB LEDs plus the status and networking
+ * LEDs, and buttons A and B. On that board LEDs and buttons are active low: an LED is lit while
+ * its GPIO is 0, a button reads 0 while pressed (pulled up to 1 otherwise).
+ */
+export interface LedPart { kind: 'led'; name: string; gpio: number; activeLow: boolean }
+export interface ButtonPart { kind: 'button'; name: string; gpio: number; activeLow: boolean }
+export type Part = LedPart | ButtonPart;
+
+const rgb = (name: string, r: number, g: number, b: number): LedPart[] => [
+  { kind: 'led', name: `${name}_red`, gpio: r, activeLow: true },
+  { kind: 'led', name: `${name}_green`, gpio: g, activeLow: true },
+  { kind: 'led', name: `${name}_blue`, gpio: b, activeLow: true },
+];
+
+export const MT3620_RDB_PARTS: readonly Part[] = [
+  ...rgb('led1', 8, 9, 10),
+  ...rgb('led2', 15, 16, 17),
+  ...rgb('led3', 18, 19, 20),
+  ...rgb('led4', 21, 22, 23),
+  ...rgb('status_led', 45, 46, 47),
+  ...rgb('networking_led', 48, 14, 11),
+  { kind: 'button', name: 'a', gpio: 12, activeLow: true },
+  { kind: 'button', name: 'b', gpio: 13, activeLow: true },
+];

@@ -1,0 +1,84 @@
+/**
+ * What the emulator's main thread and an app's worker share: the layout of the control memory
+ * (a SharedArrayBuffer both sides see) and the messages they post. The worker blocks with
+ * `Atomics.wait` on the wake cell; the main thread bumps it and notifies for every event the app
+ * may be waiting for (an input edge, SIGTERM, virtual time moving, a system event).
+ */
+
+/** Int32 cells. */
+export const CELL = {
+  /** Bumped (and notified) by the main thread for every event. */
+  wake: 0,
+  /** Pending signals, one bit per signal number (only SIGTERM is raised). */
+  signals: 1,
+  /** 1 while the worker is blocked waiting for time or an event (the virtual clock moves only then). */
+  waiting: 2,
+  /** Bumped by the worker each time it blocks, so the main thread can tell one wait from the next. */
+  waitSeq: 3,
+} as const;
+
+/** BigInt64 cells (byte offset / 8). */
+export const BIG = {
+  /** Virtual clock: nanoseconds since boot (virtual mode only). */
+  now: 4,
+  /** The deadline the blocked worker waits for, in ns since boot; -1 for none. */
+  deadline: 5,
+} as const;
+
+/** Int32 offset of the GPIO levels driven from outside (buttons, `io set`): one cell per GPIO, 0 or 1. */
+export const GPIO_INPUT_BASE = 16;
+/** Int32 offset of the levels the app drives: -1 while the GPIO is not an output. */
+export const GPIO_OUTPUT_BASE = GPIO_INPUT_BASE + 128;
+/** GPIO numbers the board has (MT3620: 0–127 addressable here; the board description says which exist). */
+export const GPIO_COUNT = 128;
+export const CONTROL_BYTES = (GPIO_OUTPUT_BASE + GPIO_COUNT) * 4;
+
+export const SIGTERM = 15;
+
+/** Everything the worker needs to run one app. */
+export interface WorkerInit {
+  componentId: string;
+  name: string;
+  /** The app's WebAssembly module. */
+  wasm: Uint8Array;
+  args: string[];
+  /** Files of the image package (read only to the app), by path without the leading '/'. */
+  files: Record<string, Uint8Array>;
+  /** Where the app's mutable storage file lives on the host (its folder is created on open). */
+  storageFile: string;
+  control: SharedArrayBuffer;
+  clock: 'real' | 'virtual';
+  /** Wall-clock milliseconds of the device's boot (realtime = boot + monotonic). */
+  bootWallMs: number;
+  /** Real mode: performance.timeOrigin + performance.now() at the device's boot, in ms. */
+  bootPerfMs: number;
+  /** Bytes the app may allocate beyond its starting linear memory (malloc fails past it). */
+  memoryCap: number;
+  capabilities: AppCapabilities;
+  osVersion: string;
+  /** Host facts the app may ask about. */
+  networkingReady: boolean;
+  interfaces: Record<string, number>;
+  deviceAuthReady: boolean;
+}
+
+/** The manifest facts the host checks calls against. */
+export interface AppCapabilities {
+  gpio: number[];
+  mutableStorageKB: number;
+  powerControls: string[];
+  systemEventNotifications: boolean;
+  softwareUpdateDeferral: boolean;
+}
+
+/** Worker → main. */
+export type WorkerMessage =
+  | { t: 'started' }
+  | { t: 'log'; source: 'app' | 'emulator'; text: string; at: number }
+  | { t: 'gpio'; changes: Array<[gpio: number, value: number, atNs: number]>; dropped: number; opened?: Array<[gpio: number, direction: 'input' | 'output']>; closed?: number[] }
+  | { t: 'idle' }
+  | { t: 'power'; state: 'reboot' | 'powerdown'; residencySeconds: number }
+  | { t: 'sysevent'; op: 'defer' | 'resume'; event: number; minutes: number }
+  | { t: 'exit'; code: number; reason: ExitReason; detail: string; memoryCapReached: boolean };
+
+export type ExitReason = 'exit' | 'trap' | 'signal' | 'load';
