@@ -39,6 +39,8 @@ export interface CommandContext {
   cwd: string;
   /** stderr-only helpers: warnings, progress, colour. */
   ui: Ui;
+  /** Writes to stdout as results arrive (commands that follow a stream, e.g. `--follow`); a returned result is printed after. */
+  out?: (text: string) => void;
 }
 
 export interface CommandDef {

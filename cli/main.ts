@@ -86,7 +86,7 @@ async function runCommand(def: CommandDef, rest: string[], ui: Ui, out: (s: stri
       else if (q !== undefined) throw new Usage('Cannot use --query without an expression: give a JMESPath expression, e.g. --query "[0].deviceId".');
     }
     const positional = args.map((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? undefined : String(a))).flat() as string[];
-    const r = await def.action({ options, env: process.env, cwd: process.cwd(), ui }, ...positional);
+    const r = await def.action({ options, env: process.env, cwd: process.cwd(), ui, out }, ...positional);
     if (r) box.result = r;
   });
   cli.parse(['node', 'sphere', def.name.split(' ')[0]!, ...rest], { run: false });

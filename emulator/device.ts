@@ -195,6 +195,21 @@ export class Device {
     }
   }
 
+  /** Powered down (an app's ForceSystemPowerDown): nothing runs until the residency ends, then the device boots. */
+  poweredDown = false;
+
+  powerDown(residencySeconds: number): void {
+    void this.runtime.killAll('system power-down');
+    this.apps.clear();
+    this.poweredDown = true;
+    this.diag.record('power-down', `powered down for up to ${residencySeconds} s at an app's request`);
+    this.clock.setTimer(residencySeconds * 1000, () => {
+      this.poweredDown = false;
+      this.diag.record('restart', 'woke from power-down');
+      this.boot();
+    });
+  }
+
   /** POST /restart: everything stops, uptime restarts, secure boot runs again. */
   restart(): void {
     this.diag.record('restart', 'restart requested');

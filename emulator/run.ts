@@ -11,6 +11,8 @@ import { recoverySocketPath, serveRecovery, type RecoveryServer } from './recove
 import { DeviceServer, type ServerLimits } from './api/index';
 import { loadOrCreateTls } from './service/index';
 import { DEFAULT_NAME, Registry, checkName, lockStateDir, type RegistryEntry } from './registry';
+import { controlSocketPath, serveControl, type ControlServer } from './board/index';
+import { controlHandlers } from './control-ops';
 
 export interface StartOptions {
   stateDir: string;
@@ -32,7 +34,14 @@ export interface StartOptions {
   limits?: Partial<ServerLimits>;
   log?: (line: string) => void;
   now?: DeviceOptions['now'];
+  /** The apps' clock (default real). */
+  clock?: 'real' | 'virtual';
+  /** What an app may allocate beyond its starting memory, in KiB. */
+  appMemoryKB?: number;
 }
+
+/** How long apps get after SIGTERM when the emulator itself stops. */
+const SHUTDOWN_GRACE_MS = 1000;
 
 export interface RunningEmulator {
   name: string;
@@ -67,13 +76,25 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
   const release = lockStateDir(o.stateDir);
   let server: DeviceServer | undefined;
   let recovery: RecoveryServer | undefined;
+  let control: ControlServer | undefined;
   try {
     const device = Device.open({
       stateDir: o.stateDir,
       ...(o.capabilities === undefined ? {} : { capabilities: o.capabilities }),
       ...(o.trust === undefined ? {} : { trust: o.trust }),
       ...(o.now === undefined ? {} : { now: o.now }),
+      ...(o.clock === undefined ? {} : { clock: o.clock }),
+      ...(o.appMemoryKB === undefined ? {} : { appMemoryKB: o.appMemoryKB }),
     });
+    device.onPowerRequest = (state, residency) => {
+      // As on the device: every app gets SIGTERM, then the system reboots or sleeps.
+      setImmediate(() => {
+        void device.runtime.stopAll(state === 'reboot' ? 'system reboot' : 'system power-down').then(() => {
+          if (state === 'reboot') { device.diag.record('restart', 'reboot requested by an app'); device.boot(); return; }
+          device.powerDown(residency);
+        });
+      });
+    };
     device.apiVersion = apiVersion;
     const tls = loadOrCreateTls(o.stateDir, device.deviceId, host);
     server = new DeviceServer(device, tls, { ...(o.limits ? { limits: o.limits } : {}), ...(o.log ? { log: o.log } : {}) });
@@ -87,11 +108,12 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
     }
     device.serviceAddress = host === '0.0.0.0' || host === '::' ? '192.168.35.2' : host;
     if (o.recovery !== false) recovery = await serveRecovery(device, recoverySocketPath(o.stateDir), o.log);
+    control = await serveControl(controlSocketPath(o.stateDir), controlHandlers(device));
     const url = urlOf(bound.host, bound.port);
     const entry: RegistryEntry = {
       name, pid: process.pid, host: bound.host, port: bound.port, url, stateDir: o.stateDir, deviceId: device.deviceId,
       caPem: tls.caPem, startedAt: new Date().toISOString(), restApiVersion: apiVersion,
-      ...(recovery ? { recovery: recovery.path } : {}), ...(o.logFile ? { logFile: o.logFile } : {}),
+      ...(recovery ? { recovery: recovery.path } : {}), control: control.path, clock: device.clock.mode, ...(o.logFile ? { logFile: o.logFile } : {}),
     };
     const registry = o.registryDir ? new Registry(o.registryDir) : undefined;
     if (registry) {
@@ -103,6 +125,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
     }
     const s = server;
     const r = recovery;
+    const c = control;
     let closed = false;
     return {
       name, host: bound.host, port: bound.port, url, caPem: tls.caPem, device, server: s, entry,
@@ -110,13 +133,17 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
         if (closed) return;
         closed = true;
         registry?.remove(name, process.pid);
-        await Promise.all([s.close(), r?.close()]);
+        await Promise.race([device.runtime.stopAll('emulator stopping'), new Promise((done) => setTimeout(done, SHUTDOWN_GRACE_MS).unref())]);
+        await device.runtime.killAll('emulator stopping');
+        device.runtime.log.flush();
+        await Promise.all([s.close(), r?.close(), c.close()]);
         release();
       },
     };
   } catch (e) {
     if (server) await server.close().catch(() => {});
     if (recovery) await recovery.close().catch(() => {});
+    if (control) await control.close().catch(() => {});
     release();
     throw e;
   }

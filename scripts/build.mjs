@@ -32,6 +32,12 @@ const common = {
     __SPHERE_VERSION__: JSON.stringify(pkg.version),
   },
 };
+// An app's worker thread runs its own small bundle, carried in the main one as text (a single
+// executable has no file to start a worker from).
+// (import.meta.url only names the worker's source file for runs from the sources.)
+common.define['import.meta.url'] = '""';
+const worker = await build({ ...common, entryPoints: ['emulator/runtime/worker.ts'], write: false });
+common.define.__SPHERE_APP_WORKER__ = JSON.stringify(worker.outputFiles[0].text);
 await build({ ...common, entryPoints: ['cli/entry.ts'], outfile: 'dist/sphere.cjs' });
 // A single-executable app has no dynamic-import hook: every import() must be bundled.
 const leftover = readFileSync('dist/sphere.cjs', 'utf8').match(/\bimport\("[^"]+"\)/g);

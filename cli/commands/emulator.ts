@@ -66,6 +66,32 @@ async function requireRunning(ctx: CommandContext): Promise<RegistryEntry> {
   return e;
 }
 
+interface IoView {
+  gpio: Record<string, { direction: string; value: number }>;
+  parts: Record<string, { kind: 'led'; gpio: number; lit: boolean } | { kind: 'button'; gpio: number; pressed: boolean }>;
+  changes: number;
+  clock: { mode: string; nowMs: number };
+}
+
+/** One line of the apps' log as a person reads it: wall time, time since boot, who, text. */
+function appLogText(l: import('../../emulator/index').AppLogLine): string {
+  const who = l.source === 'app' ? `${l.app.slice(0, 8)} app` : `${l.app.slice(0, 8)} emulator`;
+  return `${new Date(l.t).toISOString()} (+${(l.clock / 1000).toFixed(3)} s) ${who}: ${l.text.endsWith('\n') ? l.text : l.text + '\n'}`;
+}
+
+/** One request over a running emulator's control channel. */
+async function control(ctx: CommandContext, op: string, args: Record<string, unknown> = {}): Promise<unknown> {
+  const e = await requireRunning(ctx);
+  const emu = await emulatorLib();
+  const path = e.control ?? emu.controlSocketPath(e.stateDir);
+  try {
+    return await emu.controlRequest(path, op, args);
+  } catch (err) {
+    if (err instanceof emu.ControlError && !err.unreachable) throw new UsageError(`Cannot ${op.replace('.', ' ')} on emulator "${e.name}": ${err.message}.`, { code: 'CONTROL_REFUSED' });
+    throw new NotFoundError(`Cannot reach the control channel of emulator "${e.name}": ${(err as Error).message}. Check that it runs ("sphere emulator status").`, { code: 'CONTROL_UNREACHABLE' });
+  }
+}
+
 export const commands: CommandDef[] = [
   {
     group: 'emulator', name: 'start', description: 'Start an emulated device (HTTPS device REST API); --detach runs it in the background',
@@ -78,8 +104,10 @@ export const commands: CommandDef[] = [
       { flags: '--capabilities <list>', description: 'Device capabilities to store, e.g. appDevelopment or 11,13 (none to clear)' },
       { flags: '--rest-api-version <version>', description: 'Behave as a device of an older REST API, 3.0.0 to 4.6.0 (this run only; default 4.6.0)' },
       { flags: '--ca-dir <dir>', description: 'Development CA folder whose certificate the device trusts (default: $SPHERE_CA_DIR, else ~/.config/sphere/ca)' },
+      { flags: '--clock <mode>', description: 'The apps\' clock: real (default) or virtual (time moves only while every app waits, jumping to the next deadline)' },
+      { flags: '--app-memory <KiB>', description: 'Memory an app may allocate beyond its start, in KiB (default 256, the MT3620\'s application RAM); malloc fails past it' },
     ],
-    examples: ['sphere emulator start --detach --capabilities appDevelopment', 'sphere emulator start --name b --listen 127.0.0.1:8443 --detach', 'sphere emulator start --name old --rest-api-version 4.2.0 --detach'],
+    examples: ['sphere emulator start --detach --capabilities appDevelopment', 'sphere emulator start --detach --clock virtual', 'sphere emulator start --name b --listen 127.0.0.1:8443 --detach', 'sphere emulator start --name old --rest-api-version 4.2.0 --detach'],
     async action(ctx) {
       const emu = await emulatorLib();
       const { readText } = await import('../signing');
@@ -97,6 +125,12 @@ export const commands: CommandDef[] = [
       const capabilities = capsText === undefined ? undefined : await parseCapabilities(capsText);
       const versionText = optString(ctx, 'restApiVersion');
       const restApiVersion = versionText === undefined ? undefined : emu.checkEmulatedApiVersion(versionText);
+      const clockText = optString(ctx, 'clock');
+      if (clockText !== undefined && clockText !== 'real' && clockText !== 'virtual') throw new UsageError(`Cannot use --clock "${clockText}": expected real or virtual.`, { code: 'BAD_CLOCK' });
+      const clock = clockText as 'real' | 'virtual' | undefined;
+      const memText = optString(ctx, 'appMemory');
+      const appMemoryKB = memText === undefined ? undefined : Number(memText);
+      if (appMemoryKB !== undefined && (!Number.isInteger(appMemoryKB) || appMemoryKB < 64 || appMemoryKB > 1024 * 1024)) throw new UsageError(`Cannot use --app-memory "${memText}": give KiB as a whole number from 64 to 1048576.`, { code: 'BAD_APP_MEMORY' });
       const registryDir = emu.runtimeDir(ctx.env, homedir());
       const running = new emu.Registry(registryDir).get(name);
       if (running) throw new UsageError(`Cannot start emulator "${name}": it already runs (pid ${running.pid}, ${running.url}). Stop it first or pick another --name.`, { code: 'ALREADY_RUNNING' });
@@ -107,6 +141,8 @@ export const commands: CommandDef[] = [
         if (capsText !== undefined) args.push('--capabilities', capabilities!.join(',') || 'none');
         if (restApiVersion !== undefined) args.push('--rest-api-version', restApiVersion);
         const ca = optString(ctx, 'caDir'); if (ca) args.push('--ca-dir', resolve(ctx.cwd, ca));
+        if (clock) args.push('--clock', clock);
+        if (appMemoryKB !== undefined) args.push('--app-memory', String(appMemoryKB));
         const logFile = join(stateDir, 'emulator.log');
         const e = await emu.startDetached({ command: self.command, args, env: ctx.env, logFile, registryDir, name });
         return { data: { ...e, caPem: undefined, detached: true }, text: `Started emulator ${entryText(e)}  log     ${logFile}\nPin its CA with "sphere emulator ca-cert${name === DEFAULT_EMULATOR ? '' : ` --name ${name}`} > device-ca.pem".\n` };
@@ -119,9 +155,11 @@ export const commands: CommandDef[] = [
         stateDir, name, host: listen.host, port: listen.port, trust, registryDir, logFile: join(stateDir, 'emulator.log'),
         ...(capabilities === undefined ? {} : { capabilities }),
         ...(restApiVersion === undefined ? {} : { restApiVersion }),
+        ...(clock === undefined ? {} : { clock }),
+        ...(appMemoryKB === undefined ? {} : { appMemoryKB }),
         log: (line) => ctx.ui.note(`${stamp()} ${line}`),
       });
-      ctx.ui.note(`${stamp()} emulator "${name}" listening on ${run.url} (device ${run.device.deviceId.slice(0, 16)}…, state ${stateDir}, REST API ${run.device.apiVersion}, capabilities [${run.device.state.capabilities.join(',')}])`);
+      ctx.ui.note(`${stamp()} emulator "${name}" listening on ${run.url} (device ${run.device.deviceId.slice(0, 16)}…, state ${stateDir}, REST API ${run.device.apiVersion}, capabilities [${run.device.state.capabilities.join(',')}], ${run.device.clock.mode} clock)`);
       for (const [cid, why] of run.device.bootFailures) ctx.ui.warn(`secure boot refused component ${cid}: ${why}`);
       const signal = await new Promise<string>((done) => {
         process.once('SIGINT', () => done('SIGINT'));
@@ -181,19 +219,87 @@ export const commands: CommandDef[] = [
     },
   },
   {
-    group: 'emulator', name: 'logs', description: 'Print the log of a detached emulator',
-    options: [nameOption, stateOption, { flags: '--lines <n>', description: 'How many of the last lines (default 100)' }],
-    output: false,
+    group: 'emulator', name: 'logs', description: 'Print an emulator\'s log; --app ID (or --apps) prints apps\' output and the emulator\'s lines about them',
+    options: [
+      nameOption, stateOption,
+      { flags: '--lines <n>', description: 'How many of the last lines (default 100)' },
+      { flags: '--app <component-id>', description: 'One app\'s Log_Debug output and the emulator\'s lines about it (start, denial, crash, restart)' },
+      { flags: '--apps', description: 'Every app\'s output and lines' },
+      { flags: '--follow, -f', description: 'Keep printing new lines until interrupted or the emulator stops' },
+    ],
+    examples: ['sphere emulator logs --app 1689d8b2-c835-2e27-27ad-e894d6d15fa9 --follow', 'sphere emulator logs --apps -o json'],
     async action(ctx) {
-      const { tail } = await emulatorLib();
+      const emu = await emulatorLib();
       const name = await nameOf(ctx);
-      const e = (await registryOf(ctx)).get(name);
-      const file = e?.logFile ?? join(await stateDirOf(ctx, name), 'emulator.log');
-      if (!existsSync(file)) throw new NotFoundError(`Cannot read the log of emulator "${name}": "${file}" does not exist. Start it with --detach to get a log.`, { code: 'NO_LOG', path: file });
+      const registry = await registryOf(ctx);
+      const e = registry.get(name);
       const n = Number(optString(ctx, 'lines') ?? 100);
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`Cannot use --lines "${optString(ctx, 'lines')}": give a positive whole number.`, { code: 'BAD_LINES' });
-      const text = tail(file, n);
-      return { data: text, text: text ? text + '\n' : '' };
+      const app = optString(ctx, 'app');
+      const json = optString(ctx, 'output') === 'json';
+      if (app === undefined && !optBool(ctx, 'apps')) {
+        const file = e?.logFile ?? join(await stateDirOf(ctx, name), 'emulator.log');
+        if (!existsSync(file)) throw new NotFoundError(`Cannot read the log of emulator "${name}": "${file}" does not exist. Start it with --detach to get a log.`, { code: 'NO_LOG', path: file });
+        const text = emu.tail(file, n);
+        return { data: text.split('\n').filter(Boolean), text: text ? text + '\n' : '' };
+      }
+      const stateDir = e?.stateDir ?? await stateDirOf(ctx, name);
+      const filter = app === undefined ? {} : { app };
+      const show = (l: import('../../emulator/index').AppLogLine) => (json ? JSON.stringify(l) + '\n' : appLogText(l));
+      const lines = emu.readAppLog(stateDir, filter).slice(-n);
+      if (!optBool(ctx, 'follow')) {
+        return { data: lines, text: lines.map(appLogText).join('') };
+      }
+      const out = ctx.out ?? (() => {});
+      for (const l of lines) out(show(l));
+      let seen = emu.readAppLog(stateDir, filter).length;
+      await new Promise<void>((done) => {
+        const stop = () => { clearInterval(timer); done(); };
+        const timer = setInterval(() => {
+          const all = emu.readAppLog(stateDir, filter);
+          if (all.length < seen) seen = 0; // the log was rotated
+          for (const l of all.slice(seen)) out(show(l));
+          seen = all.length;
+          if (e && !registry.get(name)) stop();
+        }, 200);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      return;
+    },
+  },
+  {
+    group: 'emulator io', name: 'show', description: 'Show the board\'s GPIOs the app opened, its LEDs and buttons, and recent output changes',
+    options: [nameOption],
+    async action(ctx) {
+      const v = await control(ctx, 'io.show') as IoView;
+      const pins = Object.entries(v.gpio).map(([g, p]) => `GPIO ${g.padStart(3)}  ${p.direction.padEnd(6)}  ${p.value}`);
+      const parts = Object.entries(v.parts).map(([n, p]) => (p.kind === 'led' ? `${n}: ${p.lit ? 'lit' : 'off'} (GPIO ${p.gpio})` : `button ${n}: ${p.pressed ? 'pressed' : 'released'} (GPIO ${p.gpio})`));
+      const text = `${pins.length ? pins.join('\n') : 'No GPIO is open.'}\n${parts.join('\n')}\nclock: ${v.clock.mode}, ${(v.clock.nowMs / 1000).toFixed(3)} s since boot; ${v.changes} output change(s)\n`;
+      return { data: v, text };
+    },
+  },
+  {
+    group: 'emulator io', name: 'press <button>', description: 'Press a board button (a or b) for a while, then release it',
+    options: [nameOption, { flags: '--for <ms>', description: 'How long to hold it, in ms of the emulator\'s clock (default 200)' }],
+    examples: ['sphere emulator io press a', 'sphere emulator io press b --for 1500'],
+    async action(ctx, button) {
+      const forText = optString(ctx, 'for');
+      const forMs = forText === undefined ? undefined : Number(forText);
+      if (forMs !== undefined && (!Number.isFinite(forMs) || forMs < 0)) throw new UsageError(`Cannot use --for "${forText}": give milliseconds as a number, e.g. --for 500.`, { code: 'BAD_DURATION' });
+      const r = await control(ctx, 'io.press', { button, ...(forMs === undefined ? {} : { forMs }) }) as { button: string; gpio: number; forMs: number };
+      return { data: r, text: `Pressed button ${r.button} (GPIO ${r.gpio}) for ${r.forMs} ms\n` };
+    },
+  },
+  {
+    group: 'emulator io', name: 'set <what> <number> <value>', description: 'Drive an input from outside: set gpio <n> 0|1',
+    options: [nameOption],
+    examples: ['sphere emulator io set gpio 12 0'],
+    async action(ctx, what, number, value) {
+      if (what !== 'gpio') throw new UsageError(`Cannot set "${what}": only "gpio" can be set, e.g. "sphere emulator io set gpio 12 0".`, { code: 'BAD_IO_TARGET' });
+      if (!/^\d+$/.test(number ?? '') || (value !== '0' && value !== '1')) throw new UsageError(`Cannot set gpio "${number}" to "${value}": give a GPIO number and 0 or 1.`, { code: 'BAD_IO_VALUE' });
+      const r = await control(ctx, 'io.set', { gpio: Number(number), value: Number(value) }) as { gpio: number; value: number };
+      return { data: r, text: `GPIO ${r.gpio} driven to ${r.value}\n` };
     },
   },
   {

@@ -13,6 +13,7 @@ export const GROUPS: Record<string, string> = {
   manifest: 'Check and create app_manifest.json files',
   hwdef: 'Hardware definition files and their C headers',
   emulator: 'Run the bundled emulated device (device REST API over HTTPS)',
+  'emulator io': 'The emulated board\'s inputs and outputs: show GPIOs, LEDs and buttons, press buttons, drive GPIOs',
   ...DEVICE_GROUPS,
 };
 

@@ -30,6 +30,10 @@ export interface RegistryEntry {
   restApiVersion?: string;
   /** Its recovery channel. */
   recovery?: string;
+  /** Its local control channel (board I/O, the app runtime's status). */
+  control?: string;
+  /** The apps' clock: real or virtual. */
+  clock?: string;
   logFile?: string;
 }
 
