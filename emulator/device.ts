@@ -195,6 +195,9 @@ export class Device {
     }
   }
 
+  /** The TCP port that streams a debug-mode app's output (debug-output.ts), where one is served. */
+  debugOutPort: number | undefined;
+
   /** Powered down (an app's ForceSystemPowerDown): nothing runs until the residency ends, then the device boots. */
   poweredDown = false;
 
@@ -430,7 +433,7 @@ export class Device {
   #runBody(componentId: string, run: AppRun): SetAppStatusBody {
     const body: SetAppStatusBody = { state: run.state };
     if (run.realTimeCore !== undefined) body.realTimeCore = run.realTimeCore;
-    if (run.state === 'debugging') { body.gdbPort = DEBUG_PORTS.gdbPort; body.outPort = DEBUG_PORTS.outPort; }
+    if (run.state === 'debugging') { body.gdbPort = DEBUG_PORTS.gdbPort; body.outPort = this.debugOutPort ?? DEBUG_PORTS.outPort; }
     void componentId;
     return body;
   }

@@ -13,6 +13,7 @@ import { loadOrCreateTls } from './service/index';
 import { DEFAULT_NAME, Registry, checkName, lockStateDir, type RegistryEntry } from './registry';
 import { controlSocketPath, serveControl, type ControlServer } from './board/index';
 import { controlHandlers } from './control-ops';
+import { serveDebugOutput, type DebugOutput } from './debug-output';
 
 export interface StartOptions {
   stateDir: string;
@@ -77,6 +78,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
   let server: DeviceServer | undefined;
   let recovery: RecoveryServer | undefined;
   let control: ControlServer | undefined;
+  let debugOut: DebugOutput | undefined;
   try {
     const device = Device.open({
       stateDir: o.stateDir,
@@ -109,6 +111,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
     device.serviceAddress = host === '0.0.0.0' || host === '::' ? '192.168.35.2' : host;
     if (o.recovery !== false) recovery = await serveRecovery(device, recoverySocketPath(o.stateDir), o.log);
     control = await serveControl(controlSocketPath(o.stateDir), controlHandlers(device));
+    debugOut = await serveDebugOutput(device, bound.host);
     const url = urlOf(bound.host, bound.port);
     const entry: RegistryEntry = {
       name, pid: process.pid, host: bound.host, port: bound.port, url, stateDir: o.stateDir, deviceId: device.deviceId,
@@ -126,6 +129,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
     const s = server;
     const r = recovery;
     const c = control;
+    const dbg = debugOut;
     let closed = false;
     return {
       name, host: bound.host, port: bound.port, url, caPem: tls.caPem, device, server: s, entry,
@@ -136,7 +140,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
         await Promise.race([device.runtime.stopAll('emulator stopping'), new Promise((done) => setTimeout(done, SHUTDOWN_GRACE_MS).unref())]);
         await device.runtime.killAll('emulator stopping');
         device.runtime.log.flush();
-        await Promise.all([s.close(), r?.close(), c.close()]);
+        await Promise.all([s.close(), r?.close(), c.close(), dbg.close()]);
         release();
       },
     };
@@ -144,6 +148,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
     if (server) await server.close().catch(() => {});
     if (recovery) await recovery.close().catch(() => {});
     if (control) await control.close().catch(() => {});
+    if (debugOut) await debugOut.close().catch(() => {});
     release();
     throw e;
   }

@@ -57,8 +57,8 @@ function run(init: WorkerInit & { inbox?: import('node:worker_threads').MessageP
       throw new LoadError(`bin/app cannot be instantiated (${(e as Error).message.replace(/^WebAssembly\.Instance\(\): /, '')})`);
     }
     const exported = instance.exports['memory'];
-    host.memory = memory ?? (exported instanceof WebAssembly.Memory ? exported : undefined)!;
-    if (!host.memory) throw new LoadError('bin/app neither imports nor exports its memory');
+    // A module without memory cannot pass WASI a pointer; WASI still wants one to start.
+    host.memory = memory ?? (exported instanceof WebAssembly.Memory ? exported : new WebAssembly.Memory({ initial: 1, maximum: 1 }));
     const table = instance.exports['__indirect_function_table'];
     if (table instanceof WebAssembly.Table) host.table = table;
   } catch (e) {

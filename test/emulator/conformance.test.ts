@@ -161,7 +161,7 @@ images('PATCH /app/status: stop, start, startDebug with its ports; validation', 
   assert.equal((await emu.call('GET', p)).json, { state: 'stopped' });
   assert.equal((await emu.call('PATCH', p, { json: { trigger: 'stop' } })).json, { state: 'stopped' });
   assert.equal((await emu.call('PATCH', p, { json: { trigger: 'start' } })).json, { state: 'running' });
-  assert.equal((await emu.call('PATCH', p, { json: { trigger: 'startDebug' } })).json, { state: 'debugging', gdbPort: 2345, outPort: 2342 });
+  assert.equal((await emu.call('PATCH', p, { json: { trigger: 'startDebug' } })).json, { state: 'debugging', gdbPort: 2345, outPort: emu.device.debugOutPort });
   assert.equal((await emu.call('GET', p)).json, { state: 'debugging' });
   assert.equal((await emu.call('PATCH', p.toUpperCase().replace('/APP/STATUS/', '/app/status/'), { json: { trigger: 'start' } })).json, { state: 'running' });
   errorOf(await emu.call('PATCH', p, { json: { trigger: 'launch' } }), 400, 22, 'unknown trigger');

@@ -1,0 +1,159 @@
+/**
+ * End-to-end: apps that run in the emulator (dist/sphere against a detached emulator), with
+ * hand-assembled WebAssembly modules so no C toolchain is needed: an app that traps is restarted
+ * with back-off and reported, an exit code is reported, an app that computes forever leaves the
+ * REST API answering and is ended after the SIGTERM grace time, and modules that cannot load
+ * install but fail to start with one clear line, changing nothing else.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { lab, type Lab } from '../sideload/e2e-helpers';
+import { WASM } from '../emulator/wasm-builder';
+
+let l: Lab;
+const EMU = 'rt';
+
+function pkgOf(name: string, cid: string, wasm: Uint8Array, capabilities: Record<string, unknown> = {}): string {
+  const root = join(l.dir, name);
+  mkdirSync(join(root, 'bin'), { recursive: true });
+  writeFileSync(join(root, 'bin', 'app'), wasm);
+  writeFileSync(join(root, 'app_manifest.json'), JSON.stringify({ SchemaVersion: 1, Name: name, ComponentId: cid, EntryPoint: '/bin/app', CmdArgs: [], Capabilities: capabilities, ApplicationType: 'Default' }));
+  const pkg = join(l.dir, `${name}.imagepackage`);
+  const r = l.run(['image', 'pack', root, '-o', pkg, '--target-api-set', '16']);
+  assert.is(r.code, 0, r.stderr);
+  return pkg;
+}
+
+function deploy(pkg: string): void {
+  const r = l.run(['device', 'sideload', 'deploy', pkg]);
+  assert.is(r.code, 0, r.stderr);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function status(cid: string): any {
+  const r = l.run(['device', 'app', 'show-status', '-i', cid, '-o', 'json']);
+  assert.is(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+function appLog(cid: string): string[] {
+  const r = l.run(['emulator', 'logs', '--name', EMU, '--app', cid, '--lines', '1000', '-o', 'json']);
+  assert.is(r.code, 0, r.stderr);
+  return (JSON.parse(r.stdout) as Array<{ text: string }>).map((x) => x.text.trimEnd());
+}
+
+async function until<T>(what: string, f: () => T | undefined | false, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** GET a device path as raw bytes (the error-report data is binary), timed. */
+function raw(path: string): Promise<{ status: number; body: Buffer; ms: number }> {
+  const e = l.entry(EMU)!;
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request({ host: e.host, port: e.port, path, ca: e.caPem, servername: 'x.devices.sphere.azure.local', checkServerIdentity: () => undefined, agent: false }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts), ms: performance.now() - t0 }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const test = suite('app runtime: apps that end, crash, spin or cannot load');
+test.before(() => {
+  l = lab('sphere-runtime-e2e-');
+  l.start(EMU);
+});
+test.after(() => l.done());
+
+test('an app that traps is reported, restarted after 1 s and then after 2 s, and is in the error-report data', async () => {
+  const cid = '7a000000-0000-4000-8000-000000000001';
+  deploy(pkgOf('trapper', cid, WASM.trap()));
+  const lines = await until('two restarts', () => { const x = appLog(cid); return x.some((t) => t.includes('(restart 2)')) ? x : undefined; });
+  assert.ok(lines.some((t) => /^ended: trap: unreachable/.test(t)), lines.join('\n'));
+  assert.ok(lines.includes('restarting in 1000 ms (restart 1)'), lines.join('\n'));
+  assert.ok(lines.includes('restarting in 2000 ms (restart 2)'), lines.join('\n'));
+  assert.ok(lines.some((t) => t.startsWith('restarted "trapper"')), lines.join('\n'));
+  const s = status(cid);
+  assert.is(s.lastExit.reason, 'trap');
+  assert.ok(s.restarts >= 2);
+  const telemetry = await raw('/telemetry');
+  assert.is(telemetry.status, 200);
+  assert.match(telemetry.body.toString('latin1'), new RegExp(`app-crash ${cid} "trapper" ended: trap: unreachable`));
+  l.run(['device', 'app', 'stop', '-i', cid]);
+});
+
+test('an exit code is reported by show-status and in the error-report data', async () => {
+  const cid = '7a000000-0000-4000-8000-000000000002';
+  deploy(pkgOf('exit3', cid, WASM.exit(3)));
+  const s = await until('the exit', () => { const x = status(cid); return x.lastExit ? x : undefined; });
+  assert.is(s.exitCode, 3);
+  assert.is(s.lastExit.reason, 'exit');
+  assert.is(s.executed, undefined, 'no run at this moment');
+  const human = l.run(['device', 'app', 'show-status', '-i', cid]);
+  assert.match(human.stdout, /Last exit: exit code 3 at [\d.]+ s since boot; restarting after 1000 ms/);
+  assert.match((await raw('/telemetry')).body.toString('latin1'), new RegExp(`app-crash ${cid} "exit3" ended: exit code 3`));
+  l.run(['device', 'app', 'stop', '-i', cid]);
+});
+
+test('an app that computes forever leaves the REST API answering within 100 ms and ends 2 s after SIGTERM', async () => {
+  const cid = '7a000000-0000-4000-8000-000000000003';
+  deploy(pkgOf('spinner', cid, WASM.spin()));
+  assert.is(status(cid).state, 'running');
+  assert.is(status(cid).executed, true);
+  const times: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const r = await raw('/status');
+    assert.is(r.status, 200);
+    times.push(r.ms);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  assert.ok(Math.max(...times) < 100, `REST answer times while the app spins: ${times.map((t) => t.toFixed(1)).join(', ')} ms`);
+  const t0 = Date.now();
+  assert.is(l.run(['device', 'app', 'stop', '-i', cid]).code, 0);
+  const lines = await until('the end after the grace time', () => { const x = appLog(cid); return x.some((t) => t.startsWith('ended:')) ? x : undefined; });
+  const elapsed = Date.now() - t0;
+  assert.ok(lines.some((t) => t === 'ended: did not end after SIGTERM; ended (stop requested)'), lines.join('\n'));
+  assert.ok(elapsed >= 1500 && elapsed < 6000, `ended ${elapsed} ms after the stop`);
+  assert.is(status(cid).state, 'stopped');
+  await new Promise((done) => setTimeout(done, 1200));
+  assert.ok(!appLog(cid).some((t) => t.startsWith('restart')), 'a stopped app is not restarted');
+});
+
+test('modules that cannot load install, fail to start with one clear line, are not restarted, and change nothing else', async () => {
+  const keep = '7a000000-0000-4000-8000-000000000003';
+  const before = (await raw('/images')).body.toString();
+  const cases: Array<[string, string, Uint8Array, RegExp]> = [
+    ['notwasm', '7a000000-0000-4000-8000-000000000011', WASM.invalid(), /^bin\/app is not a valid WebAssembly module \(.+\)$/],
+    ['badimport', '7a000000-0000-4000-8000-000000000012', WASM.unknownImport(), /^bin\/app imports applibs\.not_a_call \(function\), which this runtime does not provide$/],
+    ['nostart', '7a000000-0000-4000-8000-000000000013', WASM.noStart(), /^bin\/app has no _start export/],
+  ];
+  for (const [name, cid, wasm, why] of cases) {
+    deploy(pkgOf(name, cid, wasm));
+    const s = await until(`${name} to fail`, () => { const x = status(cid); return x.startFailure ? x : undefined; });
+    assert.match(s.startFailure, why);
+    assert.is(s.state, 'stopped');
+    const human = l.run(['device', 'app', 'show-status', '-i', cid]);
+    assert.match(human.stdout, /Cannot start: bin\/app /);
+    assert.ok(appLog(cid).some((t) => why.test(t.replace(/^ended: /, ''))), appLog(cid).join('\n'));
+  }
+  await new Promise((done) => setTimeout(done, 1300));
+  for (const [, cid] of cases) assert.is(status(cid).restarts, 0);
+  const after = JSON.parse((await raw('/images')).body.toString()) as { components: Array<{ uid: string }> };
+  assert.ok(after.components.some((c) => c.uid === keep), 'the app installed before is still there');
+  assert.ok(JSON.parse(before).components.every((c: { uid: string }) => after.components.some((a) => a.uid === c.uid)));
+  assert.is((await raw('/status')).status, 200);
+});
+
+test.run();
