@@ -1,0 +1,108 @@
+/**
+ * The app runtime's parts that need no running app: errno numbers locked against wasi-libc's
+ * own headers (a second source), the module inspector, the virtual clock, the board's GPIO view
+ * and the manifest facts the host checks calls against.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { RuntimeClock, HOST_TABLE, WASI_ERRNO, appCapabilities, wasmImports, isWasm } from '../../emulator/runtime/index';
+import { GpioBoard } from '../../emulator/board/index';
+import { WASM } from './wasm-builder';
+
+const ERRNO_H = '/usr/include/wasm32-wasi/__errno_values.h';
+const API_H = '/usr/include/wasm32-wasi/wasi/api.h';
+
+const errno = suite('WASI errno numbering');
+errno('every value the host returns is the one wasi-libc gives the app', (ctx) => {
+  if (!existsSync(ERRNO_H) || !existsSync(API_H)) { console.log(`  (skipped: ${ERRNO_H} is not installed; the wasi-libc package provides it)`); return; }
+  const names = new Map([...readFileSync(ERRNO_H, 'utf8').matchAll(/#define (E\w+) (__WASI_ERRNO_\w+)/g)].map((m) => [m[1]!, m[2]!]));
+  const values = new Map([...readFileSync(API_H, 'utf8').matchAll(/#define (__WASI_ERRNO_\w+) \(UINT16_C\((\d+)\)\)/g)].map((m) => [m[1]!, Number(m[2])]));
+  for (const [name, value] of Object.entries(WASI_ERRNO)) {
+    if (name === 'SUCCESS') { assert.is(value, 0); continue; }
+    assert.is(values.get(names.get(name)!), value, name);
+  }
+  void ctx;
+});
+errno('differs from the device\'s Linux numbers where the README says', () => {
+  assert.equal([WASI_ERRNO.EACCES, WASI_ERRNO.EAGAIN, WASI_ERRNO.EINVAL, WASI_ERRNO.EBADF, WASI_ERRNO.EINTR], [2, 6, 28, 8, 27]);
+});
+errno.run();
+
+const table = suite('host table');
+table('has one row per import name and a capability gate on every resource call', () => {
+  const names = HOST_TABLE.map((r) => r.name);
+  assert.is(new Set(names).size, names.length);
+  for (const n of ['gpio_open_input', 'gpio_open_output', 'storage_open_mutable', 'storage_delete_mutable', 'power_transition', 'power_set_profile', 'sysevent_register', 'sysevent_defer', 'sysevent_resume']) {
+    assert.ok(HOST_TABLE.find((r) => r.name === n)?.gate, `${n} is gated`);
+  }
+});
+table('every import of the C contract has a row', () => {
+  const header = readFileSync('sdk/sysroot/src/applibs/sphere_host.h', 'utf8');
+  const declared = [...header.matchAll(/SPHERE_IMPORT\("(\w+)"\)/g)].map((m) => m[1]!);
+  assert.ok(declared.length > 20);
+  assert.equal([...declared].sort(), HOST_TABLE.map((r) => r.name).sort());
+});
+table.run();
+
+const info = suite('module inspection');
+info('lists imports and tells WebAssembly from other binaries', () => {
+  assert.equal(wasmImports(WASM.exit(3)).map((i) => `${i.module}.${i.name}:${i.kind}`), ['wasi_snapshot_preview1.proc_exit:function']);
+  assert.equal(wasmImports(WASM.trap()), []);
+  assert.ok(isWasm(WASM.trap()));
+  assert.not.ok(isWasm(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46])));
+  assert.not.ok(isWasm(undefined));
+});
+info('reads the memory import\'s limits', () => {
+  // (module (import "env" "memory" (memory 2 5)))
+  const m = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 2, 0x10, 1, 3, 0x65, 0x6e, 0x76, 6, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 2, 1, 2, 5]);
+  assert.ok(WebAssembly.validate(m));
+  assert.equal(wasmImports(m), [{ module: 'env', name: 'memory', kind: 'memory', minPages: 2, maxPages: 5 }]);
+});
+info.run();
+
+const clock = suite('virtual clock');
+clock('fires timers in time order as it advances, and stands still otherwise', () => {
+  const c = new RuntimeClock('virtual');
+  const fired: string[] = [];
+  c.setTimer(300, () => fired.push(`b@${c.nowMs()}`));
+  c.setTimer(100, () => fired.push(`a@${c.nowMs()}`));
+  const cancel = c.setTimer(200, () => fired.push('never'));
+  c.clearTimer(cancel);
+  assert.is(c.nowMs(), 0);
+  assert.is(c.nextTimerNs(), 100_000_000n);
+  c.advanceTo(250_000_000n);
+  assert.equal(fired, ['a@100']);
+  assert.is(c.nowMs(), 250);
+  c.advanceTo(1_000_000_000n);
+  assert.equal(fired, ['a@100', 'b@300']);
+  assert.is(c.nowMs(), 1000);
+});
+clock.run();
+
+const board = suite('board GPIOs');
+board('buttons idle high, LEDs are lit at 0, only changes enter the history', () => {
+  const b = new GpioBoard();
+  assert.is(b.inputs[12], 1);
+  assert.is(b.inputs[13], 1);
+  b.appOpened(8, 'output');
+  b.appDrove([[8, 1, 0], [8, 1, 5e8], [8, 0, 1e9]], 0);
+  const v = b.view();
+  assert.equal(v.gpio['8'], { direction: 'output', value: 0 });
+  assert.equal(v.parts['led1_red'], { kind: 'led', gpio: 8, lit: true });
+  assert.equal(v.history.map((h) => [h.value, h.atMs]), [[1, 0], [0, 1000]]);
+  assert.is(v.changes, 3);
+  b.setInput(12, 0);
+  assert.equal(b.view().parts['a'], { kind: 'button', gpio: 12, pressed: true });
+  assert.throws(() => b.setInput(500, 1), /GPIO 500 does not exist/);
+  assert.throws(() => b.button('c'), /no button "c"/);
+});
+board.run();
+
+const caps = suite('manifest capabilities');
+caps('takes the GPIOs, storage, power controls and event flags of a resolved manifest', () => {
+  assert.equal(appCapabilities({ Capabilities: { Gpio: [8, 12, '13'], MutableStorage: { SizeKB: 8 }, PowerControls: ['ForceReboot'], SystemEventNotifications: true } }),
+    { gpio: [8, 12, 13], mutableStorageKB: 8, powerControls: ['ForceReboot'], systemEventNotifications: true, softwareUpdateDeferral: false });
+  assert.equal(appCapabilities({}), { gpio: [], mutableStorageKB: 0, powerControls: [], systemEventNotifications: false, softwareUpdateDeferral: false });
+});
+caps.run();
