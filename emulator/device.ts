@@ -22,6 +22,9 @@ import { interfaceDetails, interfaceNames } from './api/index';
 import { GpioBoard } from './board/index';
 import { AppRuntime, RuntimeClock, appCapabilities, isWasm, type AppSpec, type ClockMode, type ExitInfo } from './runtime/index';
 
+/** SysEvent values (spec/applibs.md §2.16) and the deferral the emulator offers. */
+const SYSEVENT = { updateReadyForInstall: 0x01, pending: 1, final: 2, deferred: 3, updateApp: 1, updateSystem: 2, maxDeferralMinutes: 1440 } as const;
+
 export interface DeviceOptions {
   stateDir: string;
   /** Capabilities to store (replacing the stored set); left out, the stored set stays. */
@@ -104,6 +107,7 @@ export class Device {
       onEnded: (c, info, restartInMs) => this.#runEnded(c, info, restartInMs),
       onRestart: (c) => { try { this.startApp(c, false, { restart: true }); } catch { /* recorded by startApp */ } },
       onPower: (state, residency) => this.onPowerRequest(state, residency),
+      onSysEvent: (c, op, _event, minutes) => this.#updateDeferral(c, op, minutes),
     });
     this.board.onInput = (g, v) => this.runtime.setInput(g, v);
   }
@@ -155,6 +159,7 @@ export class Device {
     this.flash.commitIndex(draft);
     this.state = draft;
     this.keystore = buildKeystore(draft, this.securityService.certPem);
+    this.#netChanged();
     return out;
   }
 
@@ -235,6 +240,9 @@ export class Device {
     const rec: ImageRecord = { ...info, blob };
     this.mutate((s) => { s.staged[rec.componentId] = rec; });
     this.diag.record('stage', `staged ${rec.componentId} image ${rec.imageId} "${rec.name}" (${rec.size} bytes)`);
+    // Apps registered for system events learn that an update waits (spec/applibs.md §2.16).
+    this.#update = { updateType: rec.app ? SYSEVENT.updateApp : SYSEVENT.updateSystem, deferredBy: undefined };
+    this.runtime.sysEvent({ event: SYSEVENT.updateReadyForInstall, status: SYSEVENT.pending, maxDeferral: SYSEVENT.maxDeferralMinutes, updateType: this.#update.updateType });
     return rec;
   }
 
@@ -248,6 +256,11 @@ export class Device {
     if (staged.length === 0) return { restartingSystem: false };
     const boardConfig = staged.some((r) => r.imageType === IMAGE_TYPE_BOARD_CONFIG);
     const grant = staged.find((r) => r.grants !== undefined)?.grants;
+    if (this.#update) {
+      this.runtime.sysEvent({ event: SYSEVENT.updateReadyForInstall, status: SYSEVENT.final, maxDeferral: 0, updateType: this.#update.updateType });
+      if (this.#update.deferredBy) this.diag.record('update-deferral', `install proceeds although ${this.#update.deferredBy} deferred it (a sideloaded install is not held back)`);
+      this.#update = undefined;
+    }
     for (const r of staged) this.#stopRun(r.componentId, 'replaced by install');
     this.mutate((s) => {
       if (grant) s.capabilities = grant;
@@ -382,13 +395,7 @@ export class Device {
     for (const i of fsView.inodes) if (i.type === 'file') files[i.path.replace(/^\//, '')] = payload.subarray(i.dataOrChildOffset, i.dataOrChildOffset + i.size);
     const wasm = files[entry.slice(1)];
     if (!isWasm(wasm)) return undefined;
-    const interfaces: Record<string, number> = {};
-    let ready = false;
-    for (const name of interfaceNames(this)) {
-      const d = interfaceDetails(this, name);
-      interfaces[name] = (d.interfaceUp ? 1 : 0) | (d.connectedToNetwork ? 2 : 0) | (d.ipAcquired ? 4 : 0) | (d.connectedToInternet ? 8 : 0);
-      if (name !== 'azspheresvc' && d.ipAcquired) ready = true;
-    }
+    const { ready, interfaces } = this.#netFacts();
     return {
       componentId: rec.componentId, name: rec.name, wasm: wasm!, files,
       args: Array.isArray(manifest['CmdArgs']) ? (manifest['CmdArgs'] as unknown[]).map(String) : [],
@@ -396,6 +403,40 @@ export class Device {
       capabilities: appCapabilities(manifest), debug,
       networkingReady: ready, interfaces, deviceAuthReady: false,
     };
+  }
+
+  /** What an app learns of the network: each interface's status bits (Networking_InterfaceConnectionStatus), and whether any can carry traffic. */
+  #netFacts(): { ready: boolean; interfaces: Record<string, number>; deviceAuthReady: boolean } {
+    const interfaces: Record<string, number> = {};
+    let ready = false;
+    for (const name of interfaceNames(this)) {
+      const d = interfaceDetails(this, name);
+      interfaces[name] = (d.interfaceUp ? 1 : 0) | (d.connectedToNetwork ? 2 : 0) | (d.ipAcquired ? 4 : 0) | (d.connectedToInternet ? 8 : 0);
+      if (name !== 'azspheresvc' && d.ipAcquired) ready = true;
+    }
+    return { ready, interfaces, deviceAuthReady: false };
+  }
+
+  #lastNet = '';
+  /** The update waiting to be installed, as apps were told of it. */
+  #update: { updateType: number; deferredBy: string | undefined } | undefined;
+
+  /** An app deferred (or resumed) the pending update: every registered app hears the new status. */
+  #updateDeferral(componentId: string, op: 'defer' | 'resume', minutes: number): void {
+    if (!this.#update) return;
+    this.#update.deferredBy = op === 'defer' ? componentId : undefined;
+    this.diag.record('update-deferral', op === 'defer' ? `${componentId} deferred the pending update by ${Math.min(minutes, SYSEVENT.maxDeferralMinutes)} min` : `${componentId} resumed the pending update`);
+    this.runtime.sysEvent({ event: SYSEVENT.updateReadyForInstall, status: op === 'defer' ? SYSEVENT.deferred : SYSEVENT.pending, maxDeferral: SYSEVENT.maxDeferralMinutes, updateType: this.#update.updateType });
+  }
+
+  /** Tells running apps when the network facts change (after any commit). */
+  #netChanged(): void {
+    if (!this.runtime?.procs.size) return;
+    const f = this.#netFacts();
+    const key = JSON.stringify(f);
+    if (key === this.#lastNet) return;
+    this.#lastNet = key;
+    this.runtime.netFacts(f);
   }
 
   /** A run ended on its own or was stopped: the app is stopped, an abnormal end goes into the error-report data. */

@@ -224,14 +224,14 @@ export const HOST_TABLE: HostRow[] = [
   },
   {
     name: 'networking_is_ready', call: 'Networking_IsNetworkingReady',
-    run: (h, out) => writeBool(h, out!, h.init.networkingReady),
+    run: (h, out) => writeBool(h, out!, h.facts().networkingReady),
   },
   {
     name: 'networking_interface_status', call: 'Networking_GetInterfaceConnectionStatus',
     run: (h, ptr, len, out) => {
       const name = h.string(ptr!, len!);
       if (name === undefined) return -E.EFAULT;
-      const status = h.init.interfaces[name];
+      const status = h.facts().interfaces[name];
       if (status === undefined) return -E.ENODEV;
       if (!h.slice(out!, 4)) return -E.EFAULT;
       h.view.setUint32(out!, status, true);
@@ -240,7 +240,7 @@ export const HOST_TABLE: HostRow[] = [
   },
   {
     name: 'device_auth_ready', call: 'Application_IsDeviceAuthReady',
-    run: (h, out) => writeBool(h, out!, h.init.deviceAuthReady),
+    run: (h, out) => writeBool(h, out!, h.facts().deviceAuthReady),
   },
   {
     name: 'power_transition', call: 'PowerManagement_ForceSystemReboot/PowerDown',

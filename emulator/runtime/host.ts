@@ -15,7 +15,9 @@ import { E } from './errno';
 export const FIRST_HOST_FD = 1000;
 const HISTORY = 64;
 
-export interface SysEventNote { event: number; status: number; maxDeferral: number; updateType: number }
+export interface SysEventNote { t: 'sysevent'; event: number; status: number; maxDeferral: number; updateType: number }
+/** Main thread → worker, read synchronously: a system event, or new network facts. */
+export type InboxMessage = SysEventNote | { t: 'net'; ready: boolean; interfaces: Record<string, number>; deviceAuthReady: boolean };
 
 export type HostFd =
   | { kind: 'gpio'; gpio: number; output: boolean }
@@ -251,9 +253,19 @@ export class AppHost {
   #drainInbox(): void {
     if (!this.inbox) return;
     for (let m = receiveMessageOnPort(this.inbox); m; m = receiveMessageOnPort(this.inbox)) {
-      const e = m.message as SysEventNote;
-      if (this.sysEventMask & e.event) this.pendingSysEvents.push(e);
+      const msg = m.message as InboxMessage;
+      if (msg.t === 'net') {
+        this.init.networkingReady = msg.ready;
+        this.init.interfaces = msg.interfaces;
+        this.init.deviceAuthReady = msg.deviceAuthReady;
+      } else if (this.sysEventMask & msg.event) this.pendingSysEvents.push(msg);
     }
+  }
+
+  /** The device facts as they are now (the main thread posts every change). */
+  facts(): WorkerInit {
+    this.#drainInbox();
+    return this.init;
   }
 
   nextSysEvent(): SysEventNote | undefined {

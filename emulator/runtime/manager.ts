@@ -117,6 +117,10 @@ export class AppRuntime {
     for (const p of this.procs.values()) if (!p.exited) p.sysEvent(e);
   }
 
+  netFacts(f: { ready: boolean; interfaces: Record<string, number>; deviceAuthReady: boolean }): void {
+    for (const p of this.procs.values()) if (!p.exited) p.netFacts(f);
+  }
+
   #cancelRestart(componentId: string): void {
     const r = this.#restarts.get(componentId);
     if (r?.timer !== undefined) { this.clock.clearTimer(r.timer); delete r.timer; }

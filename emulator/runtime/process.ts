@@ -129,8 +129,13 @@ export class AppProcess {
   }
 
   sysEvent(e: { event: number; status: number; maxDeferral: number; updateType: number }): void {
-    this.#port.postMessage(e);
+    this.#port.postMessage({ t: 'sysevent', ...e });
     this.wake();
+  }
+
+  /** New network facts (an interface went up or down, Wi-Fi connected). */
+  netFacts(f: { ready: boolean; interfaces: Record<string, number>; deviceAuthReady: boolean }): void {
+    this.#port.postMessage({ t: 'net', ...f });
   }
 
   /** SIGTERM now; the worker is ended if the app has not finished after `graceMs`. */
