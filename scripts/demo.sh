@@ -2,14 +2,16 @@
 # The main job, end to end, with the built single binary and the bundled emulator: create a
 # development CA, pack the sample application (signed by that CA), start an emulated device,
 # enable development on it (a capability image from the emulator's own Security Service), sideload
-# the package, start the app, show the device's security state, and stop the emulator — on
+# the package, start the app (a WebAssembly build of samples/hello that the emulator runs), show
+# its own output and LED 1 toggling, press button A, show the device's security state, and stop
+# the emulator — on
 # failure or Ctrl-C too (trap). Everything it makes lives in .demo/ in the repository (CA,
 # package, emulator registry and state), so the user's own CA and emulators are left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Build when there is no binary yet, or when a source file is newer than it.
-if [ ! -x dist/sphere ] || [ -n "$(find cli emulator image-builder sideload signer scripts/build.mjs scripts/warm.mjs package.json -newer dist/sphere -print -quit 2>/dev/null)" ]; then
+if [ ! -x dist/sphere ] || [ -n "$(find cli emulator image-builder sideload signer sdk scripts/build.mjs scripts/warm.mjs package.json -newer dist/sphere -print -quit 2>/dev/null)" ]; then
   npm run build
 fi
 
@@ -64,6 +66,21 @@ step "sphere device sideload deploy --manual-start"
 step "sphere device app start"
 "$SPHERE" device app start --device "$EMU" --component-id "$CID"
 "$SPHERE" device app show-status --device "$EMU" --component-id "$CID"
+
+step "the app runs: its own output (sphere emulator logs --app)"
+sleep 2.5
+"$SPHERE" emulator logs --name "$EMU" --app "$CID" --lines 8
+
+step "sphere emulator io show: LED 1 (GPIO 8, lit while low) toggles every second"
+for _ in 1 2 3; do
+  "$SPHERE" emulator io show --name "$EMU" --query 'parts.led1_red' -o json | tr -d '\n '; echo
+  sleep 1
+done
+
+step "sphere emulator io press a: the app blinks faster and counts the press in its mutable storage"
+"$SPHERE" emulator io press a --name "$EMU"
+sleep 1
+"$SPHERE" emulator logs --name "$EMU" --app "$CID" --lines 4
 
 step "sphere device show-security-state"
 "$SPHERE" device show-security-state --device "$EMU"

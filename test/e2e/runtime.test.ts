@@ -7,52 +7,23 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { join } from 'node:path';
 import { lab, type Lab } from '../sideload/e2e-helpers';
 import { WASM } from '../emulator/wasm-builder';
+import { appLog, deploy, packApp, until } from './app-helpers';
 
 let l: Lab;
 const EMU = 'rt';
 
-function pkgOf(name: string, cid: string, wasm: Uint8Array, capabilities: Record<string, unknown> = {}): string {
-  const root = join(l.dir, name);
-  mkdirSync(join(root, 'bin'), { recursive: true });
-  writeFileSync(join(root, 'bin', 'app'), wasm);
-  writeFileSync(join(root, 'app_manifest.json'), JSON.stringify({ SchemaVersion: 1, Name: name, ComponentId: cid, EntryPoint: '/bin/app', CmdArgs: [], Capabilities: capabilities, ApplicationType: 'Default' }));
-  const pkg = join(l.dir, `${name}.imagepackage`);
-  const r = l.run(['image', 'pack', root, '-o', pkg, '--target-api-set', '16']);
-  assert.is(r.code, 0, r.stderr);
-  return pkg;
-}
-
-function deploy(pkg: string): void {
-  const r = l.run(['device', 'sideload', 'deploy', pkg]);
-  assert.is(r.code, 0, r.stderr);
-}
+const pkgOf = (name: string, cid: string, wasm: Uint8Array, caps: Record<string, unknown> = {}) => packApp(l, name, cid, wasm, caps);
+const deployPkg = (pkg: string) => deploy(l, pkg);
+const appLogOf = (cid: string) => appLog(l, EMU, cid);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function status(cid: string): any {
   const r = l.run(['device', 'app', 'show-status', '-i', cid, '-o', 'json']);
   assert.is(r.code, 0, r.stderr);
   return JSON.parse(r.stdout);
-}
-
-function appLog(cid: string): string[] {
-  const r = l.run(['emulator', 'logs', '--name', EMU, '--app', cid, '--lines', '1000', '-o', 'json']);
-  assert.is(r.code, 0, r.stderr);
-  return (JSON.parse(r.stdout) as Array<{ text: string }>).map((x) => x.text.trimEnd());
-}
-
-async function until<T>(what: string, f: () => T | undefined | false, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** GET a device path as raw bytes (the error-report data is binary), timed. */
@@ -79,8 +50,8 @@ test.after(() => l.done());
 
 test('an app that traps is reported, restarted after 1 s and then after 2 s, and is in the error-report data', async () => {
   const cid = '7a000000-0000-4000-8000-000000000001';
-  deploy(pkgOf('trapper', cid, WASM.trap()));
-  const lines = await until('two restarts', () => { const x = appLog(cid); return x.some((t) => t.includes('(restart 2)')) ? x : undefined; });
+  deployPkg(pkgOf('trapper', cid, WASM.trap()));
+  const lines = await until('two restarts', () => { const x = appLogOf(cid); return x.some((t) => t.includes('(restart 2)')) ? x : undefined; });
   assert.ok(lines.some((t) => /^ended: trap: unreachable/.test(t)), lines.join('\n'));
   assert.ok(lines.includes('restarting in 1000 ms (restart 1)'), lines.join('\n'));
   assert.ok(lines.includes('restarting in 2000 ms (restart 2)'), lines.join('\n'));
@@ -96,7 +67,7 @@ test('an app that traps is reported, restarted after 1 s and then after 2 s, and
 
 test('an exit code is reported by show-status and in the error-report data', async () => {
   const cid = '7a000000-0000-4000-8000-000000000002';
-  deploy(pkgOf('exit3', cid, WASM.exit(3)));
+  deployPkg(pkgOf('exit3', cid, WASM.exit(3)));
   const s = await until('the exit', () => { const x = status(cid); return x.lastExit ? x : undefined; });
   assert.is(s.exitCode, 3);
   assert.is(s.lastExit.reason, 'exit');
@@ -109,7 +80,7 @@ test('an exit code is reported by show-status and in the error-report data', asy
 
 test('an app that computes forever leaves the REST API answering within 100 ms and ends 2 s after SIGTERM', async () => {
   const cid = '7a000000-0000-4000-8000-000000000003';
-  deploy(pkgOf('spinner', cid, WASM.spin()));
+  deployPkg(pkgOf('spinner', cid, WASM.spin()));
   assert.is(status(cid).state, 'running');
   assert.is(status(cid).executed, true);
   const times: number[] = [];
@@ -122,13 +93,13 @@ test('an app that computes forever leaves the REST API answering within 100 ms a
   assert.ok(Math.max(...times) < 100, `REST answer times while the app spins: ${times.map((t) => t.toFixed(1)).join(', ')} ms`);
   const t0 = Date.now();
   assert.is(l.run(['device', 'app', 'stop', '-i', cid]).code, 0);
-  const lines = await until('the end after the grace time', () => { const x = appLog(cid); return x.some((t) => t.startsWith('ended:')) ? x : undefined; });
+  const lines = await until('the end after the grace time', () => { const x = appLogOf(cid); return x.some((t) => t.startsWith('ended:')) ? x : undefined; });
   const elapsed = Date.now() - t0;
   assert.ok(lines.some((t) => t === 'ended: did not end after SIGTERM; ended (stop requested)'), lines.join('\n'));
   assert.ok(elapsed >= 1500 && elapsed < 6000, `ended ${elapsed} ms after the stop`);
   assert.is(status(cid).state, 'stopped');
   await new Promise((done) => setTimeout(done, 1200));
-  assert.ok(!appLog(cid).some((t) => t.startsWith('restart')), 'a stopped app is not restarted');
+  assert.ok(!appLogOf(cid).some((t) => t.startsWith('restart')), 'a stopped app is not restarted');
 });
 
 test('modules that cannot load install, fail to start with one clear line, are not restarted, and change nothing else', async () => {
@@ -140,13 +111,13 @@ test('modules that cannot load install, fail to start with one clear line, are n
     ['nostart', '7a000000-0000-4000-8000-000000000013', WASM.noStart(), /^bin\/app has no _start export/],
   ];
   for (const [name, cid, wasm, why] of cases) {
-    deploy(pkgOf(name, cid, wasm));
+    deployPkg(pkgOf(name, cid, wasm));
     const s = await until(`${name} to fail`, () => { const x = status(cid); return x.startFailure ? x : undefined; });
     assert.match(s.startFailure, why);
     assert.is(s.state, 'stopped');
     const human = l.run(['device', 'app', 'show-status', '-i', cid]);
     assert.match(human.stdout, /Cannot start: bin\/app /);
-    assert.ok(appLog(cid).some((t) => why.test(t.replace(/^ended: /, ''))), appLog(cid).join('\n'));
+    assert.ok(appLogOf(cid).some((t) => why.test(t.replace(/^ended: /, ''))), appLogOf(cid).join('\n'));
   }
   await new Promise((done) => setTimeout(done, 1300));
   for (const [, cid] of cases) assert.is(status(cid).restarts, 0);
