@@ -109,7 +109,7 @@ test('MutableStorage: the count survives an app restart and a SIGKILL of the emu
   const cid = manifestOf(STORAGE.dir).ComponentId;
   const ready = () => until('the buttons to be open', () => { const v = ioShow(l, EMU); return v.gpio['12']?.direction === 'input' && v.gpio['13']?.direction === 'input'; });
   const pressUntil = async (line: string) => {
-    press('a');
+    press('a', 300); // the sample polls its buttons every 100 ms
     await until(`"${line}"`, () => appLog(l, EMU, cid).includes(line));
   };
   await ready();
