@@ -10,13 +10,43 @@
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync, chmodSync, renameSync, rmSync, mkdirSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync, chmodSync, renameSync, rmSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const bundleOnly = process.argv.includes('--bundle');
 mkdirSync('dist', { recursive: true });
+
+/**
+ * The SDK (sdk/: headers, C sources, CMake files, hardware definitions) travels inside the bundle
+ * as the virtual module `sphere:sdk-files` ({ relative path: UTF-8 text }), which
+ * `sphere sdk path` writes out (cli/sdk/files.ts).
+ */
+function sdkFilesPlugin() {
+  const files = {};
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) { walk(p); continue; }
+      const bytes = readFileSync(p);
+      const text = bytes.toString('utf8');
+      if (!Buffer.from(text, 'utf8').equals(bytes)) throw new Error(`build: ${p} is not UTF-8 text; the SDK embeds text files only`);
+      files[relative('sdk', p).split(sep).join('/')] = text;
+    }
+  };
+  return {
+    name: 'sphere-sdk-files',
+    setup(b) {
+      b.onResolve({ filter: /^sphere:sdk-files$/ }, () => ({ path: 'sdk-files', namespace: 'sphere-sdk' }));
+      b.onLoad({ filter: /.*/, namespace: 'sphere-sdk' }, () => {
+        walk('sdk');
+        return { contents: `export default ${JSON.stringify(files)};`, loader: 'js', watchFiles: Object.keys(files).map((f) => join('sdk', f)) };
+      });
+    },
+  };
+}
 
 const t0 = Date.now();
 const common = {
@@ -38,7 +68,7 @@ const common = {
 common.define['import.meta.url'] = '""';
 const worker = await build({ ...common, entryPoints: ['emulator/runtime/worker.ts'], write: false });
 common.define.__SPHERE_APP_WORKER__ = JSON.stringify(worker.outputFiles[0].text);
-await build({ ...common, entryPoints: ['cli/entry.ts'], outfile: 'dist/sphere.cjs' });
+await build({ ...common, entryPoints: ['cli/entry.ts'], outfile: 'dist/sphere.cjs', plugins: [sdkFilesPlugin()] });
 // A single-executable app has no dynamic-import hook: every import() must be bundled.
 const leftover = readFileSync('dist/sphere.cjs', 'utf8').match(/\bimport\("[^"]+"\)/g);
 if (leftover) {

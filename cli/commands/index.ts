@@ -6,6 +6,7 @@ import { commands as emulator } from './emulator';
 import { commands as manifest } from './manifest';
 import { commands as hwdef } from './hwdef';
 import { commands as device, DEVICE_GROUPS } from './device';
+import { commands as sdk } from './sdk';
 
 export const GROUPS: Record<string, string> = {
   ca: 'Development certificate authority that signs images',
@@ -14,7 +15,9 @@ export const GROUPS: Record<string, string> = {
   hwdef: 'Hardware definition files and their C headers',
   emulator: 'Run the bundled emulated device (device REST API over HTTPS)',
   'emulator io': 'The emulated board\'s inputs and outputs: show GPIOs, LEDs and buttons, press buttons, drive GPIOs',
+  sdk: 'The SDK for building apps in C: its folder for CMake, and the host tools it needs',
+  app: 'Build apps from their C sources with the SDK',
   ...DEVICE_GROUPS,
 };
 
-export const COMMANDS: CommandDef[] = [...image, ...ca, ...manifest, ...hwdef, ...emulator, ...device];
+export const COMMANDS: CommandDef[] = [...image, ...ca, ...manifest, ...hwdef, ...emulator, ...device, ...sdk];

@@ -1,0 +1,193 @@
+# Spherekit SDK: the CMake functions apps call (loaded after project() by
+# AzureSphereInternal.cmake).
+#
+#   azsphere_target_hardware_definition(<target> [TARGET_DIRECTORY <dir>...] TARGET_DEFINITION <file.json>)
+#   azsphere_target_add_image_package(<target> [RESOURCE_FILES <file>...] [DEBUG_LIB <lib>] [APP_MANIFEST <file>])
+#   azsphere_configure_tools(TOOLS_REVISION <yy.mm>)
+#   azsphere_configure_api(TARGET_API_SET <set>)
+#
+# Packing runs the sphere tool: $ENV{SPHERE_TOOL} (an executable, or a command line), else the
+# executable that wrote this SDK (CMakeFiles/SphereTool.cmake), else "sphere" on PATH. It signs
+# with the development CA ("sphere ca init" makes one).
+
+include_guard(GLOBAL)
+
+set(AZURE_SPHERE_HARDWARE_DEFINITIONS_DIR "${AZURE_SPHERE_SDK_PATH}/HardwareDefinitions")
+
+file(READ "${AZURE_SPHERE_SDK_PATH}/sdk.json" _azsphere_sdk_json)
+string(JSON _azsphere_revision_count LENGTH "${_azsphere_sdk_json}" toolsRevisions)
+set(AZURE_SPHERE_TOOLS_REVISIONS "")
+math(EXPR _azsphere_last "${_azsphere_revision_count} - 1")
+foreach(_azsphere_i RANGE ${_azsphere_last})
+    string(JSON _azsphere_revision GET "${_azsphere_sdk_json}" toolsRevisions ${_azsphere_i})
+    list(APPEND AZURE_SPHERE_TOOLS_REVISIONS "${_azsphere_revision}")
+endforeach()
+
+# The sphere command as a list (program and leading arguments) in AZURE_SPHERE_TOOL_COMMAND.
+function(_azsphere_find_tool)
+    if(AZURE_SPHERE_TOOL_COMMAND)
+        return()
+    endif()
+    set(command "")
+    if(DEFINED ENV{SPHERE_TOOL} AND NOT "$ENV{SPHERE_TOOL}" STREQUAL "")
+        if(EXISTS "$ENV{SPHERE_TOOL}")
+            set(command "$ENV{SPHERE_TOOL}")
+        else()
+            separate_arguments(command UNIX_COMMAND "$ENV{SPHERE_TOOL}")
+        endif()
+    endif()
+    if(NOT command AND EXISTS "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/SphereTool.cmake")
+        include("${CMAKE_CURRENT_FUNCTION_LIST_DIR}/SphereTool.cmake")
+        if(AZURE_SPHERE_RECORDED_TOOL)
+            list(GET AZURE_SPHERE_RECORDED_TOOL 0 program)
+            if(EXISTS "${program}")
+                set(command "${AZURE_SPHERE_RECORDED_TOOL}")
+            endif()
+        endif()
+    endif()
+    if(NOT command)
+        find_program(AZURE_SPHERE_TOOL_PROGRAM NAMES sphere)
+        if(AZURE_SPHERE_TOOL_PROGRAM)
+            set(command "${AZURE_SPHERE_TOOL_PROGRAM}")
+        endif()
+    endif()
+    if(NOT command)
+        message(FATAL_ERROR "Cannot find the sphere tool that packs image packages: SPHERE_TOOL is not set and \"sphere\" is not on PATH. Set SPHERE_TOOL to the sphere executable, or build with \"sphere app build\".")
+    endif()
+    set(AZURE_SPHERE_TOOL_COMMAND "${command}" CACHE INTERNAL "The sphere command that packs image packages")
+endfunction()
+
+function(azsphere_target_hardware_definition target)
+    cmake_parse_arguments(PARSE_ARGV 1 arg "" "TARGET_DEFINITION" "TARGET_DIRECTORY")
+    if(arg_UNPARSED_ARGUMENTS)
+        message(FATAL_ERROR "Cannot use azsphere_target_hardware_definition(${target}): unknown arguments \"${arg_UNPARSED_ARGUMENTS}\". Expected TARGET_DIRECTORY <dir>... TARGET_DEFINITION <file.json>.")
+    endif()
+    if(NOT TARGET ${target})
+        message(FATAL_ERROR "Cannot use azsphere_target_hardware_definition(${target}): there is no target \"${target}\". Call it after add_executable.")
+    endif()
+    if(NOT arg_TARGET_DEFINITION)
+        message(FATAL_ERROR "Cannot use azsphere_target_hardware_definition(${target}): TARGET_DEFINITION is missing. Pass TARGET_DEFINITION <file.json>, e.g. sample_appliance.json.")
+    endif()
+    set(dirs "")
+    foreach(dir IN LISTS arg_TARGET_DIRECTORY)
+        if(dir MATCHES "-NOTFOUND$" OR dir STREQUAL "")
+            message(FATAL_ERROR "Cannot use hardware definition \"${arg_TARGET_DEFINITION}\": its folder was not found (TARGET_DIRECTORY is \"${dir}\"). Check the path given to find_path or TARGET_DIRECTORY.")
+        endif()
+        get_filename_component(abs "${dir}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+        if(NOT IS_DIRECTORY "${abs}")
+            message(FATAL_ERROR "Cannot use hardware definition folder \"${dir}\": it does not exist. Check TARGET_DIRECTORY.")
+        endif()
+        list(APPEND dirs "${abs}")
+    endforeach()
+    set(found "")
+    foreach(dir IN LISTS dirs AZURE_SPHERE_HARDWARE_DEFINITIONS_DIR)
+        if(EXISTS "${dir}/${arg_TARGET_DEFINITION}")
+            set(found "${dir}/${arg_TARGET_DEFINITION}")
+            break()
+        endif()
+    endforeach()
+    if(NOT found)
+        message(FATAL_ERROR "Cannot find hardware definition \"${arg_TARGET_DEFINITION}\" in ${dirs} ${AZURE_SPHERE_HARDWARE_DEFINITIONS_DIR}. Pass the folder that holds it with TARGET_DIRECTORY.")
+    endif()
+    foreach(dir IN LISTS dirs)
+        target_include_directories(${target} PRIVATE "${dir}/inc")
+    endforeach()
+    target_include_directories(${target} PRIVATE "${AZURE_SPHERE_HARDWARE_DEFINITIONS_DIR}/inc" "${AZURE_SPHERE_HARDWARE_DEFINITIONS_DIR}/inc/hw")
+    set_property(TARGET ${target} PROPERTY AZURE_SPHERE_HARDWARE_DIRECTORIES ${dirs} "${AZURE_SPHERE_HARDWARE_DEFINITIONS_DIR}")
+    set_property(TARGET ${target} PROPERTY AZURE_SPHERE_TARGET_DEFINITION "${arg_TARGET_DEFINITION}")
+    set_property(TARGET ${target} PROPERTY AZURE_SPHERE_TARGET_DEFINITION_FILE "${found}")
+endfunction()
+
+function(azsphere_target_add_image_package target)
+    cmake_parse_arguments(PARSE_ARGV 1 arg "" "APP_MANIFEST" "RESOURCE_FILES;DEBUG_LIB")
+    if(arg_UNPARSED_ARGUMENTS)
+        message(FATAL_ERROR "Cannot use azsphere_target_add_image_package(${target}): unknown arguments \"${arg_UNPARSED_ARGUMENTS}\". Expected RESOURCE_FILES, DEBUG_LIB or APP_MANIFEST.")
+    endif()
+    if(NOT TARGET ${target})
+        message(FATAL_ERROR "Cannot use azsphere_target_add_image_package(${target}): there is no target \"${target}\". Call it after add_executable.")
+    endif()
+    foreach(lib IN LISTS arg_DEBUG_LIB)
+        if(NOT lib STREQUAL "libmalloc")
+            message(FATAL_ERROR "Cannot use DEBUG_LIB \"${lib}\": the only debug library is libmalloc.")
+        endif()
+        message(STATUS "DEBUG_LIB libmalloc: WebAssembly apps use wasi-libc's malloc; heap statistics come from the device.")
+    endforeach()
+
+    set(manifest "${arg_APP_MANIFEST}")
+    if(NOT manifest)
+        set(manifest "app_manifest.json")
+    endif()
+    get_filename_component(manifest "${manifest}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(NOT EXISTS "${manifest}")
+        message(FATAL_ERROR "Cannot find the app manifest \"${manifest}\". Add app_manifest.json beside CMakeLists.txt or pass APP_MANIFEST <file>.")
+    endif()
+
+    _azsphere_find_tool()
+    set(approot "${CMAKE_CURRENT_BINARY_DIR}/approot${PROJECT_NAME}")
+    set(package "${CMAKE_CURRENT_BINARY_DIR}/${PROJECT_NAME}.imagepackage")
+
+    set(copy_resources "")
+    set(resource_sources "")
+    foreach(file IN LISTS arg_RESOURCE_FILES)
+        if(IS_ABSOLUTE "${file}")
+            message(FATAL_ERROR "Cannot add resource file \"${file}\": resource files must be relative to the source folder (their path in the package).")
+        endif()
+        get_filename_component(dir "${file}" DIRECTORY)
+        list(APPEND copy_resources
+            COMMAND "${CMAKE_COMMAND}" -E make_directory "${approot}/${dir}"
+            COMMAND "${CMAKE_COMMAND}" -E copy "${CMAKE_CURRENT_SOURCE_DIR}/${file}" "${approot}/${file}")
+        list(APPEND resource_sources "${CMAKE_CURRENT_SOURCE_DIR}/${file}")
+    endforeach()
+
+    set(hardware "")
+    set(hardware_files "")
+    get_target_property(dirs ${target} AZURE_SPHERE_HARDWARE_DIRECTORIES)
+    get_target_property(definition ${target} AZURE_SPHERE_TARGET_DEFINITION)
+    get_target_property(definition_file ${target} AZURE_SPHERE_TARGET_DEFINITION_FILE)
+    if(dirs)
+        foreach(dir IN LISTS dirs)
+            list(APPEND hardware --hardware-definitions "${dir}")
+        endforeach()
+        list(APPEND hardware --target-definition "${definition}")
+        list(APPEND hardware_files "${definition_file}")
+    endif()
+
+    add_custom_command(
+        OUTPUT "${package}"
+        COMMAND "${CMAKE_COMMAND}" -E rm -rf "${approot}"
+        COMMAND "${CMAKE_COMMAND}" -E make_directory "${approot}/bin"
+        COMMAND "${CMAKE_COMMAND}" -E copy "$<TARGET_FILE:${target}>" "${approot}/bin/app"
+        COMMAND "${CMAKE_COMMAND}" -E copy "${manifest}" "${approot}/app_manifest.json"
+        ${copy_resources}
+        COMMAND ${AZURE_SPHERE_TOOL_COMMAND} image pack "${approot}"
+                --destination "${package}"
+                --manifest "${manifest}"
+                ${hardware}
+                --target-api-set "${AZURE_SPHERE_TARGET_API_SET_RESOLVED}"
+        DEPENDS ${target} "${manifest}" ${resource_sources} ${hardware_files}
+        COMMENT "Packing ${PROJECT_NAME}.imagepackage"
+        VERBATIM)
+    add_custom_target(${target}-imagepackage ALL DEPENDS "${package}")
+endfunction()
+
+function(azsphere_configure_tools)
+    cmake_parse_arguments(PARSE_ARGV 0 arg "" "TOOLS_REVISION" "")
+    if(NOT arg_TOOLS_REVISION)
+        message(FATAL_ERROR "Cannot use azsphere_configure_tools(): TOOLS_REVISION is missing. Pass TOOLS_REVISION \"<yy.mm>\".")
+    endif()
+    list(FIND AZURE_SPHERE_TOOLS_REVISIONS "${arg_TOOLS_REVISION}" index)
+    if(index LESS 0)
+        string(REPLACE ";" ", " known "${AZURE_SPHERE_TOOLS_REVISIONS}")
+        message(FATAL_ERROR "Cannot use tools revision \"${arg_TOOLS_REVISION}\": this SDK knows ${known}. Pass one of them, or remove the call.")
+    endif()
+endfunction()
+
+function(azsphere_configure_api)
+    cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET_API_SET" "")
+    if(NOT arg_TARGET_API_SET)
+        message(FATAL_ERROR "Cannot use azsphere_configure_api(): TARGET_API_SET is missing. Pass TARGET_API_SET \"<set>\".")
+    endif()
+    if(NOT arg_TARGET_API_SET STREQUAL AZURE_SPHERE_TARGET_API_SET_RESOLVED)
+        message(FATAL_ERROR "Cannot use target API set \"${arg_TARGET_API_SET}\" from azsphere_configure_api: the build targets API set \"${AZURE_SPHERE_TARGET_API_SET_RESOLVED}\" (AZURE_SPHERE_TARGET_API_SET \"${AZURE_SPHERE_TARGET_API_SET}\"). Make them equal: change the call or pass -DAZURE_SPHERE_TARGET_API_SET=${arg_TARGET_API_SET}.")
+    endif()
+endfunction()

@@ -1,0 +1,30 @@
+/*
+ * Application_* (applibs/application.h) and DeviceAuth_GetCertificatePath (tlsutils/deviceauth.h).
+ * Connections to real-time apps are not emulated yet.
+ */
+#include <stddef.h>
+#include <applibs/application.h>
+#include <tlsutils/deviceauth.h>
+
+#include "internal.h"
+
+int Application_IsDeviceAuthReady(bool *outIsDeviceAuthReady)
+{
+    if (outIsDeviceAuthReady == NULL) {
+        return __sphere_fail(EFAULT);
+    }
+    return __sphere_result(__sphere_device_auth_ready(outIsDeviceAuthReady));
+}
+
+int Application_Connect(const char *componentId)
+{
+    if (componentId == NULL) {
+        return __sphere_fail(EFAULT);
+    }
+    return __sphere_fail(ENOSYS);
+}
+
+const char *DeviceAuth_GetCertificatePath(void)
+{
+    return "/run/deviceauth/device.cert.pem";
+}

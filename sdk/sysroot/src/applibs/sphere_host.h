@@ -1,0 +1,91 @@
+/*
+ * The contract between the SDK's C library (libapplibs) and the emulator's WebAssembly host
+ * (emulator/runtime/host-table.ts). Every function here is a WebAssembly import from the module
+ * "applibs". Unless said otherwise each returns a non-negative value on success and -errno on
+ * failure, with errno in WASI numbering (the numbering the app's own <errno.h> uses); the C
+ * wrappers turn that into -1 and errno. Pointers are offsets into the app's linear memory.
+ *
+ * File descriptors the host hands out (GPIO, timers, mutable storage, image files, system
+ * events) live in the host's own table at 1000 and above; the host also serves fd_read,
+ * fd_write, fd_seek, fd_close, fd_fdstat_get, fd_filestat_get and poll_oneoff for them, so plain
+ * read(), write(), lseek(), close() and poll() work on them and wait interruptibly.
+ *
+ * Link contract (the toolchain's flags): the module imports its memory (env.memory, so the host
+ * sets the cap) and exports its function table (__indirect_function_table, so the host can run
+ * a signal handler at a blocking point).
+ */
+#pragma once
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SPHERE_IMPORT(name) __attribute__((import_module("applibs"), import_name(name)))
+
+/* Log_Debug: the already formatted text (formatting happens in the module). */
+SPHERE_IMPORT("log_write") int32_t __sphere_log_write(const char *text, uint32_t length);
+
+/* GPIO: open returns an fd. Gate: Capabilities.Gpio lists the GPIO number. */
+SPHERE_IMPORT("gpio_open_input") int32_t __sphere_gpio_open_input(int32_t gpioId);
+SPHERE_IMPORT("gpio_open_output") int32_t __sphere_gpio_open_output(int32_t gpioId, uint32_t outputMode, uint32_t initialValue);
+SPHERE_IMPORT("gpio_set_value") int32_t __sphere_gpio_set_value(int32_t fd, uint32_t value);
+/* Writes one byte (0 or 1) at outValue. */
+SPHERE_IMPORT("gpio_get_value") int32_t __sphere_gpio_get_value(int32_t fd, uint8_t *outValue);
+
+/* timerfd: clock 0 = CLOCK_REALTIME, 1 = CLOCK_MONOTONIC (the wrapper maps wasi-libc's clockid
+ * pointers); flags: bit 0 = non-blocking (TFD_NONBLOCK). settime flags: bit 0 = absolute time
+ * (TFD_TIMER_ABSTIME). A timer spec is four int64 values: interval seconds, interval nanoseconds,
+ * value seconds, value nanoseconds (not struct itimerspec, whose padding differs). oldSpec may
+ * be 0. read() on the fd gives the 8-byte expiry count (EAGAIN when none and non-blocking). */
+SPHERE_IMPORT("timerfd_create") int32_t __sphere_timerfd_create(uint32_t clock, uint32_t flags);
+SPHERE_IMPORT("timerfd_settime") int32_t __sphere_timerfd_settime(int32_t fd, uint32_t flags, const int64_t *newSpec, int64_t *oldSpec);
+SPHERE_IMPORT("timerfd_gettime") int32_t __sphere_timerfd_gettime(int32_t fd, int64_t *curSpec);
+
+/* Signals: kind 0 = default action, 1 = ignore, 2 = handler (a function-table index taking an
+ * int). The host runs a handler while the app is blocked in poll_oneoff or fd_read (that call
+ * then fails with EINTR), or at the next host call. Only SIGTERM (15) is ever raised. */
+SPHERE_IMPORT("signal_action") int32_t __sphere_signal_action(int32_t signum, uint32_t kind, uint32_t handler);
+/* sigprocmask for SIGTERM: how 0 = SIG_BLOCK, 1 = SIG_UNBLOCK, 2 = SIG_SETMASK; blocked is 1 or 0
+ * (SIGTERM's bit of the set). Returns the previous blocked state (0 or 1). */
+SPHERE_IMPORT("signal_mask") int32_t __sphere_signal_mask(uint32_t how, uint32_t blocked);
+/* sigtimedwait for SIGTERM: waits until it is pending (returns 15, consuming it) or the timeout
+ * (in ns; negative = forever) passes (-EAGAIN). */
+SPHERE_IMPORT("signal_wait") int32_t __sphere_signal_wait(int64_t timeoutNs);
+
+/* Storage. Gate: Capabilities.MutableStorage.SizeKB > 0 for the mutable file. */
+SPHERE_IMPORT("storage_open_mutable") int32_t __sphere_storage_open_mutable(void);
+SPHERE_IMPORT("storage_delete_mutable") int32_t __sphere_storage_delete_mutable(void);
+/* A read-only fd of a regular file of the image package; the path is relative, already checked. */
+SPHERE_IMPORT("storage_open_image_file") int32_t __sphere_storage_open_image_file(const char *path, uint32_t length);
+/* Writes the absolute folder of the image package (no trailing slash, no NUL) into buf and
+ * returns its length; -ERANGE when capacity is too small. */
+SPHERE_IMPORT("storage_image_root") int32_t __sphere_storage_image_root(char *buf, uint32_t capacity);
+
+/* Networking and device authentication: write one byte (bool). */
+SPHERE_IMPORT("networking_is_ready") int32_t __sphere_networking_is_ready(bool *outReady);
+/* Interface status bits (Networking_InterfaceConnectionStatus) for a named interface; -ENODEV when unknown. */
+SPHERE_IMPORT("networking_interface_status") int32_t __sphere_networking_interface_status(const char *name, uint32_t length, uint32_t *outStatus);
+SPHERE_IMPORT("device_auth_ready") int32_t __sphere_device_auth_ready(bool *outReady);
+
+/* Power: state 0 = reboot, 1 = power down for residencySeconds. Gate: PowerControls
+ * (ForceReboot / ForcePowerDown / SetPowerProfile). Success means initiated: SIGTERM follows. */
+SPHERE_IMPORT("power_transition") int32_t __sphere_power_transition(uint32_t state, uint32_t residencySeconds);
+SPHERE_IMPORT("power_set_profile") int32_t __sphere_power_set_profile(uint32_t profile);
+
+/* System events. register returns an fd that is readable while an event is pending. Gate:
+ * SystemEventNotifications. next() writes event, status, max deferral minutes and update type
+ * of the oldest pending event and returns 1, or returns 0 when none is pending. */
+SPHERE_IMPORT("sysevent_register") int32_t __sphere_sysevent_register(uint32_t mask);
+SPHERE_IMPORT("sysevent_unregister") int32_t __sphere_sysevent_unregister(void);
+SPHERE_IMPORT("sysevent_next") int32_t __sphere_sysevent_next(uint32_t *event, uint32_t *status, uint32_t *maxDeferralMinutes, uint32_t *updateType);
+/* Gate: SoftwareUpdateDeferral. */
+SPHERE_IMPORT("sysevent_defer") int32_t __sphere_sysevent_defer(uint32_t event, uint32_t minutes);
+SPHERE_IMPORT("sysevent_resume") int32_t __sphere_sysevent_resume(uint32_t event);
+
+/* Applications: which 0 = total, 1 = user mode, 2 = peak user mode; returns KiB. */
+SPHERE_IMPORT("memory_usage_kb") int32_t __sphere_memory_usage_kb(uint32_t which);
+/* Writes the OS version text (no NUL) and returns its length; -ERANGE when it does not fit. */
+SPHERE_IMPORT("os_version") int32_t __sphere_os_version(char *buf, uint32_t capacity);
+
+/* Called by the SDK's sbrk wrapper (the toolchain links with -Wl,--wrap=sbrk) when the linear
+ * memory cannot grow any more: the host notes that the app reached its memory cap. Returns 0. */
+SPHERE_IMPORT("memory_denied") int32_t __sphere_memory_denied(uint32_t increment);
