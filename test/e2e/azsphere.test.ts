@@ -90,7 +90,7 @@ e2e('app stop/start/show-status with --component-id match the native results', a
   assert.equal(okJson(viaAz(['device', 'app', 'stop', '--component-id', CID, '-o', 'json'])), okJson(l.run(['device', 'app', 'stop', '-i', CID, '-o', 'json'])));
   assert.is(await appState(l, 'az', CID), 'stopped');
   const status = viaAz(['device', 'app', 'show-status', '--component-id', CID]);
-  assert.is(status.stdout, `${CID}: App state: stopped\n`);
+  assert.ok(status.stdout.startsWith(`${CID}: App state: stopped\n`), status.stdout);
   assert.is(status.stdout, l.run(['device', 'app', 'show-status', '--component-id', CID]).stdout);
   assert.equal(okJson(viaAz(['device', 'app', 'start', '--component-id', CID, '--output', 'json'])), { componentId: CID, state: 'running' });
   assert.is(await appState(l, 'az', CID), 'running');

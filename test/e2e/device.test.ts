@@ -70,8 +70,10 @@ test('app start/stop/show-status/show-quota/show-memory-stats', async () => {
   assert.is(json(['device', 'app', 'stop', '-i', CID]).state, 'stopped');
   assert.is(json(['device', 'app', 'start', '-i', CID]).state, 'running');
   assert.is(await appState(l, 'e2e', CID), 'running');
-  human(['device', 'app', 'show-status'], new RegExp(`^${CID}: App state: running\\n$`));
-  assert.equal(json(['device', 'app', 'show-status', '-i', CID]), { componentId: CID, state: 'running' });
+  human(['device', 'app', 'show-status'], new RegExp(`^${CID}: App state: running\\n`));
+  const st = json(['device', 'app', 'show-status', '-i', CID]);
+  assert.equal([st.componentId, st.state, st.executed], [CID, 'running', true], 'samples/hello is WebAssembly: its code runs');
+  human(['device', 'app', 'show-status', '-i', CID], /\n {2}Code: runs in the emulator \(WebAssembly\)\n/);
   const q = await rest(`/app/quota/${CID}`);
   human(['device', 'app', 'show-quota', '-i', CID], new RegExp(`^${q.UsageKB} KB used of ${q.LimitKB} KB`));
   assert.equal(json(['device', 'app', 'show-quota', '-i', CID]), { componentId: CID, usageKB: q.UsageKB, limitKB: q.LimitKB });
