@@ -1,0 +1,146 @@
+/**
+ * End-to-end: test apps of our own in C (test/fixtures/apps), built by the SDK and run by a
+ * detached emulator on the real clock — one that traps, one that allocates without bound, one
+ * that ignores SIGTERM and one that computes forever. Each ends as the runtime documents, is
+ * restarted with back-off when it ends on its own, lands in the error-report data when it ends
+ * abnormally, and the REST API keeps answering within 100 ms throughout. Skipped, saying why,
+ * without the C toolchain.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { lab, type Lab } from '../sideload/e2e-helpers';
+import { appLog, deploy, until } from './app-helpers';
+import { buildTestApp, skipped, toolchainMissing } from '../sdk/helpers';
+
+const EMU = 'capps';
+const CID = { trap: '7b000000-0000-4000-8000-000000000001', ignore: '7b000000-0000-4000-8000-000000000003', hog: '7b000000-0000-4000-8000-000000000004', spin: '7b000000-0000-4000-8000-000000000005' };
+let l: Lab;
+/** Every REST answer time measured while the apps ran. */
+const answers: number[] = [];
+
+function get(path: string): Promise<{ status: number; body: string }> {
+  const e = l.entry(EMU)!;
+  return new Promise((resolve, reject) => {
+    const req = request({ host: e.host, port: e.port, path, ca: e.caPem, servername: 'x.devices.sphere.azure.local', checkServerIdentity: () => undefined, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('latin1');
+      res.on('data', (c: string) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * Asks the device for its status every 100 ms while `f` runs, from a process of its own (this
+ * one blocks while it runs the CLI, which would count against the device).
+ */
+const PROBE = `const https = require('node:https');
+const [host, port, ca] = [process.env.H, Number(process.env.P), process.env.CA];
+const times = []; let on = true;
+process.stdin.on('data', () => { on = false; });
+(async () => {
+  while (on) {
+    const t0 = performance.now();
+    const status = await new Promise((res) => {
+      const q = https.request({ host, port, path: '/status', ca, servername: 'x.devices.sphere.azure.local', checkServerIdentity: () => undefined, agent: false }, (r) => { r.resume(); r.on('end', () => res(r.statusCode)); });
+      q.on('error', () => res(0)); q.end();
+    });
+    times.push(status === 200 ? performance.now() - t0 : Infinity);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  process.stdout.write(JSON.stringify(times));
+})();`;
+
+async function probing<T>(f: () => Promise<T>): Promise<T> {
+  const e = l.entry(EMU)!;
+  const child = spawn(process.execPath, ['-e', PROBE], { env: { ...process.env, H: e.host, P: String(e.port), CA: e.caPem }, stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+  const done = new Promise<void>((r) => child.on('close', () => r()));
+  try {
+    return await f();
+  } finally {
+    child.stdin.end('stop\n');
+    await done;
+    answers.push(...(JSON.parse(out || '[]') as Array<number | null>).map((t) => t ?? Infinity));
+  }
+}
+
+const log = (cid: string) => appLog(l, EMU, cid);
+const ended = (cid: string, ms = 10_000) => until('the app to end', () => { const x = log(cid); return x.some((t) => t.startsWith('ended:')) ? x : undefined; }, ms);
+
+const test = suite('C test apps: trap, unbounded allocation, SIGTERM ignored, endless loop');
+test.before(() => {
+  if (toolchainMissing()) return;
+  l = lab('sphere-c-apps-');
+  l.start(EMU);
+});
+test.after(() => { if (!toolchainMissing()) l.done(); });
+
+test('trap: ends with the trap, is restarted after 1 s, and is in the error-report data', async () => {
+  if (skipped(toolchainMissing())) return;
+  const app = buildTestApp('trap', join(l.dir, 'apps'), l.env);
+  await probing(async () => {
+    deploy(l, app.package, EMU);
+    const lines = await until('a restart', () => { const x = log(CID.trap); return x.some((t) => t.startsWith('restarted')) ? x : undefined; });
+    assert.ok(lines.includes('trap: about to trap'), lines.join('\n'));
+    assert.ok(lines.some((t) => t === 'ended: trap: unreachable'), lines.join('\n'));
+    assert.ok(lines.includes('restarting in 1000 ms (restart 1)'), lines.join('\n'));
+  });
+  assert.match((await get('/telemetry')).body, new RegExp(`app-crash ${CID.trap} "trap" ended: trap: unreachable`));
+  assert.is(l.run(['device', 'app', 'stop', '-i', CID.trap]).code, 0);
+});
+
+test('unbounded allocation: malloc returns NULL at the cap, the app\'s own path runs, the end is reported, the emulator stays up', async () => {
+  if (skipped(toolchainMissing())) return;
+  const app = buildTestApp('hog', join(l.dir, 'apps'), l.env);
+  const lines = await probing(async () => { deploy(l, app.package, EMU); return ended(CID.hog); });
+  const got = lines.map((t) => /^hog: got (\d+) blocks of 64 KiB before malloc failed$/.exec(t)).find(Boolean);
+  assert.ok(got, lines.join('\n'));
+  assert.ok(Number(got![1]) >= 2 && Number(got![1]) <= 4, `the 256 KiB allowance held ${got![1]} blocks of 64 KiB`);
+  assert.ok(lines.some((t) => /^memory cap reached: /.test(t)), lines.join('\n'));
+  assert.ok(lines.includes('ended: exit code 4 after reaching its memory cap'), lines.join('\n'));
+  assert.match((await get('/telemetry')).body, new RegExp(`app-crash ${CID.hog} "hog" ended: exit code 4, memory cap reached`));
+  assert.is(l.run(['device', 'app', 'stop', '-i', CID.hog]).code, 0);
+});
+
+test('SIGTERM ignored: the handler runs, the app keeps going, and it is ended after the 2 s grace time', async () => {
+  if (skipped(toolchainMissing())) return;
+  const app = buildTestApp('ignore-sigterm', join(l.dir, 'apps'), l.env);
+  deploy(l, app.package, EMU);
+  await until('it to wait', () => log(CID.ignore).includes('ignore-sigterm: waiting forever'));
+  const t0 = Date.now();
+  const lines = await probing(async () => { assert.is(l.run(['device', 'app', 'stop', '-i', CID.ignore]).code, 0); return ended(CID.ignore); });
+  const took = Date.now() - t0;
+  assert.ok(lines.includes('ignore-sigterm: SIGTERM 1 ignored'), lines.join('\n'));
+  assert.ok(lines.includes('ended: did not end after SIGTERM; ended (stop requested)'), lines.join('\n'));
+  assert.ok(took >= 1500 && took < 6000, `ended ${took} ms after the stop`);
+  assert.is(((await l.rest(EMU, `/app/status/${CID.ignore}`)).json as { state: string }).state, 'stopped');
+});
+
+test('endless loop: the REST API answers within 100 ms while it computes; stop ends it', async () => {
+  if (skipped(toolchainMissing())) return;
+  const app = buildTestApp('spin', join(l.dir, 'apps'), l.env);
+  await probing(async () => {
+    deploy(l, app.package, EMU);
+    await until('it to spin', () => log(CID.spin).includes('spin: spinning'));
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.is(l.run(['device', 'app', 'stop', '-i', CID.spin]).code, 0);
+    await ended(CID.spin);
+  });
+  assert.ok(log(CID.spin).includes('ended: did not end after SIGTERM; ended (stop requested)'));
+});
+
+test('the REST API answered every request within 100 ms while the apps ran', () => {
+  if (skipped(toolchainMissing())) return;
+  assert.ok(answers.length > 20, `${answers.length} requests`);
+  const worst = Math.max(...answers);
+  assert.ok(worst < 100, `slowest answer ${worst.toFixed(1)} ms of ${answers.length}`);
+});
+
+test.run();
