@@ -10,7 +10,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BIN } from '../helpers';
 import { lab, type Lab } from '../sideload/e2e-helpers';
@@ -29,12 +29,14 @@ const EMU = 'samples';
 let l: Lab;
 let sdk = '';
 let scratch = '';
+/** A copy of dist/sphere in a folder with no checkout: the SDK and the packing come from it alone. */
+let alone = '';
 
 const manifestOf = (dir: string) => JSON.parse(readFileSync(join(scratch, dir, 'app_manifest.json'), 'utf8')) as { ComponentId: string };
 
 /** Configures and builds one sample the way its presets say; returns the package. */
 function buildSample(dir: string, project: string): string {
-  const env = { ...l.env, AzureSphereDefaultSDKDir: sdk, SPHERE_TOOL: BIN, PATH: process.env['PATH'] ?? '' };
+  const env = { ...l.env, AzureSphereDefaultSDKDir: sdk, SPHERE_TOOL: alone, PATH: process.env['PATH'] ?? '' };
   const cwd = join(scratch, dir);
   for (const args of [['--preset', 'ARM-Debug'], ['--build', 'out/ARM-Debug']]) {
     const r = spawnSync('cmake', args, { cwd, env, encoding: 'utf8', timeout: 180_000 });
@@ -54,9 +56,13 @@ const test = suite('Microsoft samples built unchanged and run in the emulator');
 test.before(() => {
   if (skip) return;
   l = lab('sphere-samples-e2e-');
-  const p = l.run(['sdk', 'path']);
-  assert.is(p.code, 0, p.stderr);
+  mkdirSync(join(l.dir, 'bin'));
+  alone = join(l.dir, 'bin', 'sphere');
+  copyFileSync(BIN, alone);
+  const p = spawnSync(alone, ['sdk', 'path'], { cwd: l.dir, env: { ...l.env, XDG_CACHE_HOME: join(l.dir, 'cache'), PATH: process.env['PATH'] ?? '' }, encoding: 'utf8' });
+  assert.is(p.status, 0, p.stderr);
   sdk = p.stdout.trim();
+  assert.ok(sdk.startsWith(join(l.dir, 'cache')), sdk);
   scratch = join(l.dir, 'samples');
   cpSync(SAMPLES, scratch, { recursive: true });
   l.start(EMU, ['--capabilities', 'appDevelopment', '--clock', 'virtual']);
