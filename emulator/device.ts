@@ -18,9 +18,10 @@ import { bootCheck, buildKeystore, inspectPackage } from './images';
 import { ABI_VERSIONS, CUSTOMER_FLASH_BYTES, DEBUG_PORTS, OS_VERSION, REAL_TIME_CORES } from './limits';
 import { loadOrCreateSecurityService, type SecurityServiceCert } from './service/index';
 import { blankState, cloneState, parseState, referencedBlobs, type DeviceState, type ImageRecord } from './state';
-import { interfaceDetails, interfaceNames } from './api/index';
 import { GpioBoard } from './board/index';
 import { AppRuntime, RuntimeClock, appCapabilities, isWasm, type AppSpec, type ClockMode, type ExitInfo } from './runtime/index';
+
+export interface NetFacts { ready: boolean; interfaces: Record<string, number>; deviceAuthReady: boolean }
 
 /** SysEvent values (spec/applibs.md §2.16) and the deferral the emulator offers. */
 const SYSEVENT = { updateReadyForInstall: 0x01, pending: 1, final: 2, deferred: 3, updateApp: 1, updateSystem: 2, maxDeferralMinutes: 1440 } as const;
@@ -395,7 +396,7 @@ export class Device {
     for (const i of fsView.inodes) if (i.type === 'file') files[i.path.replace(/^\//, '')] = payload.subarray(i.dataOrChildOffset, i.dataOrChildOffset + i.size);
     const wasm = files[entry.slice(1)];
     if (!isWasm(wasm)) return undefined;
-    const { ready, interfaces } = this.#netFacts();
+    const { ready, interfaces } = this.netFacts();
     return {
       componentId: rec.componentId, name: rec.name, wasm: wasm!, files,
       args: Array.isArray(manifest['CmdArgs']) ? (manifest['CmdArgs'] as unknown[]).map(String) : [],
@@ -405,17 +406,12 @@ export class Device {
     };
   }
 
-  /** What an app learns of the network: each interface's status bits (Networking_InterfaceConnectionStatus), and whether any can carry traffic. */
-  #netFacts(): { ready: boolean; interfaces: Record<string, number>; deviceAuthReady: boolean } {
-    const interfaces: Record<string, number> = {};
-    let ready = false;
-    for (const name of interfaceNames(this)) {
-      const d = interfaceDetails(this, name);
-      interfaces[name] = (d.interfaceUp ? 1 : 0) | (d.connectedToNetwork ? 2 : 0) | (d.ipAcquired ? 4 : 0) | (d.connectedToInternet ? 8 : 0);
-      if (name !== 'azspheresvc' && d.ipAcquired) ready = true;
-    }
-    return { ready, interfaces, deviceAuthReady: false };
-  }
+  /**
+   * What an app learns of the network (Networking_InterfaceConnectionStatus bits per interface,
+   * whether any can carry traffic). The REST API's network handlers know it; whoever serves them
+   * sets this (run.ts), so the core does not reach into api/.
+   */
+  netFacts: () => NetFacts = () => ({ ready: false, interfaces: {}, deviceAuthReady: false });
 
   #lastNet = '';
   /** The update waiting to be installed, as apps were told of it. */
@@ -429,10 +425,14 @@ export class Device {
     this.runtime.sysEvent({ event: SYSEVENT.updateReadyForInstall, status: op === 'defer' ? SYSEVENT.deferred : SYSEVENT.pending, maxDeferral: SYSEVENT.maxDeferralMinutes, updateType: this.#update.updateType });
   }
 
-  /** Tells running apps when the network facts change (after any commit). */
+  /** Tells running apps when the network facts change (after any commit, or a new source). */
+  netChanged(): void {
+    this.#netChanged();
+  }
+
   #netChanged(): void {
     if (!this.runtime?.procs.size) return;
-    const f = this.#netFacts();
+    const f = this.netFacts();
     const key = JSON.stringify(f);
     if (key === this.#lastNet) return;
     this.#lastNet = key;

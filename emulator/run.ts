@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../image-builder/index';
 import { REST_API_VERSION } from '../sideload/protocol/index';
-import { checkEmulatedApiVersion } from './api/index';
+import { appNetFacts, checkEmulatedApiVersion } from './api/index';
 import { Device, type DeviceOptions } from './device';
 import { recoverySocketPath, serveRecovery, type RecoveryServer } from './recovery';
 import { DeviceServer, type ServerLimits } from './api/index';
@@ -98,6 +98,8 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
       });
     };
     device.apiVersion = apiVersion;
+    device.netFacts = () => appNetFacts(device);
+    device.netChanged();
     const tls = loadOrCreateTls(o.stateDir, device.deviceId, host);
     server = new DeviceServer(device, tls, { ...(o.limits ? { limits: o.limits } : {}), ...(o.log ? { log: o.log } : {}) });
     let bound: { host: string; port: number };

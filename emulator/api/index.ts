@@ -7,4 +7,4 @@ export { DeviceServer, DEFAULT_LIMITS, type ServerLimits, type ServerOptions } f
 export { dispatch, authorize, HANDLED_OPERATIONS, type Reply, type RequestBody } from './routes';
 export { OLDEST_EMULATED_API_VERSION, checkEmulatedApiVersion } from './api-version';
 export { ACCESS_POINTS } from './wifi';
-export { interfaceDetails, interfaceNames } from './network';
+export { appNetFacts } from './network';

@@ -126,3 +126,15 @@ export function firewall(d: Device): { rulesets: FirewallRuleset[] } {
     ],
   };
 }
+
+/** What an app may learn of the network: each interface's status bits (InterfaceUp 1, ConnectedToNetwork 2, IpAvailable 4, ConnectedToInternet 8) and whether any but the service interface has an address. */
+export function appNetFacts(d: Device): { ready: boolean; interfaces: Record<string, number>; deviceAuthReady: boolean } {
+  const interfaces: Record<string, number> = {};
+  let ready = false;
+  for (const name of interfaceNames(d)) {
+    const x = interfaceDetails(d, name);
+    interfaces[name] = (x.interfaceUp ? 1 : 0) | (x.connectedToNetwork ? 2 : 0) | (x.ipAcquired ? 4 : 0) | (x.connectedToInternet ? 8 : 0);
+    if (name !== 'azspheresvc' && x.ipAcquired) ready = true;
+  }
+  return { ready, interfaces, deviceAuthReady: false };
+}

@@ -136,6 +136,20 @@ test('endless loop: the REST API answers within 100 ms while it computes; stop e
   assert.ok(log(CID.spin).includes('ended: did not end after SIGTERM; ended (stop requested)'));
 });
 
+test('networking status follows the emulator\'s network state while the app runs', async () => {
+  if (skipped(toolchainMissing())) return;
+  const cid = '7b000000-0000-4000-8000-000000000009';
+  const app = buildTestApp('net-watch', join(l.dir, 'apps'), l.env);
+  deploy(l, app.package, EMU);
+  const line = (text: string) => until(`"${text}"`, () => log(cid).includes(text));
+  await line('net-watch: ready=0 wlan0=0x1');
+  assert.is(l.run(['device', 'wifi', 'add', '--ssid', 'EmuOpen', '--device', EMU]).code, 0);
+  await line('net-watch: ready=1 wlan0=0xf');
+  assert.is(l.run(['device', 'network', 'disable', '--interface', 'wlan0', '--device', EMU]).code, 0);
+  await line('net-watch: ready=0 wlan0=0x0');
+  assert.is(l.run(['device', 'app', 'stop', '-i', cid]).code, 0);
+});
+
 test('the REST API answered every request within 100 ms while the apps ran', () => {
   if (skipped(toolchainMissing())) return;
   assert.ok(answers.length > 20, `${answers.length} requests`);
