@@ -10,7 +10,9 @@ import * as assert from 'uvu/assert';
 import { request } from 'node:https';
 import { lab, type Lab } from '../sideload/e2e-helpers';
 import { WASM } from '../emulator/wasm-builder';
-import { appLog, deploy, packApp, until } from './app-helpers';
+import { appLog, deploy, intervals, ioShow, packApp, until } from './app-helpers';
+import { createConnection } from 'node:net';
+import { join, resolve } from 'node:path';
 
 let l: Lab;
 const EMU = 'rt';
@@ -125,6 +127,45 @@ test('modules that cannot load install, fail to start with one clear line, are n
   assert.ok(after.components.some((c) => c.uid === keep), 'the app installed before is still there');
   assert.ok(JSON.parse(before).components.every((c: { uid: string }) => after.components.some((a) => a.uid === c.uid)));
   assert.is((await raw('/status')).status, 200);
+});
+
+test('samples/hello runs: its output, LED 1 blinking, button A through io press and io set, debug mode streaming on the output port', async () => {
+  const cid = '5a7f3c2e-9b1d-4e6a-8c0f-2d4b6e8a1c3f';
+  const pkg = join(l.dir, 'hello.imagepackage');
+  assert.is(l.run(['image', 'pack', resolve('samples/hello/approot'), '-o', pkg, '--target-api-set', '16']).code, 0);
+  deployPkg(pkg);
+  await until('LED toggles', () => appLogOf(cid).some((t) => /^HelloSphere: LED (on|off) \(toggle 2\)$/.test(t)));
+  assert.ok(appLogOf(cid).some((t) => t.startsWith('HelloSphere: readme.txt says')), 'a resource file of the package is read');
+  const io = ioShow(l, EMU);
+  assert.equal(io.gpio['8']?.direction, 'output');
+  assert.equal(io.gpio['12'], { direction: 'input', value: 1 });
+  assert.ok(intervals(io, 8).slice(-2).every((g) => Math.abs(g - 1000) < 150), `real-clock gaps ${intervals(io, 8).join(', ')}`);
+  assert.is(l.run(['emulator', 'io', 'press', 'a', '--name', EMU]).code, 0);
+  await until('the press', () => appLogOf(cid).some((t) => /^HelloSphere: button A pressed \(\d+ presses in all\); blinking every 250 ms$/.test(t)));
+  await until('button A released', () => ioShow(l, EMU).parts['a']?.pressed === false);
+  assert.is(l.run(['emulator', 'io', 'set', 'gpio', '12', '0', '--name', EMU]).code, 0);
+  assert.is(ioShow(l, EMU).parts['a']?.pressed, true);
+  await until('the second press', () => appLogOf(cid).some((t) => /blinking every 1000 ms$/.test(t)));
+  assert.is(l.run(['emulator', 'io', 'set', 'gpio', '12', '1', '--name', EMU]).code, 0);
+  const bad = l.run(['emulator', 'io', 'press', 'c', '--name', EMU]);
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, /no button "c" on this board; it has a, b/);
+
+  const r = l.run(['device', 'app', 'start', '--debug-mode', '-i', cid, '-o', 'json']);
+  assert.is(r.code, 0, r.stderr);
+  const started = JSON.parse(r.stdout) as { state: string; outPort: number; gdbPort: number };
+  assert.is(started.state, 'debugging');
+  const e = l.entry(EMU)!;
+  const streamed = await new Promise<string>((done) => {
+    let text = '';
+    const s = createConnection({ host: e.host, port: started.outPort });
+    s.on('data', (c: Buffer) => { text += c.toString(); });
+    setTimeout(() => { s.destroy(); done(text); }, 2500);
+  });
+  assert.match(streamed, /HelloSphere: LED (on|off) \(toggle \d+\)\n/);
+  const human = l.run(['device', 'app', 'start', '--debug-mode', '-i', cid]);
+  assert.match(human.stdout, /GDB Port: 2345 \(nothing listens: a WebAssembly app has no GDB server/);
+  assert.is(l.run(['device', 'app', 'stop', '-i', cid]).code, 0);
 });
 
 test.run();
