@@ -10,9 +10,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { request } from 'node:https';
-import { join } from 'node:path';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { lab, type Lab } from '../sideload/e2e-helpers';
-import { appLog, deploy, until } from './app-helpers';
+import { appLog, deploy, packApp, until } from './app-helpers';
+import { WASM } from '../emulator/wasm-builder';
 import { buildTestApp, skipped, toolchainMissing } from '../sdk/helpers';
 
 const EMU = 'capps';
@@ -148,6 +150,53 @@ test('networking status follows the emulator\'s network state while the app runs
   assert.is(l.run(['device', 'network', 'disable', '--interface', 'wlan0', '--device', EMU]).code, 0);
   await line('net-watch: ready=0 wlan0=0x0');
   assert.is(l.run(['device', 'app', 'stop', '-i', cid]).code, 0);
+});
+
+test('power: ForceSystemReboot reboots the device and ForceSystemPowerDown sleeps it, each after SIGTERM; without PowerControls the call is refused', async () => {
+  if (skipped(toolchainMissing())) return;
+  const cid = '7b000000-0000-4000-8000-000000000010';
+  const app = buildTestApp('power', join(l.dir, 'apps'), l.env);
+  const bootsBefore = ((await l.rest(EMU, '/status')).json as { uptime: number }).uptime;
+  deploy(l, app.package, EMU);
+  const lines = await until('the third run', () => { const x = log(cid); return x.includes('power: run 3') ? x : undefined; }, 15_000);
+  const order = ['power: run 1', 'power: reboot requested', 'power: SIGTERM before the reboot', 'power: run 2', 'power: power-down requested', 'power: SIGTERM before the power-down', 'power: run 3'];
+  const at = order.map((t) => lines.indexOf(t));
+  assert.ok(at.every((i, k) => i >= 0 && (k === 0 || i > at[k - 1]!)), lines.join('\n'));
+  const boots = (await get('/log')).body;
+  assert.match(boots, /reboot requested by an app/);
+  assert.match(boots, /powered down for up to 2 s at an app's request/);
+  assert.match(boots, /woke from power-down/);
+  assert.ok(((await l.rest(EMU, '/status')).json as { uptime: number }).uptime <= bootsBefore + 15);
+  assert.is(l.run(['device', 'app', 'stop', '-i', cid]).code, 0);
+
+  const dir = join(l.dir, 'power-nocap');
+  cpSync(resolve('test/fixtures/apps/power'), dir, { recursive: true });
+  writeFileSync(join(dir, 'app_manifest.json'), JSON.stringify({ SchemaVersion: 1, Name: 'power', ComponentId: '7b000000-0000-4000-8000-000000000012', EntryPoint: '/bin/app', CmdArgs: [], Capabilities: { MutableStorage: { SizeKB: 8 } }, ApplicationType: 'Default' }));
+  const b = l.run(['app', 'build', dir, '-o', 'json'], { timeout: 240_000 });
+  assert.is(b.code, 0, b.stderr);
+  deploy(l, (JSON.parse(b.stdout) as { package: string }).package, EMU);
+  const refused = await until('the refusal', () => { const x = log('7b000000-0000-4000-8000-000000000012'); return x.some((t) => t.startsWith('power: reboot refused')) ? x : undefined; });
+  assert.ok(refused.includes('power: reboot refused: Permission denied (2)'), refused.join('\n'));
+  assert.ok(refused.includes('denied PowerManagement_ForceSystemReboot/PowerDown: power control ForceReboot is not allowed by the manifest (Capabilities.PowerControls)'), refused.join('\n'));
+  assert.is(l.run(['device', 'app', 'stop', '-i', '7b000000-0000-4000-8000-000000000012']).code, 0);
+});
+
+test('system events: staging an update tells a registered app (pending), its deferral is broadcast back (deferred)', async () => {
+  if (skipped(toolchainMissing())) return;
+  const cid = '7b000000-0000-4000-8000-000000000011';
+  const app = buildTestApp('sysevent', join(l.dir, 'apps'), l.env);
+  deploy(l, app.package, EMU);
+  await until('the registration', () => log(cid).includes('sysevent: registered'));
+  const other = packApp(l, 'update', '7b000000-0000-4000-8000-000000000013', WASM.spin());
+  const staged = await l.rest(EMU, '/update/stage', { method: 'PUT', body: readFileSync(other) });
+  assert.is(staged.status, 200);
+  const lines = await until('the deferral broadcast', () => { const x = log(cid); return x.includes('sysevent: event 1 status 3') ? x : undefined; });
+  assert.ok(lines.includes('sysevent: pending, type 1, up to 1440 min'), lines.join('\n'));
+  assert.ok(lines.includes('sysevent: defer -> 0'), lines.join('\n'));
+  assert.match((await get('/log')).body, new RegExp(`${cid} deferred the pending update by 5 min`));
+  assert.is((await l.rest(EMU, '/update/install', { method: 'POST' })).status, 200);
+  await until('the update to replace it', () => log(cid).some((t) => t.startsWith('ended:')));
+  assert.is(l.run(['device', 'app', 'stop', '-i', '7b000000-0000-4000-8000-000000000013']).code, 0);
 });
 
 test('the REST API answered every request within 100 ms while the apps ran', () => {
