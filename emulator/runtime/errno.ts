@@ -21,8 +21,10 @@ export const E = {
   ENOMEM: 48,
   ENOSPC: 51,
   ENOSYS: 52,
+  ENOTDIR: 54,
   ENOTSUP: 58,
   EPERM: 63,
   ERANGE: 68,
+  EROFS: 69,
   ESPIPE: 70,
 } as const;

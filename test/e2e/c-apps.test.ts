@@ -199,6 +199,21 @@ test('system events: staging an update tells a registered app (pending), its def
   assert.is(l.run(['device', 'app', 'stop', '-i', '7b000000-0000-4000-8000-000000000013']).code, 0);
 });
 
+test('the image package is a read-only folder: fopen of Storage_GetAbsolutePathInImagePackage\'s path reads a resource file', async () => {
+  if (skipped(toolchainMissing())) return;
+  const cid = '7b000000-0000-4000-8000-000000000014';
+  const app = buildTestApp('image-file', join(l.dir, 'apps'), l.env);
+  deploy(l, app.package, EMU);
+  const lines = await ended(cid);
+  assert.ok(lines.includes(`image-file: path /mnt/apps/${cid}/data/greeting.txt`), lines.join('\n'));
+  assert.ok(lines.includes('image-file: fopen read "hello from the image package"'), lines.join('\n'));
+  assert.ok(lines.includes('image-file: open read 5 "hello"'), lines.join('\n'));
+  assert.ok(lines.includes('image-file: open for writing: -1 Read-only file system'), lines.join('\n'));
+  assert.ok(lines.includes('image-file: missing file: No such file or directory'), lines.join('\n'));
+  assert.ok(lines.includes('ended: exit code 0'), lines.join('\n'));
+  assert.is(l.run(['device', 'app', 'stop', '-i', cid]).code, 0);
+});
+
 test('the REST API answered every request within 100 ms while the apps ran', () => {
   if (skipped(toolchainMissing())) return;
   assert.ok(answers.length > 20, `${answers.length} requests`);
