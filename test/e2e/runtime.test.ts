@@ -12,6 +12,8 @@ import { lab, type Lab } from '../sideload/e2e-helpers';
 import { WASM } from '../emulator/wasm-builder';
 import { appLog, deploy, intervals, ioShow, packApp, until } from './app-helpers';
 import { createConnection } from 'node:net';
+import { spawn } from 'node:child_process';
+import { BIN } from '../helpers';
 import { join, resolve } from 'node:path';
 
 let l: Lab;
@@ -150,6 +152,14 @@ test('samples/hello runs: its output, LED 1 blinking, button A through io press 
   const bad = l.run(['emulator', 'io', 'press', 'c', '--name', EMU]);
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /no button "c" on this board; it has a, b/);
+
+  const follow = spawn(BIN, ['emulator', 'logs', '--name', EMU, '--app', cid, '--follow', '--lines', '1'], { env: { PATH: process.env['PATH'], NO_COLOR: '1', ...l.env } });
+  let followed = '';
+  follow.stdout.on('data', (c: Buffer) => { followed += c.toString(); });
+  await until('followed lines', () => (followed.match(/HelloSphere: LED/g) ?? []).length >= 2, 6000);
+  follow.kill('SIGINT');
+  await new Promise((done) => follow.on('close', done));
+  assert.match(followed, /^\d{4}-\d\d-\d\dT[\d:.]+Z \(\+[\d.]+ s\) 5a7f3c2e app: HelloSphere: LED (on|off) \(toggle \d+\)$/m);
 
   const r = l.run(['device', 'app', 'start', '--debug-mode', '-i', cid, '-o', 'json']);
   assert.is(r.code, 0, r.stderr);

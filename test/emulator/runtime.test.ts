@@ -5,7 +5,9 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { tempDir } from '../helpers';
+import { AppLog, appLogPath, readAppLog, MAX_APP_LOG_BYTES } from '../../emulator/runtime/applog';
 import { RuntimeClock, HOST_TABLE, WASI_ERRNO, appCapabilities, wasmImports, isWasm } from '../../emulator/runtime/index';
 import { GpioBoard } from '../../emulator/board/index';
 import { WASM } from './wasm-builder';
@@ -106,3 +108,23 @@ caps('takes the GPIOs, storage, power controls and event flags of a resolved man
   assert.equal(appCapabilities({}), { gpio: [], mutableStorageKB: 0, powerControls: [], systemEventNotifications: false, softwareUpdateDeferral: false });
 });
 caps.run();
+
+const applog = suite('apps\' log on flash');
+applog('rolls over past its bound, keeps the newest lines, and reads back across both files', () => {
+  const t = tempDir('sphere-applog-');
+  try {
+    const log = new AppLog(t.dir);
+    const text = 'x'.repeat(200) + '\n';
+    for (let i = 0; i < 12_000; i++) { log.write({ t: i, clock: i, app: i % 2 ? 'a' : 'b', source: 'app', text: `${i} ${text}` }); if (i % 1000 === 999) log.flush(); }
+    log.flush();
+    const path = appLogPath(t.dir);
+    assert.ok(statSync(path).size <= MAX_APP_LOG_BYTES);
+    assert.ok(statSync(path + '.1').size <= MAX_APP_LOG_BYTES);
+    const all = readAppLog(t.dir);
+    assert.ok(all.length > 4000 && all.length < 12_000, `${all.length} lines kept`);
+    assert.is(all.at(-1)!.text.split(' ')[0], '11999');
+    assert.ok(all.every((x, i) => i === 0 || x.t > all[i - 1]!.t), 'in order');
+    assert.ok(readAppLog(t.dir, { app: 'A' }).every((x) => x.app === 'a'));
+  } finally { t.done(); }
+});
+applog.run();
