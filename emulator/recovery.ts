@@ -6,26 +6,17 @@
  * kept) and the device boots; pid, address and start options stay. `recoverStateDir` does the same
  * to the state folder of an emulator that is not running.
  */
-import { createHash } from 'node:crypto';
-import { chmodSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DeviceError, NotFoundError } from '../image-builder/index';
 import { Device, type RecoveryResult } from './device';
 import { lockStateDir } from './registry';
+import { listenLocal, localSocketPath } from './board/index';
 
 const COMMAND = 'recover';
-/** Longest socket path we use (sun_path holds 108 bytes with its terminator on Linux, 104 elsewhere). */
-const MAX_SOCKET_PATH = 100;
 
 /** Where the recovery socket of the emulator using `stateDir` goes: in the state folder, or — for a long path — a short private name. */
 export function recoverySocketPath(stateDir: string): string {
-  const hash = createHash('sha256').update(stateDir).digest('hex').slice(0, 16);
-  if (process.platform === 'win32') return `\\\\.\\pipe\\sphere-recovery-${hash}`;
-  const inState = join(stateDir, 'recovery.sock');
-  if (Buffer.byteLength(inState) <= MAX_SOCKET_PATH) return inState;
-  return join(tmpdir(), `sphere-recovery-${process.getuid?.() ?? 'u'}-${hash}.sock`);
+  return localSocketPath(stateDir, 'recovery');
 }
 
 export interface RecoveryServer {
@@ -57,28 +48,7 @@ export function serveRecovery(device: Device, path: string, log: (line: string) 
       socket.end(JSON.stringify(answer) + '\n');
     });
   });
-  const listen = () => new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => { server.off('error', reject); resolve(); });
-  });
-  return (async () => {
-    try {
-      await listen();
-    } catch (e) {
-      // A socket file left by a killed emulator: the state-folder lock says no live emulator owns it.
-      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || process.platform === 'win32') throw e;
-      rmSync(path, { force: true });
-      await listen();
-    }
-    if (process.platform !== 'win32') chmodSync(path, 0o600);
-    return {
-      path,
-      close: () => new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if (process.platform !== 'win32') rmSync(path, { force: true });
-      }),
-    };
-  })();
+  return listenLocal(server, path);
 }
 
 /** Asks a running emulator, through its recovery channel, to recover. */

@@ -5,27 +5,19 @@
  * board and asks of the running apps (`sphere emulator io`, the app runtime's status) — never
  * through the device REST API, which stays the device's.
  */
-import { createHash } from 'node:crypto';
-import { chmodSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { listenLocal, localSocketPath, type LocalListener } from './local-socket';
 
-const MAX_SOCKET_PATH = 100;
 const MAX_REQUEST = 64 * 1024;
 
 export function controlSocketPath(stateDir: string): string {
-  const hash = createHash('sha256').update(stateDir).digest('hex').slice(0, 16);
-  if (process.platform === 'win32') return `\\\\.\\pipe\\sphere-control-${hash}`;
-  const inState = join(stateDir, 'control.sock');
-  if (Buffer.byteLength(inState) <= MAX_SOCKET_PATH) return inState;
-  return join(tmpdir(), `sphere-control-${process.getuid?.() ?? 'u'}-${hash}.sock`);
+  return localSocketPath(stateDir, 'control');
 }
 
 /** Request name → handler; a handler's throw becomes `{ "error": message }`. */
 export type ControlHandlers = Record<string, (args: Record<string, unknown>) => unknown>;
 
-export interface ControlServer { path: string; close(): Promise<void> }
+export type ControlServer = LocalListener;
 
 export async function serveControl(path: string, handlers: ControlHandlers): Promise<ControlServer> {
   const server: Server = createServer((socket) => {
@@ -52,26 +44,7 @@ export async function serveControl(path: string, handlers: ControlHandlers): Pro
       }
     });
   });
-  const listen = () => new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => { server.off('error', reject); resolve(); });
-  });
-  try {
-    await listen();
-  } catch (e) {
-    // A socket left by a killed emulator: the state-folder lock says no live emulator owns it.
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || process.platform === 'win32') throw e;
-    rmSync(path, { force: true });
-    await listen();
-  }
-  if (process.platform !== 'win32') chmodSync(path, 0o600);
-  return {
-    path,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      if (process.platform !== 'win32') rmSync(path, { force: true });
-    }),
-  };
+  return listenLocal(server, path);
 }
 
 export class ControlError extends Error {

@@ -6,3 +6,4 @@
 export { GpioBoard, GPIO_PINS, type PinView, type Change } from './gpio';
 export { MT3620_RDB_PARTS, type Part } from './rdb';
 export { serveControl, controlRequest, controlSocketPath, ControlError, type ControlServer, type ControlHandlers } from './control';
+export { listenLocal, localSocketPath, type LocalListener } from './local-socket';

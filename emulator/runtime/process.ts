@@ -4,23 +4,12 @@
  * blocking point); a stop that the app does not honour within the grace time ends the worker.
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { BIG, CELL, CONTROL_BYTES, GPIO_INPUT_BASE, GPIO_OUTPUT_BASE, GPIO_COUNT, SIGTERM, type AppCapabilities, type ExitReason, type WorkerInit, type WorkerMessage } from './protocol';
+import { BIG, CELL, CONTROL_BYTES, GPIO_INPUT_BASE, GPIO_OUTPUT_BASE, GPIO_COUNT, SIGTERM, type ExitReason, type WorkerInit, type WorkerMessage } from './protocol';
 
 declare const __SPHERE_APP_WORKER__: string | undefined;
 
-export interface AppSpec {
-  componentId: string;
-  name: string;
-  wasm: Uint8Array;
-  args: string[];
-  files: Record<string, Uint8Array>;
-  storageFile: string;
-  capabilities: AppCapabilities;
-  debug: boolean;
-  networkingReady: boolean;
-  interfaces: Record<string, number>;
-  deviceAuthReady: boolean;
-}
+/** One app to run: what its worker needs of the app itself, and whether it runs in debug mode (no restarts). */
+export type AppSpec = Pick<WorkerInit, 'componentId' | 'name' | 'wasm' | 'args' | 'files' | 'storageFile' | 'capabilities' | 'networkingReady' | 'interfaces' | 'deviceAuthReady'> & { debug: boolean };
 
 export interface ExitInfo {
   code: number;
