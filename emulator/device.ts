@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { IMAGE_TYPE_BOARD_CONFIG, manifestText, readPackage } from '../image-builder/index';
+import { IMAGE_TYPE_BOARD_CONFIG } from '../image-builder/index';
 import type { TrustStore } from '../signer/index';
 import { DEVICE_CAPABILITY, REST_API_VERSION, type AppState, type SetAppStatusBody } from '../sideload/protocol/index';
 import { Flash } from './flash';
@@ -19,12 +19,10 @@ import { ABI_VERSIONS, CUSTOMER_FLASH_BYTES, DEBUG_PORTS, OS_VERSION, REAL_TIME_
 import { loadOrCreateSecurityService, type SecurityServiceCert } from './service/index';
 import { blankState, cloneState, parseState, referencedBlobs, type DeviceState, type ImageRecord } from './state';
 import { GpioBoard } from './board/index';
-import { AppRuntime, RuntimeClock, appCapabilities, isWasm, type AppSpec, type ClockMode, type ExitInfo } from './runtime/index';
+import { UpdateNotices } from './updates';
+import { AppRuntime, RuntimeClock, runnableApp, type AppSpec, type ClockMode, type ExitInfo } from './runtime/index';
 
 export interface NetFacts { ready: boolean; interfaces: Record<string, number>; deviceAuthReady: boolean }
-
-/** SysEvent values (spec/applibs.md §2.16) and the deferral the emulator offers. */
-const SYSEVENT = { updateReadyForInstall: 0x01, pending: 1, final: 2, deferred: 3, updateApp: 1, updateSystem: 2, maxDeferralMinutes: 1440 } as const;
 
 export interface DeviceOptions {
   stateDir: string;
@@ -78,6 +76,8 @@ export class Device {
   readonly board = new GpioBoard();
   readonly clock: RuntimeClock;
   readonly runtime: AppRuntime;
+  /** Update notifications to apps (updates.ts). */
+  readonly updates: UpdateNotices;
   /** Why each app's last run ended (runtime facts, not kept in flash). */
   readonly lastEnd = new Map<string, AppEnd>();
   /** Why an app could not start (its module does not load), by component ID. */
@@ -108,9 +108,10 @@ export class Device {
       onEnded: (c, info, restartInMs) => this.#runEnded(c, info, restartInMs),
       onRestart: (c) => { try { this.startApp(c, false, { restart: true }); } catch { /* recorded by startApp */ } },
       onPower: (state, residency) => this.onPowerRequest(state, residency),
-      onSysEvent: (c, op, _event, minutes) => this.#updateDeferral(c, op, minutes),
+      onSysEvent: (c, op, _event, minutes) => this.updates.deferral(c, op, minutes),
     });
     this.board.onInput = (g, v) => this.runtime.setInput(g, v);
+    this.updates = new UpdateNotices(this.runtime, this.diag);
   }
 
   /** Opens (or creates) the device in a state folder and boots it. */
@@ -241,9 +242,7 @@ export class Device {
     const rec: ImageRecord = { ...info, blob };
     this.mutate((s) => { s.staged[rec.componentId] = rec; });
     this.diag.record('stage', `staged ${rec.componentId} image ${rec.imageId} "${rec.name}" (${rec.size} bytes)`);
-    // Apps registered for system events learn that an update waits (spec/applibs.md §2.16).
-    this.#update = { updateType: rec.app ? SYSEVENT.updateApp : SYSEVENT.updateSystem, deferredBy: undefined };
-    this.runtime.sysEvent({ event: SYSEVENT.updateReadyForInstall, status: SYSEVENT.pending, maxDeferral: SYSEVENT.maxDeferralMinutes, updateType: this.#update.updateType });
+    this.updates.staged(rec.app !== undefined);
     return rec;
   }
 
@@ -257,11 +256,7 @@ export class Device {
     if (staged.length === 0) return { restartingSystem: false };
     const boardConfig = staged.some((r) => r.imageType === IMAGE_TYPE_BOARD_CONFIG);
     const grant = staged.find((r) => r.grants !== undefined)?.grants;
-    if (this.#update) {
-      this.runtime.sysEvent({ event: SYSEVENT.updateReadyForInstall, status: SYSEVENT.final, maxDeferral: 0, updateType: this.#update.updateType });
-      if (this.#update.deferredBy) this.diag.record('update-deferral', `install proceeds although ${this.#update.deferredBy} deferred it (a sideloaded install is not held back)`);
-      this.#update = undefined;
-    }
+    this.updates.installing();
     for (const r of staged) this.#stopRun(r.componentId, 'replaced by install');
     this.mutate((s) => {
       if (grant) s.capabilities = grant;
@@ -384,25 +379,15 @@ export class Device {
 
   /** What the runtime needs to run an installed app, or undefined when its bin/app is not WebAssembly. */
   #appSpec(rec: ImageRecord, debug: boolean): AppSpec | undefined {
-    let view;
-    try { view = readPackage(this.flash.readBlob(rec.blob)); } catch { return undefined; }
-    const fsView = view.inner?.asxipfs ?? view.asxipfs;
-    const payload = view.inner ? view.inner.split.payload : view.split.payload;
-    if (!fsView) return undefined;
-    let manifest: Record<string, unknown> = {};
-    try { manifest = JSON.parse(manifestText(view) ?? '{}') as Record<string, unknown>; } catch { manifest = {}; }
-    const entry = (typeof manifest['EntryPoint'] === 'string' ? manifest['EntryPoint'] : '/bin/app').replace(/^\/*/, '/');
-    const files: Record<string, Uint8Array> = {};
-    for (const i of fsView.inodes) if (i.type === 'file') files[i.path.replace(/^\//, '')] = payload.subarray(i.dataOrChildOffset, i.dataOrChildOffset + i.size);
-    const wasm = files[entry.slice(1)];
-    if (!isWasm(wasm)) return undefined;
-    const { ready, interfaces } = this.netFacts();
+    let bytes: Uint8Array;
+    try { bytes = this.flash.readBlob(rec.blob); } catch { return undefined; }
+    const app = runnableApp(bytes);
+    if (!app) return undefined;
+    const { ready, interfaces, deviceAuthReady } = this.netFacts();
     return {
-      componentId: rec.componentId, name: rec.name, wasm: wasm!, files,
-      args: Array.isArray(manifest['CmdArgs']) ? (manifest['CmdArgs'] as unknown[]).map(String) : [],
+      ...app, componentId: rec.componentId, name: rec.name, debug,
       storageFile: join(this.storageDir(rec.componentId), 'mutable'),
-      capabilities: appCapabilities(manifest), debug,
-      networkingReady: ready, interfaces, deviceAuthReady: false,
+      networkingReady: ready, interfaces, deviceAuthReady,
     };
   }
 
@@ -414,17 +399,6 @@ export class Device {
   netFacts: () => NetFacts = () => ({ ready: false, interfaces: {}, deviceAuthReady: false });
 
   #lastNet = '';
-  /** The update waiting to be installed, as apps were told of it. */
-  #update: { updateType: number; deferredBy: string | undefined } | undefined;
-
-  /** An app deferred (or resumed) the pending update: every registered app hears the new status. */
-  #updateDeferral(componentId: string, op: 'defer' | 'resume', minutes: number): void {
-    if (!this.#update) return;
-    this.#update.deferredBy = op === 'defer' ? componentId : undefined;
-    this.diag.record('update-deferral', op === 'defer' ? `${componentId} deferred the pending update by ${Math.min(minutes, SYSEVENT.maxDeferralMinutes)} min` : `${componentId} resumed the pending update`);
-    this.runtime.sysEvent({ event: SYSEVENT.updateReadyForInstall, status: op === 'defer' ? SYSEVENT.deferred : SYSEVENT.pending, maxDeferral: SYSEVENT.maxDeferralMinutes, updateType: this.#update.updateType });
-  }
-
   /** Tells running apps when the network facts change (after any commit, or a new source). */
   netChanged(): void {
     this.#netChanged();

@@ -3,7 +3,29 @@
  * EntryPoint) is WebAssembly, its files, its command-line arguments and the capabilities the host
  * checks calls against (spec/app-manifest.md, Capabilities).
  */
+import { manifestText, readPackage } from '../../image-builder/index';
 import type { AppCapabilities } from './protocol';
+
+/** An installed package as the runtime runs it. */
+export interface RunnableApp { wasm: Uint8Array; files: Record<string, Uint8Array>; args: string[]; capabilities: AppCapabilities }
+
+/** The package's entry point, files, arguments and capabilities; undefined when bin/app is not WebAssembly (or there is no file system). */
+export function runnableApp(packageBytes: Uint8Array): RunnableApp | undefined {
+  let view;
+  try { view = readPackage(packageBytes); } catch { return undefined; }
+  const fsView = view.inner?.asxipfs ?? view.asxipfs;
+  const payload = view.inner ? view.inner.split.payload : view.split.payload;
+  if (!fsView) return undefined;
+  let manifest: Record<string, unknown> = {};
+  try { manifest = JSON.parse(manifestText(view) ?? '{}') as Record<string, unknown>; } catch { manifest = {}; }
+  const entry = (typeof manifest['EntryPoint'] === 'string' ? manifest['EntryPoint'] : '/bin/app').replace(/^\/*/, '');
+  const files: Record<string, Uint8Array> = {};
+  for (const i of fsView.inodes) if (i.type === 'file') files[i.path.replace(/^\//, '')] = payload.subarray(i.dataOrChildOffset, i.dataOrChildOffset + i.size);
+  const wasm = files[entry];
+  if (!wasm || !isWasm(wasm)) return undefined;
+  const args = Array.isArray(manifest['CmdArgs']) ? (manifest['CmdArgs'] as unknown[]).map(String) : [];
+  return { wasm, files, args, capabilities: appCapabilities(manifest) };
+}
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 

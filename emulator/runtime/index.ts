@@ -12,4 +12,4 @@ export { readAppLog, appLogPath, MAX_APP_LOG_BYTES, type AppLogLine } from './ap
 export { HOST_TABLE } from './host-table';
 export { E as WASI_ERRNO } from './errno';
 export { wasmImports, type WasmImport } from './wasm-info';
-export { appCapabilities, isWasm } from './app-image';
+export { appCapabilities, isWasm, runnableApp, type RunnableApp } from './app-image';
