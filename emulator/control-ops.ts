@@ -14,6 +14,11 @@ function num(v: unknown, what: string): number {
   return n;
 }
 
+const AXES = ['ax', 'ay', 'az', 'gx', 'gy', 'gz'] as const;
+function motionView(m: readonly number[]): Record<string, number> {
+  return Object.fromEntries(AXES.map((k, i) => [k, m[i]!]));
+}
+
 export function appStatuses(d: Device): Array<Record<string, unknown>> {
   return Object.values(d.state.images).filter((r) => r.app).map((r) => {
     const run = d.apps.get(r.componentId);
@@ -33,7 +38,8 @@ export function appStatuses(d: Device): Array<Record<string, unknown>> {
 
 export function controlHandlers(d: Device): Record<string, (a: Record<string, unknown>) => unknown> {
   return {
-    'io.show': () => ({ ...d.board.view(), clock: { mode: d.clock.mode, nowMs: d.clock.nowMs() } }),
+    'io.show': () => ({ ...d.board.view(), motion: motionView(d.board.motion), clock: { mode: d.clock.mode, nowMs: d.clock.nowMs() } }),
+    'io.motion': (a) => motionView(d.board.setMotion(Object.fromEntries(Object.entries(a).map(([k, v]) => [k, num(v, k)])))),
     'io.set': (a) => {
       const gpio = num(a['gpio'], 'gpio');
       const value = num(a['value'], 'value');

@@ -111,6 +111,7 @@ export class Device {
       onSysEvent: (c, op, _event, minutes) => this.updates.deferral(c, op, minutes),
     });
     this.board.onInput = (g, v) => this.runtime.setInput(g, v);
+    this.board.onMotion = (m) => this.runtime.setMotion(m);
     this.updates = new UpdateNotices(this.runtime, this.diag);
   }
 

@@ -292,11 +292,18 @@ export const commands: CommandDef[] = [
     },
   },
   {
-    group: 'emulator io', name: 'set <what> <number> <value>', description: 'Drive an input from outside: set gpio <n> 0|1',
+    group: 'emulator io', name: 'set <what> <number> [value]', description: 'Drive an input from outside: set gpio <n> 0|1, or set motion <axis> <value> (ax ay az in milli-g, gx gy gz in milli-degrees/s)',
     options: [nameOption],
-    examples: ['sphere emulator io set gpio 12 0'],
-    async action(ctx, what, number, value) {
-      if (what !== 'gpio') throw new UsageError(`Cannot set "${what}": only "gpio" can be set, e.g. "sphere emulator io set gpio 12 0".`, { code: 'BAD_IO_TARGET' });
+    examples: ['sphere emulator io set gpio 12 0', 'sphere emulator io set motion az 500', 'sphere emulator io set motion az -- -1000   (a negative value after --)'],
+    async action(ctx, what, number, given) {
+      const rest = ctx.options['--'];
+      const value = given ?? (Array.isArray(rest) ? String(rest[0] ?? '') : undefined);
+      if (what === 'motion') {
+        if (!/^-?\d+(\.\d+)?$/.test(value ?? '')) throw new UsageError(`Cannot set motion ${number} to "${value}": give a number, e.g. "sphere emulator io set motion az 500".`, { code: 'BAD_IO_VALUE' });
+        const m = await control(ctx, 'io.motion', { [number ?? '']: Number(value) }) as Record<string, number>;
+        return { data: m, text: `Motion now ${Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ')}\n` };
+      }
+      if (what !== 'gpio') throw new UsageError(`Cannot set "${what}": "gpio" and "motion" can be set, e.g. "sphere emulator io set gpio 12 0".`, { code: 'BAD_IO_TARGET' });
       if (!/^\d+$/.test(number ?? '') || (value !== '0' && value !== '1')) throw new UsageError(`Cannot set gpio "${number}" to "${value}": give a GPIO number and 0 or 1.`, { code: 'BAD_IO_VALUE' });
       const r = await control(ctx, 'io.set', { gpio: Number(number), value: Number(value) }) as { gpio: number; value: number };
       return { data: r, text: `GPIO ${r.gpio} driven to ${r.value}\n` };

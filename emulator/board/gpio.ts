@@ -4,7 +4,7 @@
  * inputs driven from outside (buttons pressed, `sphere emulator io set`). It knows nothing of the
  * app or the REST API: the runtime reports what the app did, and is told when an input changes.
  */
-import { MT3620_RDB_PARTS, type Part } from './rdb';
+import { MT3620_RDB_PARTS, MT3620_RDB_WIRING, type Part } from './rdb';
 
 export const GPIO_PINS = 128;
 const HISTORY = 64;
@@ -23,6 +23,24 @@ export class GpioBoard {
   changes = 0;
   /** Told of every input change (the runtime copies it to the running apps and wakes them). */
   onInput: (gpio: number, value: number) => void = () => {};
+  /** Which models sit on the buses (the samples' wiring of the RDB). */
+  readonly wiring = MT3620_RDB_WIRING;
+  /** What the motion sensor feels: ax, ay, az (mg), gx, gy, gz (mdps); at rest, flat: 1 g down. */
+  motion: number[] = [0, 0, 1000, 0, 0, 0];
+  onMotion: (m: readonly number[]) => void = () => {};
+
+  setMotion(m: Partial<Record<'ax' | 'ay' | 'az' | 'gx' | 'gy' | 'gz', number>>): number[] {
+    const keys = ['ax', 'ay', 'az', 'gx', 'gy', 'gz'] as const;
+    for (const k of Object.keys(m)) if (!(keys as readonly string[]).includes(k)) throw new RangeError(`no motion axis "${k}"; the axes are ${keys.join(', ')} (milli-g, milli-degrees per second)`);
+    this.motion = keys.map((k, i) => {
+      const v = m[k];
+      if (v === undefined) return this.motion[i]!;
+      if (!Number.isFinite(v) || Math.abs(v) > 2_000_000) throw new RangeError(`${k} must be a number within ±2000000, got ${v}`);
+      return Math.round(v);
+    });
+    this.onMotion(this.motion);
+    return this.motion;
+  }
 
   constructor(parts: readonly Part[] = MT3620_RDB_PARTS) {
     this.parts = parts;

@@ -4,6 +4,7 @@
  * `sphere emulator io` shows and drives them.
  */
 export { GpioBoard, GPIO_PINS, type PinView, type Change } from './gpio';
-export { MT3620_RDB_PARTS, type Part } from './rdb';
+export { MT3620_RDB_PARTS, MT3620_RDB_WIRING, type Part } from './rdb';
 export { serveControl, controlRequest, controlSocketPath, ControlError, type ControlServer, type ControlHandlers } from './control';
 export { listenLocal, localSocketPath, type LocalListener } from './local-socket';
+export { Lsm6ds3, LSM6DS3_WHO_AM_I, type Motion } from './lsm6ds3';

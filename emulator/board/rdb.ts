@@ -24,3 +24,11 @@ export const MT3620_RDB_PARTS: readonly Part[] = [
   { kind: 'button', name: 'a', gpio: 12, activeLow: true },
   { kind: 'button', name: 'b', gpio: 13, activeLow: true },
 ];
+
+/** Which model sits on which bus of the MT3620 RDB as the samples' hardware definition wires it. */
+export const MT3620_RDB_WIRING = {
+  /** ISU UARTs whose TX is looped to their RX (header 2, pins 1 and 3 joined for ISU0). */
+  uartLoopback: [0] as readonly number[],
+  /** I2C targets by ISU bus and 7-bit address. */
+  i2c: { 2: { 0x6a: 'lsm6ds3' } } as Readonly<Record<number, Readonly<Record<number, 'lsm6ds3'>>>>,
+};

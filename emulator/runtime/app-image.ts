@@ -37,7 +37,10 @@ export function appCapabilities(manifest: Record<string, unknown>): AppCapabilit
   const caps = (manifest['Capabilities'] ?? {}) as Record<string, unknown>;
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
   const storage = caps['MutableStorage'] as { SizeKB?: unknown } | undefined;
+  const isu = (v: unknown) => list(v).map((x) => /^ISU(\d)$/i.exec(String(x))?.[1]).filter((x): x is string => x !== undefined).map(Number);
   return {
+    uart: isu(caps['Uart']),
+    i2c: isu(caps['I2cMaster']),
     gpio: list(caps['Gpio']).map((g) => (typeof g === 'number' ? g : Number(g))).filter((g) => Number.isInteger(g)),
     mutableStorageKB: typeof storage?.SizeKB === 'number' ? storage.SizeKB : 0,
     powerControls: list(caps['PowerControls']).filter((x): x is string => typeof x === 'string'),

@@ -23,6 +23,7 @@ export const E = {
   ENOSYS: 52,
   ENOTDIR: 54,
   ENOTSUP: 58,
+  ENXIO: 60,
   EPERM: 63,
   ERANGE: 68,
   EROFS: 69,

@@ -119,6 +119,50 @@ export const HOST_TABLE: HostRow[] = [
     },
   },
   {
+    name: 'uart_open', call: 'UART_Open',
+    gate: (c, [id]) => (c.uart.includes(id! - 4) ? undefined : [`UART ISU${id! - 4}`, 'Capabilities.Uart']),
+    run: (h, id, baud, dataBits, parity, stopBits, flow) => {
+      if (id! < 4 || id! > 8) return -E.ENODEV;
+      if (!baud || baud > 3_000_000 || dataBits! < 5 || dataBits! > 8 || parity! > 2 || (stopBits !== 1 && stopBits !== 2) || flow! > 2) return -E.EINVAL;
+      const isu = id! - 4;
+      if ([...h.fds.values()].some((f) => f.kind === 'uart' && f.isu === isu)) return -E.EBUSY;
+      return h.addFd({ kind: 'uart', isu, rx: [], loopback: h.init.wiring.uartLoopback.includes(isu) });
+    },
+  },
+  {
+    name: 'i2c_open', call: 'I2CMaster_Open',
+    gate: (c, [id]) => (c.i2c.includes(id!) ? undefined : [`I2C master ISU${id}`, 'Capabilities.I2cMaster']),
+    run: (h, id) => {
+      if (id! < 0 || id! > 4) return -E.ENODEV;
+      if ([...h.fds.values()].some((f) => f.kind === 'i2c' && f.isu === id)) return -E.EBUSY;
+      return h.addFd({ kind: 'i2c', isu: id!, target: 0 });
+    },
+  },
+  {
+    name: 'i2c_set', call: 'I2CMaster_SetBusSpeed/SetTimeout/SetDefaultTargetAddress',
+    run: (h, fd, what, value) => {
+      const f = h.fds.get(fd!);
+      if (f?.kind !== 'i2c') return -E.EBADF;
+      if (what === 0) return value! >= 10_000 && value! <= 3_400_000 ? 0 : -E.EINVAL;
+      if (what === 1) return 0;
+      if (what === 2) { if (value! > 0x3ff) return -E.EINVAL; f.target = value!; return 0; }
+      return -E.EINVAL;
+    },
+  },
+  {
+    name: 'i2c_transfer', call: 'I2CMaster_Write/Read/WriteThenRead',
+    run: (h, fd, address, wptr, wlen, rptr, rlen) => {
+      const f = h.fds.get(fd!);
+      if (f?.kind !== 'i2c') return -E.EBADF;
+      if (address! > 0x3ff) return -E.EINVAL;
+      const w = wlen ? h.slice(wptr!, wlen) : new Uint8Array(0);
+      const r = rlen ? h.slice(rptr!, rlen) : new Uint8Array(0);
+      if (!w || !r) return -E.EFAULT;
+      // The write may overlap the read buffer: take a copy first.
+      return h.i2cTransfer(f, address!, Uint8Array.from(w), r);
+    },
+  },
+  {
     name: 'timerfd_create', call: 'timerfd_create',
     run: (h, clock, flags) => {
       if (clock !== 0 && clock !== 1) return -E.EINVAL;

@@ -9,7 +9,8 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { BIG, CELL, GPIO_INPUT_BASE, GPIO_OUTPUT_BASE, SIGTERM, type WorkerInit, type WorkerMessage } from './protocol';
+import { BIG, CELL, GPIO_INPUT_BASE, GPIO_OUTPUT_BASE, MOTION_BASE, SIGTERM, type WorkerInit, type WorkerMessage } from './protocol';
+import { Lsm6ds3, type Motion } from '../board/index';
 import { E } from './errno';
 
 export const FIRST_HOST_FD = 1000;
@@ -24,7 +25,9 @@ export type HostFd =
   | { kind: 'timer'; clock: 0 | 1; nonblocking: boolean; nextNs: bigint; intervalNs: bigint; armed: boolean; count: bigint }
   | { kind: 'mutable'; fd: number; pos: number; capBytes: number }
   | { kind: 'image'; data: Uint8Array; pos: number }
-  | { kind: 'sysevent' };
+  | { kind: 'sysevent' }
+  | { kind: 'uart'; isu: number; rx: Buffer[]; loopback: boolean }
+  | { kind: 'i2c'; isu: number; target: number };
 
 /** Thrown from a host call to end the app (default action of SIGTERM); unwinds wasi.start. */
 export class AppSignalled extends Error {
@@ -246,6 +249,7 @@ export class AppHost {
     switch (f.kind) {
       case 'timer': return this.expire(f, now) > 0n;
       case 'sysevent': this.#drainInbox(); return this.pendingSysEvents.length > 0;
+      case 'uart': return f.rx.length > 0;
       default: return true;
     }
   }
@@ -354,6 +358,19 @@ export class AppHost {
         f.pos += n;
         return n;
       }
+      case 'uart': {
+        if (!f.rx.length) return -E.EAGAIN;
+        let n = 0;
+        while (n < into.length && f.rx.length) {
+          const c = f.rx[0]!;
+          const take = Math.min(c.length, into.length - n);
+          into.set(c.subarray(0, take), n);
+          n += take;
+          if (take === c.length) f.rx.shift(); else f.rx[0] = c.subarray(take);
+        }
+        return n;
+      }
+      case 'i2c': return this.i2cTransfer(f, f.target, new Uint8Array(0), into);
       case 'gpio': return -E.EINVAL;
       case 'sysevent': return -E.EINVAL;
     }
@@ -375,7 +392,38 @@ export class AppHost {
       } catch { return -E.EIO; }
     }
     if (f.kind === 'image') return -E.EBADF;
+    if (f.kind === 'uart') {
+      // Looped back on the board: what the app sends comes back on its RX.
+      if (f.loopback) f.rx.push(Buffer.from(data));
+      return data.length;
+    }
+    if (f.kind === 'i2c') return this.i2cTransfer(f, f.target, data, new Uint8Array(0));
     return -E.EINVAL;
+  }
+
+  /** Targets on each I2C bus, made from the board's wiring at the first transfer. */
+  readonly #i2cTargets = new Map<number, Map<number, Lsm6ds3>>();
+
+  /** One I2C transaction: bytes moved, or -ENXIO when nothing answers at the address. */
+  i2cTransfer(f: Extract<HostFd, { kind: 'i2c' }>, address: number, write: Uint8Array, read: Uint8Array): number {
+    let bus = this.#i2cTargets.get(f.isu);
+    if (!bus) {
+      bus = new Map();
+      for (const [addr, model] of Object.entries(this.init.wiring.i2c[f.isu] ?? {})) {
+        if (model === 'lsm6ds3') bus.set(Number(addr), new Lsm6ds3(() => this.motion()));
+      }
+      this.#i2cTargets.set(f.isu, bus);
+    }
+    const target = bus.get(address);
+    if (!target) return -E.ENXIO;
+    if (write.length) target.write(write);
+    if (read.length) target.read(read);
+    return write.length + read.length;
+  }
+
+  motion(): Motion {
+    const c = (i: number) => Atomics.load(this.ctl, MOTION_BASE + i);
+    return { ax: c(0), ay: c(1), az: c(2), gx: c(3), gy: c(4), gz: c(5) };
   }
 
   seek(fd: number, offset: bigint, whence: number): bigint | number {

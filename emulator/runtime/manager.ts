@@ -8,7 +8,7 @@
 import { AppLog } from './applog';
 import type { RuntimeClock } from './clock';
 import { AppProcess, type AppSpec, type ExitInfo } from './process';
-import type { WorkerMessage } from './protocol';
+import type { WorkerInit, WorkerMessage } from './protocol';
 
 /** Time an app has after SIGTERM before its worker is ended. */
 export const STOP_GRACE_MS = 2000;
@@ -20,6 +20,10 @@ export const DEFAULT_APP_MEMORY_KB = 256;
 
 export interface BoardSink {
   inputs: readonly number[];
+  /** What the board's motion sensor feels: ax, ay, az (mg), gx, gy, gz (mdps). */
+  motion: readonly number[];
+  /** Which models sit on which buses. */
+  wiring: WorkerInit['wiring'];
   appOpened(gpio: number, direction: 'input' | 'output'): void;
   appClosed(gpio: number): void;
   appDrove(changes: ReadonlyArray<readonly [number, number, number]>, dropped: number): void;
@@ -76,6 +80,7 @@ export class AppRuntime {
     if (!o.restart) this.#restarts.delete(spec.componentId);
     const p = new AppProcess(spec, {
       clock: this.clock, memoryCap: this.memoryCap, osVersion: this.#o.osVersion, inputs: this.#o.board.inputs,
+      wiring: this.#o.board.wiring, motion: this.#o.board.motion,
       onMessage: (proc, m) => this.#message(proc, m),
     });
     this.procs.set(spec.componentId, p);
@@ -111,6 +116,10 @@ export class AppRuntime {
 
   setInput(gpio: number, value: number): void {
     for (const p of this.procs.values()) if (!p.exited) p.setInput(gpio, value);
+  }
+
+  setMotion(m: readonly number[]): void {
+    for (const p of this.procs.values()) if (!p.exited) p.setMotion(m);
   }
 
   sysEvent(e: { event: number; status: number; maxDeferral: number; updateType: number }): void {

@@ -4,7 +4,7 @@
  * blocking point); a stop that the app does not honour within the grace time ends the worker.
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { BIG, CELL, CONTROL_BYTES, GPIO_INPUT_BASE, GPIO_OUTPUT_BASE, GPIO_COUNT, SIGTERM, type ExitReason, type WorkerInit, type WorkerMessage } from './protocol';
+import { BIG, CELL, CONTROL_BYTES, GPIO_INPUT_BASE, GPIO_OUTPUT_BASE, GPIO_COUNT, MOTION_BASE, SIGTERM, type ExitReason, type WorkerInit, type WorkerMessage } from './protocol';
 
 declare const __SPHERE_APP_WORKER__: string | undefined;
 
@@ -25,6 +25,9 @@ export interface ProcessHost {
   memoryCap: number;
   osVersion: string;
   inputs: readonly number[];
+  wiring: WorkerInit['wiring'];
+  /** The motion sensor's readings: ax, ay, az (mg), gx, gy, gz (mdps). */
+  motion: readonly number[];
   onMessage(p: AppProcess, m: WorkerMessage): void;
 }
 
@@ -58,6 +61,7 @@ export class AppProcess {
     this.#host = host;
     this.startedAtMs = Number(host.clock.nowNs() / 1_000_000n);
     for (let g = 0; g < GPIO_COUNT; g++) { this.ctl[GPIO_INPUT_BASE + g] = host.inputs[g] ?? 0; this.ctl[GPIO_OUTPUT_BASE + g] = -1; }
+    this.setMotion(host.motion);
     this.big[BIG.now] = host.clock.nowNs();
     this.big[BIG.deadline] = -1n;
     const { port1, port2 } = new MessageChannel();
@@ -66,7 +70,7 @@ export class AppProcess {
       sphereApp: true, inbox: port2,
       componentId: spec.componentId, name: spec.name, wasm: spec.wasm, args: spec.args, files: spec.files, storageFile: spec.storageFile,
       control: this.control, clock: host.clock.mode, bootWallMs: host.clock.bootWallMs, bootPerfMs: host.clock.bootPerfMs,
-      memoryCap: host.memoryCap, capabilities: spec.capabilities, osVersion: host.osVersion,
+      memoryCap: host.memoryCap, capabilities: spec.capabilities, osVersion: host.osVersion, wiring: host.wiring,
       networkingReady: spec.networkingReady, interfaces: spec.interfaces, deviceAuthReady: spec.deviceAuthReady,
     });
     // Anything the worker itself prints (it should not) is not the device's output.
@@ -110,6 +114,10 @@ export class AppProcess {
 
   setNow(ns: bigint): void {
     Atomics.store(this.big, BIG.now, ns);
+  }
+
+  setMotion(m: readonly number[]): void {
+    m.forEach((v, i) => Atomics.store(this.ctl, MOTION_BASE + i, v));
   }
 
   setInput(gpio: number, value: number): void {

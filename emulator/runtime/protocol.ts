@@ -31,7 +31,9 @@ export const GPIO_INPUT_BASE = 16;
 export const GPIO_OUTPUT_BASE = GPIO_INPUT_BASE + 128;
 /** GPIO numbers the board has (MT3620: 0–127 addressable here; the board description says which exist). */
 export const GPIO_COUNT = 128;
-export const CONTROL_BYTES = (GPIO_OUTPUT_BASE + GPIO_COUNT) * 4;
+/** Int32 offset of the motion the board's motion sensor feels: ax, ay, az (milli-g), gx, gy, gz (milli-degrees/s). */
+export const MOTION_BASE = GPIO_OUTPUT_BASE + GPIO_COUNT;
+export const CONTROL_BYTES = (MOTION_BASE + 8) * 4;
 
 export const SIGTERM = 15;
 
@@ -56,6 +58,8 @@ export interface WorkerInit {
   memoryCap: number;
   capabilities: AppCapabilities;
   osVersion: string;
+  /** Which models sit on the board's buses (board/rdb.ts). */
+  wiring: { uartLoopback: readonly number[]; i2c: Readonly<Record<number, Readonly<Record<number, 'lsm6ds3'>>>> };
   /** Host facts the app may ask about. */
   networkingReady: boolean;
   interfaces: Record<string, number>;
@@ -65,6 +69,10 @@ export interface WorkerInit {
 /** The manifest facts the host checks calls against. */
 export interface AppCapabilities {
   gpio: number[];
+  /** ISU numbers of Capabilities.Uart ("ISU0" → 0). */
+  uart: number[];
+  /** ISU numbers of Capabilities.I2cMaster. */
+  i2c: number[];
   mutableStorageKB: number;
   powerControls: string[];
   systemEventNotifications: boolean;

@@ -18,8 +18,8 @@ export async function until<T>(what: string, f: () => T | undefined | false, ms 
 }
 
 /** The text of each line of one app's log (its output and the emulator's lines about it). */
-export function appLog(l: Lab, emu: string, cid: string): string[] {
-  const r = l.run(['emulator', 'logs', '--name', emu, '--app', cid, '--lines', '1000', '-o', 'json']);
+export function appLog(l: Lab, emu: string, cid: string, lines = 1000): string[] {
+  const r = l.run(['emulator', 'logs', '--name', emu, '--app', cid, '--lines', String(lines), '-o', 'json']);
   assert.is(r.code, 0, r.stderr);
   return (JSON.parse(r.stdout) as Array<{ text: string }>).map((x) => x.text.trimEnd());
 }

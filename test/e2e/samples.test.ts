@@ -3,7 +3,8 @@
  * CMake presets against `sphere sdk path`, deployed through the CLI to an emulator with the
  * virtual clock, and checked for what each sample does: HelloWorld's LED toggles every second;
  * the GPIO sample's button press changes the blink rate; MutableStorage's count survives an app
- * restart and a SIGKILL of the emulator; without the Gpio capability the sample's own error says
+ * restart and a SIGKILL of the emulator; the UART sample's message comes back on the looped ISU0;
+ * the I2C sample reads the LSM6DS3 model, whose readings follow the motion it is given; without the Gpio capability the sample's own error says
  * "Permission denied" and the emulator logs the denial. Skipped, saying why, without ../shared or
  * the C toolchain.
  */
@@ -131,6 +132,31 @@ test('MutableStorage: the count survives an app restart and a SIGKILL of the emu
   l.start(EMU, ['--capabilities', 'appDevelopment', '--clock', 'virtual']);
   await ready();
   await pressUntil('Read 3 from the mutable file, updating to 4');
+});
+
+test('UART_HighLevelApp: button A sends a message over ISU0, which the board loops back to RX', async () => {
+  if (skip) { console.log(`  (skipped: ${skip})`); return; }
+  const dir = 'Samples/UART/UART_HighLevelApp';
+  deploy(l, buildSample(dir, 'UART_HighLevelApp'), EMU);
+  const cid = manifestOf(dir).ComponentId;
+  await until('the button to be open', () => ioShow(l, EMU).gpio['12']?.direction === 'input');
+  press('a', 300);
+  const text = await until('the message back', () => { const x = appLog(l, EMU, cid).join('\n'); return x.includes("UART received 13 bytes: 'Hello world!\n'.") ? x : undefined; });
+  assert.ok(text.includes('Sent 13 bytes over UART in 1 calls.'), text);
+});
+
+test('I2C_LSM6DS3_HighLevelApp: the accelerometer answers on ISU2 and its readings follow the model\'s motion', async () => {
+  if (skip) { console.log(`  (skipped: ${skip})`); return; }
+  const dir = 'Samples/I2C/I2C_LSM6DS3_HighLevelApp';
+  deploy(l, buildSample(dir, 'I2C_LSM6DS3_HighLevelApp'), EMU);
+  const cid = manifestOf(dir).ComponentId;
+  const lines = await until('a reading', () => { const x = appLog(l, EMU, cid, 100_000); return x.some((t) => /vertical acceleration: 1\.00g$/.test(t)) ? x : undefined; });
+  for (const how of ['I2CMaster_WriteThenRead', 'I2CMaster_Write + I2CMaster_Read', 'POSIX read + write']) assert.ok(lines.includes(`INFO: WHO_AM_I=0x69 (${how})`), lines.join('\n'));
+  const set = l.run(['emulator', 'io', 'set', 'motion', 'az', '--name', EMU, '-o', 'json', '--', '-500']);
+  assert.is(set.code, 0, set.stderr);
+  assert.is((JSON.parse(set.stdout) as { az: number }).az, -500);
+  await until('the new reading', () => appLog(l, EMU, cid).some((t) => /vertical acceleration: -0\.50g$/.test(t)));
+  assert.is(l.run(['emulator', 'io', 'set', 'motion', 'az', '1000', '--name', EMU]).code, 0);
 });
 
 test.run();

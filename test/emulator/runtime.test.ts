@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { tempDir } from '../helpers';
 import { AppLog, appLogPath, readAppLog, MAX_APP_LOG_BYTES } from '../../emulator/runtime/applog';
 import { RuntimeClock, HOST_TABLE, WASI_ERRNO, appCapabilities, wasmImports, isWasm } from '../../emulator/runtime/index';
-import { GpioBoard } from '../../emulator/board/index';
+import { GpioBoard, Lsm6ds3, LSM6DS3_WHO_AM_I } from '../../emulator/board/index';
 import { WASM } from './wasm-builder';
 
 const ERRNO_H = '/usr/include/wasm32-wasi/__errno_values.h';
@@ -103,11 +103,31 @@ board.run();
 
 const caps = suite('manifest capabilities');
 caps('takes the GPIOs, storage, power controls and event flags of a resolved manifest', () => {
-  assert.equal(appCapabilities({ Capabilities: { Gpio: [8, 12, '13'], MutableStorage: { SizeKB: 8 }, PowerControls: ['ForceReboot'], SystemEventNotifications: true } }),
-    { gpio: [8, 12, 13], mutableStorageKB: 8, powerControls: ['ForceReboot'], systemEventNotifications: true, softwareUpdateDeferral: false });
-  assert.equal(appCapabilities({}), { gpio: [], mutableStorageKB: 0, powerControls: [], systemEventNotifications: false, softwareUpdateDeferral: false });
+  assert.equal(appCapabilities({ Capabilities: { Gpio: [8, 12, '13'], Uart: ['ISU0'], I2cMaster: ['ISU2', 'bogus'], MutableStorage: { SizeKB: 8 }, PowerControls: ['ForceReboot'], SystemEventNotifications: true } }),
+    { uart: [0], i2c: [2], gpio: [8, 12, 13], mutableStorageKB: 8, powerControls: ['ForceReboot'], systemEventNotifications: true, softwareUpdateDeferral: false });
+  assert.equal(appCapabilities({}), { uart: [], i2c: [], gpio: [], mutableStorageKB: 0, powerControls: [], systemEventNotifications: false, softwareUpdateDeferral: false });
 });
 caps.run();
+
+const sensor = suite('LSM6DS3 model');
+sensor('identifies itself, resets, runs the accelerometer at the set scale and reads registers in a row', () => {
+  let az = 1000;
+  const s = new Lsm6ds3(() => ({ ax: 0, ay: 0, az, gx: 0, gy: 0, gz: 0 }));
+  const read = (reg: number, n: number) => { s.write(Uint8Array.of(reg)); const out = new Uint8Array(n); s.read(out); return [...out]; };
+  assert.equal(read(0x0f, 1), [LSM6DS3_WHO_AM_I]);
+  assert.equal(read(0x1e, 1), [0], 'no data before CTRL1_XL starts the accelerometer');
+  s.write(Uint8Array.of(0x10, 0x18)); // 12.5 Hz, ±4 g: 0.122 mg per LSB
+  assert.equal(read(0x1e, 1), [1]);
+  const [lo, hi] = read(0x2c, 2);
+  assert.is(((hi! << 8) | lo!) << 16 >> 16, Math.round(1000 / 0.122));
+  az = -500;
+  const [lo2, hi2] = read(0x2c, 2);
+  assert.is(((hi2! << 8) | lo2!) << 16 >> 16, Math.round(-500 / 0.122));
+  s.write(Uint8Array.of(0x12, 0x01)); // software reset
+  assert.equal(read(0x12, 1), [0x04], 'the reset bit clears itself; IF_INC is set again');
+  assert.equal(read(0x1e, 1), [0]);
+});
+sensor.run();
 
 const applog = suite('apps\' log on flash');
 applog('rolls over past its bound, keeps the newest lines, and reads back across both files', () => {

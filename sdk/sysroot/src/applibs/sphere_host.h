@@ -89,3 +89,15 @@ SPHERE_IMPORT("os_version") int32_t __sphere_os_version(char *buf, uint32_t capa
 /* Called by the SDK's sbrk wrapper (the toolchain links with -Wl,--wrap=sbrk) when the linear
  * memory cannot grow any more: the host notes that the app reached its memory cap. Returns 0. */
 SPHERE_IMPORT("memory_denied") int32_t __sphere_memory_denied(uint32_t increment);
+
+/* UART: an fd for UART id (4..8 = ISU0..ISU4). Gate: Capabilities.Uart lists "ISU<id-4>".
+ * read()/write() on it never block (EAGAIN when nothing is there). */
+SPHERE_IMPORT("uart_open") int32_t __sphere_uart_open(int32_t uartId, uint32_t baudRate, uint32_t dataBits, uint32_t parity, uint32_t stopBits, uint32_t flowControl);
+
+/* I2C master: an fd for bus id (0..4 = ISU0..ISU4). Gate: Capabilities.I2cMaster lists "ISU<id>". */
+SPHERE_IMPORT("i2c_open") int32_t __sphere_i2c_open(int32_t id);
+/* what 0 = bus speed (Hz), 1 = timeout (ms), 2 = default target address (plain read()/write()). */
+SPHERE_IMPORT("i2c_set") int32_t __sphere_i2c_set(int32_t fd, uint32_t what, uint32_t value);
+/* One transaction with `address`: writes wlen bytes, then (repeated start) reads rlen bytes;
+ * returns the bytes moved, or -ENXIO when nothing answers at that address. */
+SPHERE_IMPORT("i2c_transfer") int32_t __sphere_i2c_transfer(int32_t fd, uint32_t address, const uint8_t *writeData, uint32_t writeLength, uint8_t *readData, uint32_t readLength);
