@@ -39,6 +39,7 @@ export function appStatuses(d: Device): Array<Record<string, unknown>> {
 export function controlHandlers(d: Device): Record<string, (a: Record<string, unknown>) => unknown> {
   return {
     'io.show': () => ({ ...d.board.view(), motion: motionView(d.board.motion), clock: { mode: d.clock.mode, nowMs: d.clock.nowMs() } }),
+    'io.adc': (a) => { d.board.setAdc(num(a['channel'], 'channel'), num(a['value'], 'value')); return { channel: a['channel'], value: a['value'] }; },
     'io.motion': (a) => motionView(d.board.setMotion(Object.fromEntries(Object.entries(a).map(([k, v]) => [k, num(v, k)])))),
     'io.set': (a) => {
       const gpio = num(a['gpio'], 'gpio');

@@ -112,6 +112,7 @@ export class Device {
     });
     this.board.onInput = (g, v) => this.runtime.setInput(g, v);
     this.board.onMotion = (m) => this.runtime.setMotion(m);
+    this.board.onAdc = (a) => this.runtime.setAdc(a);
     this.updates = new UpdateNotices(this.runtime, this.diag);
   }
 

@@ -68,7 +68,7 @@ async function requireRunning(ctx: CommandContext): Promise<RegistryEntry> {
 
 interface IoView {
   gpio: Record<string, { direction: string; value: number }>;
-  parts: Record<string, { kind: 'led'; gpio: number; lit: boolean } | { kind: 'button'; gpio: number; pressed: boolean }>;
+  parts: Record<string, { kind: 'led'; gpio: number; lit: boolean; brightness?: number } | { kind: 'button'; gpio: number; pressed: boolean } | { kind: 'potentiometer'; adcController: number; adcChannel: number; sample: number }>;
   changes: number;
   clock: { mode: string; nowMs: number };
 }
@@ -274,7 +274,9 @@ export const commands: CommandDef[] = [
     async action(ctx) {
       const v = await control(ctx, 'io.show') as IoView;
       const pins = Object.entries(v.gpio).map(([g, p]) => `GPIO ${g.padStart(3)}  ${p.direction.padEnd(6)}  ${p.value}`);
-      const parts = Object.entries(v.parts).map(([n, p]) => (p.kind === 'led' ? `${n}: ${p.lit ? 'lit' : 'off'} (GPIO ${p.gpio})` : `button ${n}: ${p.pressed ? 'pressed' : 'released'} (GPIO ${p.gpio})`));
+      const parts = Object.entries(v.parts).map(([n, p]) => (p.kind === 'led' ? `${n}: ${p.brightness !== undefined ? `brightness ${p.brightness} (PWM)` : p.lit ? 'lit' : 'off'} (GPIO ${p.gpio})`
+        : p.kind === 'button' ? `button ${n}: ${p.pressed ? 'pressed' : 'released'} (GPIO ${p.gpio})`
+          : `${n}: ADC controller ${p.adcController} channel ${p.adcChannel} reads ${p.sample}`));
       const text = `${pins.length ? pins.join('\n') : 'No GPIO is open.'}\n${parts.join('\n')}\nclock: ${v.clock.mode}, ${(v.clock.nowMs / 1000).toFixed(3)} s since boot; ${v.changes} output change(s)\n`;
       return { data: v, text };
     },
@@ -292,9 +294,9 @@ export const commands: CommandDef[] = [
     },
   },
   {
-    group: 'emulator io', name: 'set <what> <number> [value]', description: 'Drive an input from outside: set gpio <n> 0|1, or set motion <axis> <value> (ax ay az in milli-g, gx gy gz in milli-degrees/s)',
+    group: 'emulator io', name: 'set <what> <number> [value]', description: 'Drive an input from outside: set gpio <n> 0|1, set adc <channel> <0-4095> (the potentiometer is channel 0), or set motion <axis> <value> (ax ay az in milli-g, gx gy gz in milli-degrees/s)',
     options: [nameOption],
-    examples: ['sphere emulator io set gpio 12 0', 'sphere emulator io set motion az 500', 'sphere emulator io set motion az -- -1000   (a negative value after --)'],
+    examples: ['sphere emulator io set gpio 12 0', 'sphere emulator io set adc 0 3000', 'sphere emulator io set motion az 500', 'sphere emulator io set motion az -- -1000   (a negative value after --)'],
     async action(ctx, what, number, given) {
       const rest = ctx.options['--'];
       const value = given ?? (Array.isArray(rest) ? String(rest[0] ?? '') : undefined);
@@ -303,7 +305,12 @@ export const commands: CommandDef[] = [
         const m = await control(ctx, 'io.motion', { [number ?? '']: Number(value) }) as Record<string, number>;
         return { data: m, text: `Motion now ${Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ')}\n` };
       }
-      if (what !== 'gpio') throw new UsageError(`Cannot set "${what}": "gpio" and "motion" can be set, e.g. "sphere emulator io set gpio 12 0".`, { code: 'BAD_IO_TARGET' });
+      if (what === 'adc') {
+        if (!/^\d+$/.test(number ?? '') || !/^\d+$/.test(value ?? '')) throw new UsageError(`Cannot set adc "${number}" to "${value}": give a channel and a 12-bit sample, e.g. "sphere emulator io set adc 0 3000".`, { code: 'BAD_IO_VALUE' });
+        const r = await control(ctx, 'io.adc', { channel: Number(number), value: Number(value) }) as { channel: number; value: number };
+        return { data: r, text: `ADC channel ${r.channel} now reads ${r.value}\n` };
+      }
+      if (what !== 'gpio') throw new UsageError(`Cannot set "${what}": "gpio", "adc" and "motion" can be set, e.g. "sphere emulator io set gpio 12 0".`, { code: 'BAD_IO_TARGET' });
       if (!/^\d+$/.test(number ?? '') || (value !== '0' && value !== '1')) throw new UsageError(`Cannot set gpio "${number}" to "${value}": give a GPIO number and 0 or 1.`, { code: 'BAD_IO_VALUE' });
       const r = await control(ctx, 'io.set', { gpio: Number(number), value: Number(value) }) as { gpio: number; value: number };
       return { data: r, text: `GPIO ${r.gpio} driven to ${r.value}\n` };

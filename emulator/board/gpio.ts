@@ -28,6 +28,33 @@ export class GpioBoard {
   /** What the motion sensor feels: ax, ay, az (mg), gx, gy, gz (mdps); at rest, flat: 1 g down. */
   motion: number[] = [0, 0, 1000, 0, 0, 0];
   onMotion: (m: readonly number[]) => void = () => {};
+  /** PWM channels as the app last applied them, by "controller/channel". */
+  readonly pwm = new Map<string, { controller: number; channel: number; periodNs: number; dutyNs: number; polarity: number; enabled: boolean }>();
+  /** 12-bit samples of ADC controller 0's channels; channel 0 is the RDB potentiometer, at mid travel. */
+  adc: number[] = [2048, 0, 0, 0, 0, 0, 0, 0];
+  onAdc: (samples: readonly number[]) => void = () => {};
+
+  appPwm(states: ReadonlyArray<{ controller: number; channel: number; periodNs: number; dutyNs: number; polarity: number; enabled: boolean }>): void {
+    for (const s of states) this.pwm.set(`${s.controller}/${s.channel}`, { ...s });
+  }
+
+  setAdc(channel: number, value: number): void {
+    if (!Number.isInteger(channel) || channel < 0 || channel >= this.adc.length) throw new RangeError(`ADC channel ${channel} does not exist (0-${this.adc.length - 1})`);
+    if (!Number.isInteger(value) || value < 0 || value > 4095) throw new RangeError(`an ADC sample is 0 to 4095 (12 bits), got ${value}`);
+    this.adc[channel] = value;
+    this.onAdc(this.adc);
+  }
+
+  /** Share of the time an active-low LED on a PWM channel is lit (0..1), when one drives it. */
+  #brightness(gpio: number): number | undefined {
+    const ch = this.wiring.pwmLeds[gpio];
+    const s = ch && this.pwm.get(`${ch[0]}/${ch[1]}`);
+    if (!s) return undefined;
+    if (!s.enabled || s.periodNs === 0) return 0;
+    // Lit while the pin is low: during the duty cycle when inversed, outside it when normal.
+    const low = s.polarity === 1 ? s.dutyNs : s.periodNs - s.dutyNs;
+    return Math.round((low / s.periodNs) * 1000) / 1000;
+  }
 
   setMotion(m: Partial<Record<'ax' | 'ay' | 'az' | 'gx' | 'gy' | 'gz', number>>): number[] {
     const keys = ['ax', 'ay', 'az', 'gx', 'gy', 'gz'] as const;
@@ -51,6 +78,7 @@ export class GpioBoard {
   releaseAll(): void {
     this.opened.clear();
     this.outputs.clear();
+    this.pwm.clear();
   }
 
   appOpened(gpio: number, direction: 'input' | 'output'): void {
@@ -92,17 +120,20 @@ export class GpioBoard {
   }
 
   /** `sphere emulator io show`: every opened GPIO, and the board's parts with their state. */
-  view(): { gpio: Record<string, PinView>; parts: Record<string, unknown>; history: Change[]; changes: number } {
+  view(): { gpio: Record<string, PinView>; parts: Record<string, unknown>; pwm: Record<string, unknown>; adc: number[]; history: Change[]; changes: number } {
     const gpio: Record<string, PinView> = {};
     for (const [n, direction] of [...this.opened].sort((a, b) => a[0] - b[0])) gpio[String(n)] = { direction, value: this.level(n) ? 1 : 0 };
     const parts: Record<string, unknown> = {};
     for (const p of this.parts) {
       const level = this.level(p.gpio);
       const active = p.activeLow ? level === 0 : level === 1;
+      const brightness = p.kind === 'led' ? this.#brightness(p.gpio) : undefined;
       parts[p.name] = p.kind === 'led'
-        ? { kind: 'led', gpio: p.gpio, lit: this.opened.get(p.gpio) === 'output' && active }
+        ? brightness !== undefined ? { kind: 'led', gpio: p.gpio, lit: brightness > 0, brightness } : { kind: 'led', gpio: p.gpio, lit: this.opened.get(p.gpio) === 'output' && active }
         : { kind: 'button', gpio: p.gpio, pressed: active };
     }
-    return { gpio, parts, history: [...this.history], changes: this.changes };
+    parts['potentiometer'] = { kind: 'potentiometer', adcController: 0, adcChannel: 0, sample: this.adc[0] };
+    const pwm = Object.fromEntries([...this.pwm].sort().map(([k, s]) => [k, { periodNs: s.periodNs, dutyNs: s.dutyNs, polarity: s.polarity === 1 ? 'inversed' : 'normal', enabled: s.enabled }]));
+    return { gpio, parts, pwm, adc: [...this.adc], history: [...this.history], changes: this.changes };
   }
 }

@@ -38,7 +38,10 @@ export function appCapabilities(manifest: Record<string, unknown>): AppCapabilit
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
   const storage = caps['MutableStorage'] as { SizeKB?: unknown } | undefined;
   const isu = (v: unknown) => list(v).map((x) => /^ISU(\d)$/i.exec(String(x))?.[1]).filter((x): x is string => x !== undefined).map(Number);
+  const controller = (v: unknown, kind: string) => list(v).map((x) => new RegExp(`^${kind}-CONTROLLER-(\\d+)$`, 'i').exec(String(x))?.[1]).filter((x): x is string => x !== undefined).map(Number);
   return {
+    pwm: controller(caps['Pwm'], 'PWM'),
+    adc: controller(caps['Adc'], 'ADC'),
     uart: isu(caps['Uart']),
     i2c: isu(caps['I2cMaster']),
     gpio: list(caps['Gpio']).map((g) => (typeof g === 'number' ? g : Number(g))).filter((g) => Number.isInteger(g)),

@@ -7,7 +7,7 @@
 import { rmSync, existsSync } from 'node:fs';
 import { E } from './errno';
 import type { AppHost } from './host';
-import { CELL, GPIO_OUTPUT_BASE, SIGTERM, type AppCapabilities } from './protocol';
+import { ADC_CHANNELS, CELL, GPIO_OUTPUT_BASE, SIGTERM, type AppCapabilities } from './protocol';
 
 type Gate = (c: AppCapabilities, args: number[]) => [resource: string, field: string] | undefined;
 
@@ -21,6 +21,10 @@ export interface HostRow {
 }
 
 const GPIO_MAX = 127;
+/** MT3620: three PWM controllers of four channels; one 12-bit ADC controller of eight channels. */
+const PWM_CONTROLLERS = 3;
+const PWM_CHANNELS = 4;
+const ADC_BITS = 12;
 
 const gpioGate: Gate = (c, [id]) => (c.gpio.includes(id!) ? undefined : [`GPIO ${id}`, 'Capabilities.Gpio']);
 const powerGate = (what: string): Gate => (c) => (c.powerControls.includes(what) ? undefined : [`power control ${what}`, 'Capabilities.PowerControls']);
@@ -160,6 +164,55 @@ export const HOST_TABLE: HostRow[] = [
       if (!w || !r) return -E.EFAULT;
       // The write may overlap the read buffer: take a copy first.
       return h.i2cTransfer(f, address!, Uint8Array.from(w), r);
+    },
+  },
+  {
+    name: 'pwm_open', call: 'PWM_Open',
+    gate: (c, [n]) => (c.pwm.includes(n!) ? undefined : [`PWM-CONTROLLER-${n}`, 'Capabilities.Pwm']),
+    run: (h, n) => {
+      if (n! < 0 || n! > PWM_CONTROLLERS - 1) return -E.ENODEV;
+      if ([...h.fds.values()].some((f) => f.kind === 'pwm' && f.controller === n)) return -E.EBUSY;
+      return h.addFd({ kind: 'pwm', controller: n! });
+    },
+  },
+  {
+    name: 'pwm_apply', call: 'PWM_Apply',
+    run: (h, fd, channel, ptr) => {
+      const f = h.fds.get(fd!);
+      if (f?.kind !== 'pwm') return -E.EBADF;
+      if (channel! > PWM_CHANNELS - 1) return -E.ENODEV;
+      if (!h.slice(ptr!, 16)) return -E.EINVAL;
+      const v = h.view;
+      const periodNs = v.getUint32(ptr!, true);
+      const dutyNs = v.getUint32(ptr! + 4, true);
+      const polarity = v.getUint32(ptr! + 8, true);
+      // The device accepts a duty cycle equal to the period (the PWM sample steps up to it).
+      if (polarity > 1 || dutyNs > periodNs) return -E.EINVAL;
+      h.pwmApplied({ controller: f.controller, channel: channel!, periodNs, dutyNs, polarity, enabled: v.getUint8(ptr! + 12) !== 0 });
+      return 0;
+    },
+  },
+  {
+    name: 'adc_open', call: 'ADC_Open',
+    gate: (c, [n]) => (c.adc.includes(n!) ? undefined : [`ADC-CONTROLLER-${n}`, 'Capabilities.Adc']),
+    run: (h, n) => (n === 0 ? h.addFd({ kind: 'adc', controller: 0 }) : -E.ENODEV),
+  },
+  {
+    name: 'adc_bits', call: 'ADC_GetSampleBitCount',
+    run: (h, fd, channel) => (h.fds.get(fd!)?.kind !== 'adc' ? -E.EBADF : channel! >= ADC_CHANNELS ? -E.ENODEV : ADC_BITS),
+  },
+  {
+    name: 'adc_set_reference', call: 'ADC_SetReferenceVoltage',
+    run: (h, fd, channel, mv) => (h.fds.get(fd!)?.kind !== 'adc' ? -E.EBADF : channel! >= ADC_CHANNELS ? -E.ENODEV : mv! < 1000 || mv! > 2500 ? -E.EINVAL : 0),
+  },
+  {
+    name: 'adc_poll', call: 'ADC_Poll',
+    run: (h, fd, channel, out) => {
+      if (h.fds.get(fd!)?.kind !== 'adc') return -E.EBADF;
+      if (channel! >= ADC_CHANNELS) return -E.ENODEV;
+      if (!h.slice(out!, 4)) return -E.EFAULT;
+      h.view.setUint32(out!, h.adcSample(channel!), true);
+      return 0;
     },
   },
   {

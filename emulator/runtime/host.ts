@@ -9,7 +9,7 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { BIG, CELL, GPIO_INPUT_BASE, GPIO_OUTPUT_BASE, MOTION_BASE, SIGTERM, type WorkerInit, type WorkerMessage } from './protocol';
+import { ADC_BASE, BIG, CELL, GPIO_INPUT_BASE, GPIO_OUTPUT_BASE, MOTION_BASE, SIGTERM, type PwmChannelState, type WorkerInit, type WorkerMessage } from './protocol';
 import { Lsm6ds3, type Motion } from '../board/index';
 import { E } from './errno';
 
@@ -27,7 +27,9 @@ export type HostFd =
   | { kind: 'image'; data: Uint8Array; pos: number }
   | { kind: 'sysevent' }
   | { kind: 'uart'; isu: number; rx: Buffer[]; loopback: boolean }
-  | { kind: 'i2c'; isu: number; target: number };
+  | { kind: 'i2c'; isu: number; target: number }
+  | { kind: 'pwm'; controller: number }
+  | { kind: 'adc'; controller: number };
 
 /** Thrown from a host call to end the app (default action of SIGTERM); unwinds wasi.start. */
 export class AppSignalled extends Error {
@@ -55,6 +57,8 @@ export class AppHost {
   #changes: Array<[number, number, number]> = [];
   #dropped = 0;
   #opened: Array<[number, 'input' | 'output']> = [];
+  /** PWM channels applied since the last flush, by "controller/channel". */
+  readonly #pwm = new Map<string, PwmChannelState>();
   #closed: number[] = [];
   #changeChecks = 0;
   #lastFlush = 0;
@@ -174,12 +178,19 @@ export class AppHost {
     return Atomics.load(this.ctl, GPIO_INPUT_BASE + gpio);
   }
 
+  pwmApplied(s: PwmChannelState): void {
+    this.#pwm.set(`${s.controller}/${s.channel}`, s);
+    if (++this.#changeChecks >= 4096) { this.#changeChecks = 0; if (performance.now() - this.#lastFlush > 50) this.flushGpio(); }
+  }
+
+  /** Posts what the app drove since the last flush (GPIO changes, opened and closed pins, PWM channels). */
   flushGpio(): void {
     this.#lastFlush = performance.now();
-    if (!this.#changes.length && !this.#opened.length && !this.#closed.length && !this.#dropped) return;
+    if (!this.#changes.length && !this.#opened.length && !this.#closed.length && !this.#dropped && !this.#pwm.size) return;
     const m: WorkerMessage = { t: 'gpio', changes: this.#changes, dropped: this.#dropped };
     if (this.#opened.length) m.opened = this.#opened;
     if (this.#closed.length) m.closed = this.#closed;
+    if (this.#pwm.size) { m.pwm = [...this.#pwm.values()]; this.#pwm.clear(); }
     this.post(m);
     this.#changes = [];
     this.#opened = [];
@@ -371,6 +382,7 @@ export class AppHost {
         return n;
       }
       case 'i2c': return this.i2cTransfer(f, f.target, new Uint8Array(0), into);
+      case 'pwm': case 'adc': return -E.EINVAL;
       case 'gpio': return -E.EINVAL;
       case 'sysevent': return -E.EINVAL;
     }
@@ -419,6 +431,10 @@ export class AppHost {
     if (write.length) target.write(write);
     if (read.length) target.read(read);
     return write.length + read.length;
+  }
+
+  adcSample(channel: number): number {
+    return Atomics.load(this.ctl, ADC_BASE + channel);
   }
 
   motion(): Motion {

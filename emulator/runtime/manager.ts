@@ -8,7 +8,7 @@
 import { AppLog } from './applog';
 import type { RuntimeClock } from './clock';
 import { AppProcess, type AppSpec, type ExitInfo } from './process';
-import type { WorkerInit, WorkerMessage } from './protocol';
+import type { PwmChannelState, WorkerInit, WorkerMessage } from './protocol';
 
 /** Time an app has after SIGTERM before its worker is ended. */
 export const STOP_GRACE_MS = 2000;
@@ -27,6 +27,9 @@ export interface BoardSink {
   appOpened(gpio: number, direction: 'input' | 'output'): void;
   appClosed(gpio: number): void;
   appDrove(changes: ReadonlyArray<readonly [number, number, number]>, dropped: number): void;
+  appPwm(states: readonly PwmChannelState[]): void;
+  /** ADC samples per channel of controller 0. */
+  adc: readonly number[];
   releaseAll(): void;
 }
 
@@ -80,7 +83,7 @@ export class AppRuntime {
     if (!o.restart) this.#restarts.delete(spec.componentId);
     const p = new AppProcess(spec, {
       clock: this.clock, memoryCap: this.memoryCap, osVersion: this.#o.osVersion, inputs: this.#o.board.inputs,
-      wiring: this.#o.board.wiring, motion: this.#o.board.motion,
+      wiring: this.#o.board.wiring, motion: this.#o.board.motion, adc: this.#o.board.adc,
       onMessage: (proc, m) => this.#message(proc, m),
     });
     this.procs.set(spec.componentId, p);
@@ -122,6 +125,10 @@ export class AppRuntime {
     for (const p of this.procs.values()) if (!p.exited) p.setMotion(m);
   }
 
+  setAdc(samples: readonly number[]): void {
+    for (const p of this.procs.values()) if (!p.exited) p.setAdc(samples);
+  }
+
   sysEvent(e: { event: number; status: number; maxDeferral: number; updateType: number }): void {
     for (const p of this.procs.values()) if (!p.exited) p.sysEvent(e);
   }
@@ -146,6 +153,7 @@ export class AppRuntime {
         for (const [g, d] of m.opened ?? []) this.#o.board.appOpened(g, d);
         this.#o.board.appDrove(m.changes, m.dropped);
         for (const g of m.closed ?? []) this.#o.board.appClosed(g);
+        if (m.pwm) this.#o.board.appPwm(m.pwm);
         break;
       case 'idle':
         this.#queueAdvance();

@@ -4,7 +4,7 @@
  * blocking point); a stop that the app does not honour within the grace time ends the worker.
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { BIG, CELL, CONTROL_BYTES, GPIO_INPUT_BASE, GPIO_OUTPUT_BASE, GPIO_COUNT, MOTION_BASE, SIGTERM, type ExitReason, type WorkerInit, type WorkerMessage } from './protocol';
+import { ADC_BASE, BIG, CELL, CONTROL_BYTES, GPIO_INPUT_BASE, GPIO_OUTPUT_BASE, GPIO_COUNT, MOTION_BASE, SIGTERM, type ExitReason, type WorkerInit, type WorkerMessage } from './protocol';
 
 declare const __SPHERE_APP_WORKER__: string | undefined;
 
@@ -28,6 +28,8 @@ export interface ProcessHost {
   wiring: WorkerInit['wiring'];
   /** The motion sensor's readings: ax, ay, az (mg), gx, gy, gz (mdps). */
   motion: readonly number[];
+  /** ADC samples per channel. */
+  adc: readonly number[];
   onMessage(p: AppProcess, m: WorkerMessage): void;
 }
 
@@ -62,6 +64,7 @@ export class AppProcess {
     this.startedAtMs = Number(host.clock.nowNs() / 1_000_000n);
     for (let g = 0; g < GPIO_COUNT; g++) { this.ctl[GPIO_INPUT_BASE + g] = host.inputs[g] ?? 0; this.ctl[GPIO_OUTPUT_BASE + g] = -1; }
     this.setMotion(host.motion);
+    this.setAdc(host.adc);
     this.big[BIG.now] = host.clock.nowNs();
     this.big[BIG.deadline] = -1n;
     const { port1, port2 } = new MessageChannel();
@@ -114,6 +117,10 @@ export class AppProcess {
 
   setNow(ns: bigint): void {
     Atomics.store(this.big, BIG.now, ns);
+  }
+
+  setAdc(samples: readonly number[]): void {
+    samples.forEach((v, i) => Atomics.store(this.ctl, ADC_BASE + i, v));
   }
 
   setMotion(m: readonly number[]): void {

@@ -33,7 +33,10 @@ export const GPIO_OUTPUT_BASE = GPIO_INPUT_BASE + 128;
 export const GPIO_COUNT = 128;
 /** Int32 offset of the motion the board's motion sensor feels: ax, ay, az (milli-g), gx, gy, gz (milli-degrees/s). */
 export const MOTION_BASE = GPIO_OUTPUT_BASE + GPIO_COUNT;
-export const CONTROL_BYTES = (MOTION_BASE + 8) * 4;
+/** Int32 offset of the ADC samples the board's analog parts give, per channel of controller 0. */
+export const ADC_BASE = MOTION_BASE + 8;
+export const ADC_CHANNELS = 8;
+export const CONTROL_BYTES = (ADC_BASE + ADC_CHANNELS) * 4;
 
 export const SIGTERM = 15;
 
@@ -73,6 +76,10 @@ export interface AppCapabilities {
   uart: number[];
   /** ISU numbers of Capabilities.I2cMaster. */
   i2c: number[];
+  /** Controller numbers of Capabilities.Pwm ("PWM-CONTROLLER-2" → 2). */
+  pwm: number[];
+  /** Controller numbers of Capabilities.Adc. */
+  adc: number[];
   mutableStorageKB: number;
   powerControls: string[];
   systemEventNotifications: boolean;
@@ -83,10 +90,13 @@ export interface AppCapabilities {
 export type WorkerMessage =
   | { t: 'started' }
   | { t: 'log'; source: 'app' | 'emulator'; text: string; at: number }
-  | { t: 'gpio'; changes: Array<[gpio: number, value: number, atNs: number]>; dropped: number; opened?: Array<[gpio: number, direction: 'input' | 'output']>; closed?: number[] }
+  | { t: 'gpio'; changes: Array<[gpio: number, value: number, atNs: number]>; dropped: number; opened?: Array<[gpio: number, direction: 'input' | 'output']>; closed?: number[]; pwm?: PwmChannelState[] }
   | { t: 'idle' }
   | { t: 'power'; state: 'reboot' | 'powerdown'; residencySeconds: number }
   | { t: 'sysevent'; op: 'defer' | 'resume'; event: number; minutes: number }
   | { t: 'exit'; code: number; reason: ExitReason; detail: string; memoryCapReached: boolean };
+
+/** One PWM channel as the app last applied it. */
+export interface PwmChannelState { controller: number; channel: number; periodNs: number; dutyNs: number; polarity: number; enabled: boolean }
 
 export type ExitReason = 'exit' | 'trap' | 'signal' | 'load';

@@ -214,6 +214,27 @@ test('the image package is a read-only folder: fopen of Storage_GetAbsolutePathI
   assert.is(l.run(['device', 'app', 'stop', '-i', cid]).code, 0);
 });
 
+test('PWM dims LED 1 as applied and refuses bad states; ADC samples follow the potentiometer', async () => {
+  if (skipped(toolchainMissing())) return;
+  const cid = '7b000000-0000-4000-8000-000000000015';
+  const app = buildTestApp('pwm-adc', join(l.dir, 'apps'), l.env);
+  deploy(l, app.package, EMU);
+  const lines = await until('the first sample', () => { const x = log(cid); return x.some((t) => t.startsWith('pwm-adc: sample')) ? x : undefined; });
+  for (const want of ['pwm-adc: apply 0', 'pwm-adc: duty above period -1 Invalid argument', 'pwm-adc: channel 9 -1 No such device', 'pwm-adc: controller 1 -1 Permission denied', 'pwm-adc: 12 bits, reference 0', 'pwm-adc: sample 2048 = 1.250 V']) {
+    assert.ok(lines.includes(want), `${want}\n${lines.join('\n')}`);
+  }
+  assert.ok(lines.includes('denied PWM_Open: PWM-CONTROLLER-1 is not allowed by the manifest (Capabilities.Pwm)'), lines.join('\n'));
+  const io = JSON.parse(l.run(['emulator', 'io', 'show', '--name', EMU, '-o', 'json']).stdout) as { parts: Record<string, { brightness?: number; lit: boolean }>; pwm: Record<string, unknown> };
+  assert.equal(io.parts['led1_red'], { kind: 'led', gpio: 8, lit: true, brightness: 0.25 });
+  assert.equal(io.pwm['2/0'], { periodNs: 20000, dutyNs: 5000, polarity: 'inversed', enabled: true });
+  assert.is(l.run(['emulator', 'io', 'set', 'adc', '0', '4095', '--name', EMU]).code, 0);
+  await until('the new sample', () => log(cid).includes('pwm-adc: sample 4095 = 2.500 V'));
+  const bad = l.run(['emulator', 'io', 'set', 'adc', '0', '5000', '--name', EMU]);
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, /an ADC sample is 0 to 4095/);
+  assert.is(l.run(['device', 'app', 'stop', '-i', cid]).code, 0);
+});
+
 test('the REST API answered every request within 100 ms while the apps ran', () => {
   if (skipped(toolchainMissing())) return;
   assert.ok(answers.length > 20, `${answers.length} requests`);

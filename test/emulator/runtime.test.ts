@@ -83,6 +83,17 @@ clock('fires timers in time order as it advances, and stands still otherwise', (
 clock.run();
 
 const board = suite('board GPIOs');
+board('a PWM channel sets the brightness of the active-low LED it drives', () => {
+  const b = new GpioBoard();
+  b.appPwm([{ controller: 2, channel: 0, periodNs: 20000, dutyNs: 5000, polarity: 1, enabled: true }, { controller: 2, channel: 1, periodNs: 20000, dutyNs: 5000, polarity: 0, enabled: true }, { controller: 2, channel: 2, periodNs: 20000, dutyNs: 5000, polarity: 1, enabled: false }]);
+  const v = b.view();
+  assert.equal(v.parts['led1_red'], { kind: 'led', gpio: 8, lit: true, brightness: 0.25 });
+  assert.equal(v.parts['led1_green'], { kind: 'led', gpio: 9, lit: true, brightness: 0.75 });
+  assert.equal(v.parts['led1_blue'], { kind: 'led', gpio: 10, lit: false, brightness: 0 });
+  b.setAdc(0, 100);
+  assert.equal(b.view().parts['potentiometer'], { kind: 'potentiometer', adcController: 0, adcChannel: 0, sample: 100 });
+  assert.throws(() => b.setAdc(0, 4096), /0 to 4095/);
+});
 board('buttons idle high, LEDs are lit at 0, only changes enter the history', () => {
   const b = new GpioBoard();
   assert.is(b.inputs[12], 1);
@@ -104,8 +115,8 @@ board.run();
 const caps = suite('manifest capabilities');
 caps('takes the GPIOs, storage, power controls and event flags of a resolved manifest', () => {
   assert.equal(appCapabilities({ Capabilities: { Gpio: [8, 12, '13'], Uart: ['ISU0'], I2cMaster: ['ISU2', 'bogus'], MutableStorage: { SizeKB: 8 }, PowerControls: ['ForceReboot'], SystemEventNotifications: true } }),
-    { uart: [0], i2c: [2], gpio: [8, 12, 13], mutableStorageKB: 8, powerControls: ['ForceReboot'], systemEventNotifications: true, softwareUpdateDeferral: false });
-  assert.equal(appCapabilities({}), { uart: [], i2c: [], gpio: [], mutableStorageKB: 0, powerControls: [], systemEventNotifications: false, softwareUpdateDeferral: false });
+    { pwm: [], adc: [], uart: [0], i2c: [2], gpio: [8, 12, 13], mutableStorageKB: 8, powerControls: ['ForceReboot'], systemEventNotifications: true, softwareUpdateDeferral: false });
+  assert.equal(appCapabilities({}), { pwm: [], adc: [], uart: [], i2c: [], gpio: [], mutableStorageKB: 0, powerControls: [], systemEventNotifications: false, softwareUpdateDeferral: false });
 });
 caps.run();
 

@@ -101,3 +101,15 @@ SPHERE_IMPORT("i2c_set") int32_t __sphere_i2c_set(int32_t fd, uint32_t what, uin
 /* One transaction with `address`: writes wlen bytes, then (repeated start) reads rlen bytes;
  * returns the bytes moved, or -ENXIO when nothing answers at that address. */
 SPHERE_IMPORT("i2c_transfer") int32_t __sphere_i2c_transfer(int32_t fd, uint32_t address, const uint8_t *writeData, uint32_t writeLength, uint8_t *readData, uint32_t readLength);
+
+/* PWM: an fd for controller n (0..2). Gate: Capabilities.Pwm lists "PWM-CONTROLLER-<n>".
+ * apply reads a PwmState (period_nsec, dutyCycle_nsec, polarity, enabled: 16 bytes). */
+SPHERE_IMPORT("pwm_open") int32_t __sphere_pwm_open(int32_t controller);
+SPHERE_IMPORT("pwm_apply") int32_t __sphere_pwm_apply(int32_t fd, uint32_t channel, const void *state);
+
+/* ADC: an fd for controller n (0). Gate: Capabilities.Adc lists "ADC-CONTROLLER-<n>". */
+SPHERE_IMPORT("adc_open") int32_t __sphere_adc_open(int32_t controller);
+SPHERE_IMPORT("adc_bits") int32_t __sphere_adc_bits(int32_t fd, uint32_t channel);
+SPHERE_IMPORT("adc_set_reference") int32_t __sphere_adc_set_reference(int32_t fd, uint32_t channel, uint32_t millivolts);
+/* Writes the channel's sample (uint32) at outValue. */
+SPHERE_IMPORT("adc_poll") int32_t __sphere_adc_poll(int32_t fd, uint32_t channel, uint32_t *outValue);
