@@ -27,7 +27,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 function spec(componentId: string, wasm: Uint8Array, files: Record<string, Uint8Array> = {}): AppSpec {
   return {
     componentId, name: componentId, wasm, args: [], files, storageFile: join(tmpdir(), 'sphere-bench-none', 'mutable'),
-    capabilities: { gpio: [8], uart: [], i2c: [], pwm: [], adc: [], mutableStorageKB: 0, powerControls: [], systemEventNotifications: false, softwareUpdateDeferral: false },
+    capabilities: { gpio: [8], uart: [], i2c: [], spi: [], pwm: [], adc: [], mutableStorageKB: 0, powerControls: [], systemEventNotifications: false, softwareUpdateDeferral: false },
     debug: true, networkingReady: false, interfaces: {}, deviceAuthReady: false,
   };
 }

@@ -31,6 +31,8 @@ export const MT3620_RDB_WIRING = {
   uartLoopback: [0] as readonly number[],
   /** I2C targets by ISU bus and 7-bit address. */
   i2c: { 2: { 0x6a: 'lsm6ds3' } } as Readonly<Record<number, Readonly<Record<number, 'lsm6ds3'>>>>,
+  /** SPI targets by ISU bus and chip select (-1 = CS A, -2 = CS B). */
+  spi: { 1: { [-1]: 'lsm6ds3' } } as Readonly<Record<number, Readonly<Record<number, 'lsm6ds3'>>>>,
   /** LEDs that PWM controller 2 drives (channel 0-2: LED 1 red/green/blue, 3: networking LED blue), by GPIO. */
   pwmLeds: { 8: [2, 0], 9: [2, 1], 10: [2, 2], 11: [2, 3] } as Readonly<Record<number, readonly [controller: number, channel: number]>>,
 };

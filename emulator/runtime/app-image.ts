@@ -44,6 +44,7 @@ export function appCapabilities(manifest: Record<string, unknown>): AppCapabilit
     adc: controller(caps['Adc'], 'ADC'),
     uart: isu(caps['Uart']),
     i2c: isu(caps['I2cMaster']),
+    spi: isu(caps['SpiMaster']),
     gpio: list(caps['Gpio']).map((g) => (typeof g === 'number' ? g : Number(g))).filter((g) => Number.isInteger(g)),
     mutableStorageKB: typeof storage?.SizeKB === 'number' ? storage.SizeKB : 0,
     powerControls: list(caps['PowerControls']).filter((x): x is string => typeof x === 'string'),

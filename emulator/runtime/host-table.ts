@@ -25,6 +25,8 @@ const GPIO_MAX = 127;
 const PWM_CONTROLLERS = 3;
 const PWM_CHANNELS = 4;
 const ADC_BITS = 12;
+/** Upper half of an SPIMaster_Transfer's z__magicAndVersion (spec/applibs.md §1.3). */
+const SPI_TRANSFER_MAGIC = 0x22130000;
 
 const gpioGate: Gate = (c, [id]) => (c.gpio.includes(id!) ? undefined : [`GPIO ${id}`, 'Capabilities.Gpio']);
 const powerGate = (what: string): Gate => (c) => (c.powerControls.includes(what) ? undefined : [`power control ${what}`, 'Capabilities.PowerControls']);
@@ -164,6 +166,47 @@ export const HOST_TABLE: HostRow[] = [
       if (!w || !r) return -E.EFAULT;
       // The write may overlap the read buffer: take a copy first.
       return h.i2cTransfer(f, address!, Uint8Array.from(w), r);
+    },
+  },
+  {
+    name: 'spi_open', call: 'SPIMaster_Open',
+    gate: (c, [id]) => (c.spi.includes(id!) ? undefined : [`SPI master ISU${id}`, 'Capabilities.SpiMaster']),
+    run: (h, id, cs, polarity) => {
+      if (id! < 0 || id! > 4) return -E.ENODEV;
+      if ((cs !== -1 && cs !== -2) || (polarity !== 1 && polarity !== 2)) return -E.EINVAL;
+      if ([...h.fds.values()].some((f) => f.kind === 'spi' && f.isu === id && f.cs === cs)) return -E.EBUSY;
+      return h.addFd({ kind: 'spi', isu: id!, cs: cs! });
+    },
+  },
+  {
+    name: 'spi_set', call: 'SPIMaster_SetBusSpeed/SetMode/SetBitOrder',
+    run: (h, fd, what, value) => {
+      if (h.fds.get(fd!)?.kind !== 'spi') return -E.EBADF;
+      if (what === 0) return value! >= 1000 && value! <= 40_000_000 ? 0 : -E.EINVAL;
+      if (what === 1) return value! >= 1 && value! <= 4 ? 0 : -E.EINVAL;
+      if (what === 2) return value === 1 || value === 2 ? 0 : -E.EINVAL;
+      return -E.EINVAL;
+    },
+  },
+  {
+    name: 'spi_transfer', call: 'SPIMaster_TransferSequential',
+    run: (h, fd, ptr, count) => {
+      const f = h.fds.get(fd!);
+      if (f?.kind !== 'spi') return -E.EBADF;
+      if (!h.slice(ptr!, count! * 20)) return -E.EFAULT;
+      const v = h.view;
+      const items: Array<{ write?: Uint8Array; read?: Uint8Array }> = [];
+      for (let i = 0; i < count!; i++) {
+        const p = ptr! + i * 20;
+        if (v.getUint32(p, true) !== (SPI_TRANSFER_MAGIC | 1)) return -E.EINVAL;
+        const flags = v.getUint32(p + 4, true);
+        const len = v.getUint32(p + 16, true);
+        if ((flags !== 1 && flags !== 2) || len === 0) return -E.EINVAL;
+        const buf = h.slice(v.getUint32(p + (flags === 2 ? 8 : 12), true), len);
+        if (!buf) return -E.EFAULT;
+        items.push(flags === 2 ? { write: Uint8Array.from(buf) } : { read: buf });
+      }
+      return h.spiSequence(f, items);
     },
   },
   {

@@ -28,6 +28,7 @@ export type HostFd =
   | { kind: 'sysevent' }
   | { kind: 'uart'; isu: number; rx: Buffer[]; loopback: boolean }
   | { kind: 'i2c'; isu: number; target: number }
+  | { kind: 'spi'; isu: number; cs: number }
   | { kind: 'pwm'; controller: number }
   | { kind: 'adc'; controller: number };
 
@@ -382,7 +383,7 @@ export class AppHost {
         return n;
       }
       case 'i2c': return this.i2cTransfer(f, f.target, new Uint8Array(0), into);
-      case 'pwm': case 'adc': return -E.EINVAL;
+      case 'pwm': case 'adc': case 'spi': return -E.EINVAL;
       case 'gpio': return -E.EINVAL;
       case 'sysevent': return -E.EINVAL;
     }
@@ -435,6 +436,43 @@ export class AppHost {
 
   adcSample(channel: number): number {
     return Atomics.load(this.ctl, ADC_BASE + channel);
+  }
+
+  /** SPI targets by "isu/chip select", made from the board's wiring at the first transfer. */
+  readonly #spiTargets = new Map<string, Lsm6ds3 | undefined>();
+
+  /**
+   * One SPI sequence with the chip select held, as the LSM6DS3 speaks it: the first byte written
+   * is the register, bit 7 set for a read; a read returns registers from there on, a write stores
+   * the bytes that follow. With nothing on the chip select, reads see 0xff (MISO pulled up).
+   */
+  spiSequence(f: Extract<HostFd, { kind: 'spi' }>, items: Array<{ write?: Uint8Array; read?: Uint8Array }>): number {
+    const key = `${f.isu}/${f.cs}`;
+    if (!this.#spiTargets.has(key)) {
+      const model = this.init.wiring.spi[f.isu]?.[f.cs];
+      this.#spiTargets.set(key, model === 'lsm6ds3' ? new Lsm6ds3(() => this.motion()) : undefined);
+    }
+    const target = this.#spiTargets.get(key);
+    let cmd: number | undefined;
+    let addressed = false;
+    const data: number[] = [];
+    let moved = 0;
+    for (const it of items) {
+      if (it.write) {
+        for (const b of it.write) { if (cmd === undefined) cmd = b; else data.push(b); }
+        moved += it.write.length;
+      }
+      if (it.read) {
+        if (!target || cmd === undefined || !(cmd & 0x80)) it.read.fill(0xff);
+        else {
+          if (!addressed) { target.write(Uint8Array.of(cmd & 0x7f)); addressed = true; }
+          target.read(it.read);
+        }
+        moved += it.read.length;
+      }
+    }
+    if (target && cmd !== undefined && !(cmd & 0x80)) target.write(Uint8Array.from([cmd, ...data]));
+    return moved;
   }
 
   motion(): Motion {

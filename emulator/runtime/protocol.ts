@@ -62,7 +62,7 @@ export interface WorkerInit {
   capabilities: AppCapabilities;
   osVersion: string;
   /** Which models sit on the board's buses (board/rdb.ts). */
-  wiring: { uartLoopback: readonly number[]; i2c: Readonly<Record<number, Readonly<Record<number, 'lsm6ds3'>>>> };
+  wiring: { uartLoopback: readonly number[]; i2c: Readonly<Record<number, Readonly<Record<number, 'lsm6ds3'>>>>; spi: Readonly<Record<number, Readonly<Record<number, 'lsm6ds3'>>>> };
   /** Host facts the app may ask about. */
   networkingReady: boolean;
   interfaces: Record<string, number>;
@@ -76,6 +76,8 @@ export interface AppCapabilities {
   uart: number[];
   /** ISU numbers of Capabilities.I2cMaster. */
   i2c: number[];
+  /** ISU numbers of Capabilities.SpiMaster. */
+  spi: number[];
   /** Controller numbers of Capabilities.Pwm ("PWM-CONTROLLER-2" → 2). */
   pwm: number[];
   /** Controller numbers of Capabilities.Adc. */

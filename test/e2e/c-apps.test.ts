@@ -235,6 +235,19 @@ test('PWM dims LED 1 as applied and refuses bad states; ADC samples follow the p
   assert.is(l.run(['device', 'app', 'stop', '-i', cid]).code, 0);
 });
 
+test('SPI: the LSM6DS3 on ISU1 chip select A answers, chip select B has nothing, ISU2 is refused without the capability', async () => {
+  if (skipped(toolchainMissing())) return;
+  const cid = '7b000000-0000-4000-8000-000000000016';
+  const app = buildTestApp('spi', join(l.dir, 'apps'), l.env);
+  deploy(l, app.package, EMU);
+  const lines = await ended(cid);
+  for (const want of ['spi: speed 0 mode 0', 'spi: WHO_AM_I 0x69 (2 bytes)', 'spi: CTRL1_XL written (2 bytes)', 'spi: vertical 1.00g', 'spi: chip select B reads 0xff', 'spi: ISU2 -1 Permission denied', 'ended: exit code 0']) {
+    assert.ok(lines.includes(want), `${want}\n${lines.join('\n')}`);
+  }
+  assert.ok(lines.includes('denied SPIMaster_Open: SPI master ISU2 is not allowed by the manifest (Capabilities.SpiMaster)'), lines.join('\n'));
+  assert.is(l.run(['device', 'app', 'stop', '-i', cid]).code, 0);
+});
+
 test('the REST API answered every request within 100 ms while the apps ran', () => {
   if (skipped(toolchainMissing())) return;
   assert.ok(answers.length > 20, `${answers.length} requests`);

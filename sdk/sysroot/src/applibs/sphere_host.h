@@ -113,3 +113,11 @@ SPHERE_IMPORT("adc_bits") int32_t __sphere_adc_bits(int32_t fd, uint32_t channel
 SPHERE_IMPORT("adc_set_reference") int32_t __sphere_adc_set_reference(int32_t fd, uint32_t channel, uint32_t millivolts);
 /* Writes the channel's sample (uint32) at outValue. */
 SPHERE_IMPORT("adc_poll") int32_t __sphere_adc_poll(int32_t fd, uint32_t channel, uint32_t *outValue);
+
+/* SPI master: an fd for ISU bus id (0..4) and chip select (-1 = A, -2 = B). Gate:
+ * Capabilities.SpiMaster lists "ISU<id>". set: what 0 = bus speed (Hz), 1 = mode (1..4), 2 = bit
+ * order (1..2). transfer reads `count` SPIMaster_Transfer v1 structs (20 bytes each) and runs them
+ * as one sequence with the chip select held; returns the bytes moved. */
+SPHERE_IMPORT("spi_open") int32_t __sphere_spi_open(int32_t id, int32_t chipSelect, uint32_t csPolarity);
+SPHERE_IMPORT("spi_set") int32_t __sphere_spi_set(int32_t fd, uint32_t what, uint32_t value);
+SPHERE_IMPORT("spi_transfer") int32_t __sphere_spi_transfer(int32_t fd, const void *transfers, uint32_t count);
