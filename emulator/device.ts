@@ -18,7 +18,7 @@ import { bootCheck, buildKeystore, inspectPackage } from './images';
 import { ABI_VERSIONS, CUSTOMER_FLASH_BYTES, DEBUG_PORTS, OS_VERSION, REAL_TIME_CORES } from './limits';
 import { loadOrCreateSecurityService, type SecurityServiceCert } from './service/index';
 import { blankState, cloneState, parseState, referencedBlobs, type DeviceState, type ImageRecord } from './state';
-import { GpioBoard } from './board/index';
+import { GpioBoard, partsOf, wiringOf, type BoardDescription } from './board/index';
 import { UpdateNotices } from './updates';
 import { AppRuntime, RuntimeClock, runnableApp, type AppSpec, type ClockMode, type ExitInfo } from './runtime/index';
 
@@ -36,6 +36,8 @@ export interface DeviceOptions {
   clock?: ClockMode;
   /** What an app may allocate beyond its starting memory, in KiB. */
   appMemoryKB?: number;
+  /** The board's parts and wiring (default: the MT3620 RDB as the samples wire it). */
+  board?: BoardDescription;
 }
 
 export interface RecoveryResult {
@@ -73,7 +75,7 @@ export class Device {
   /** Why an installed image may not run, by component ID (secure-boot failures). */
   readonly bootFailures = new Map<string, string>();
   readonly apps = new Map<string, AppRun>();
-  readonly board = new GpioBoard();
+  readonly board: GpioBoard;
   readonly clock: RuntimeClock;
   readonly runtime: AppRuntime;
   /** Update notifications to apps (updates.ts). */
@@ -101,6 +103,7 @@ export class Device {
     const raw = this.flash.readIndex();
     this.state = raw === undefined ? blankState() : parseState(raw);
     this.keystore = buildKeystore(this.state, this.securityService.certPem);
+    this.board = o.board ? new GpioBoard(partsOf(o.board), wiringOf(o.board), o.board.adc) : new GpioBoard();
     this.clock = new RuntimeClock(o.clock ?? 'real');
     this.runtime = new AppRuntime({
       stateDir: o.stateDir, clock: this.clock, board: this.board, osVersion: OS_VERSION,
@@ -109,6 +112,7 @@ export class Device {
       onRestart: (c) => { try { this.startApp(c, false, { restart: true }); } catch { /* recorded by startApp */ } },
       onPower: (state, residency) => this.onPowerRequest(state, residency),
       onSysEvent: (c, op, _event, minutes) => this.updates.deferral(c, op, minutes),
+      onUartTx: (isu, data) => this.onUartTx(isu, data),
     });
     this.board.onInput = (g, v) => this.runtime.setInput(g, v);
     this.board.onMotion = (m) => this.runtime.setMotion(m);
@@ -203,6 +207,9 @@ export class Device {
       try { this.startApp(r.componentId, false); } catch { /* recorded by startApp */ }
     }
   }
+
+  /** Where what an app writes to a bridged UART goes (run.ts connects the board's UART bridges). */
+  onUartTx: (isu: number, data: Uint8Array) => void = () => {};
 
   /** The TCP port that streams a debug-mode app's output (debug-output.ts), where one is served. */
   debugOutPort: number | undefined;

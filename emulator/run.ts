@@ -11,7 +11,7 @@ import { recoverySocketPath, serveRecovery, type RecoveryServer } from './recove
 import { DeviceServer, type ServerLimits } from './api/index';
 import { loadOrCreateTls } from './service/index';
 import { DEFAULT_NAME, Registry, checkName, lockStateDir, type RegistryEntry } from './registry';
-import { controlSocketPath, serveControl, type ControlServer } from './board/index';
+import { controlSocketPath, openUartBridge, serveControl, UartBridgeError, type ControlServer, type UartBridge } from './board/index';
 import { controlHandlers } from './control-ops';
 import { serveDebugOutput, type DebugOutput } from './debug-output';
 
@@ -39,6 +39,8 @@ export interface StartOptions {
   clock?: 'real' | 'virtual';
   /** What an app may allocate beyond its starting memory, in KiB. */
   appMemoryKB?: number;
+  /** The board's parts and wiring (board/description.ts); this run only. */
+  board?: DeviceOptions['board'];
 }
 
 /** How long apps get after SIGTERM when the emulator itself stops. */
@@ -79,6 +81,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
   let recovery: RecoveryServer | undefined;
   let control: ControlServer | undefined;
   let debugOut: DebugOutput | undefined;
+  const bridges: UartBridge[] = [];
   try {
     const device = Device.open({
       stateDir: o.stateDir,
@@ -87,6 +90,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
       ...(o.now === undefined ? {} : { now: o.now }),
       ...(o.clock === undefined ? {} : { clock: o.clock }),
       ...(o.appMemoryKB === undefined ? {} : { appMemoryKB: o.appMemoryKB }),
+      ...(o.board === undefined ? {} : { board: o.board }),
     });
     device.onPowerRequest = (state, residency) => {
       // As on the device: every app gets SIGTERM, then the system reboots or sleeps.
@@ -114,6 +118,17 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
     if (o.recovery !== false) recovery = await serveRecovery(device, recoverySocketPath(o.stateDir), o.log);
     control = await serveControl(controlSocketPath(o.stateDir), controlHandlers(device));
     debugOut = await serveDebugOutput(device, bound.host);
+    for (const [isu, port] of Object.entries(device.board.wiring.uartTcp)) {
+      try {
+        const b = await openUartBridge(Number(isu), port, (data) => device.runtime.uartRx(Number(isu), data));
+        bridges.push(b);
+        device.board.uartBridges.set(b.isu, b.port);
+      } catch (e) {
+        if (e instanceof UartBridgeError) throw new UsageError(e.message, { code: 'UART_BRIDGE' });
+        throw e;
+      }
+    }
+    device.onUartTx = (isu, data) => bridges.find((b) => b.isu === isu)?.send(data);
     const url = urlOf(bound.host, bound.port);
     const entry: RegistryEntry = {
       name, pid: process.pid, host: bound.host, port: bound.port, url, stateDir: o.stateDir, deviceId: device.deviceId,
@@ -142,7 +157,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
         await Promise.race([device.runtime.stopAll('emulator stopping'), new Promise((done) => setTimeout(done, SHUTDOWN_GRACE_MS).unref())]);
         await device.runtime.killAll('emulator stopping');
         device.runtime.log.flush();
-        await Promise.all([s.close(), r?.close(), c.close(), dbg.close()]);
+        await Promise.all([s.close(), r?.close(), c.close(), dbg.close(), ...bridges.map((b) => b.close())]);
         release();
       },
     };
@@ -151,6 +166,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
     if (recovery) await recovery.close().catch(() => {});
     if (control) await control.close().catch(() => {});
     if (debugOut) await debugOut.close().catch(() => {});
+    for (const b of bridges) await b.close().catch(() => {});
     release();
     throw e;
   }

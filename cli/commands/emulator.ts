@@ -55,6 +55,13 @@ function selfCommand(): { command: string; prefix: string[] } {
 const nameOption = { flags: '--name <name>', description: `Emulator name (default "${DEFAULT_EMULATOR}")` };
 const stateOption = { flags: '--state-dir <dir>', description: 'State folder (default: $SPHERE_EMULATOR_HOME/devices/<name>, else $XDG_STATE_HOME/sphere/emulators/<name>)' };
 
+/** `--device-service`: the PC-side device service, started in the background unless it runs (cli/commands/device-service.ts). */
+async function withDeviceService(ctx: CommandContext): Promise<{ url: string; started: boolean }> {
+  const { ensureDeviceService } = await import('./device-service');
+  const r = await ensureDeviceService(ctx.env);
+  return { url: `http://localhost:${r.record.port}/api/service/devices`, started: r.started };
+}
+
 function entryText(e: RegistryEntry): string {
   return `${e.name}  ${e.url}  pid ${e.pid}\n  state   ${e.stateDir}\n  device  ${e.deviceId.slice(0, 16)}…\n`;
 }
@@ -71,6 +78,19 @@ interface IoView {
   parts: Record<string, { kind: 'led'; gpio: number; lit: boolean; brightness?: number } | { kind: 'button'; gpio: number; pressed: boolean } | { kind: 'potentiometer'; adcController: number; adcChannel: number; sample: number }>;
   changes: number;
   clock: { mode: string; nowMs: number };
+}
+
+/** Reads and checks a board description file; one line naming the file and the place when it is wrong. */
+function readBoard(file: string, emu: typeof import('../../emulator/index')): import('../../emulator/index').BoardDescription {
+  if (!existsSync(file)) throw new NotFoundError(`Cannot read board description "${file}": it does not exist. Give a JSON file ("sphere emulator board" prints the built-in one).`, { code: 'NO_BOARD', path: file });
+  let raw: unknown;
+  try { raw = JSON.parse(readFileSync(file, 'utf8')); } catch (e) {
+    throw new UsageError(`Cannot use board description "${file}": it is not JSON (${(e as Error).message}).`, { code: 'BAD_BOARD', path: file });
+  }
+  try { return emu.parseBoard(raw); } catch (e) {
+    if (e instanceof emu.BoardError) throw new UsageError(`Cannot use board description "${file}": ${e.message}. Fix the file ("sphere emulator board" prints a valid one).`, { code: 'BAD_BOARD', path: file });
+    throw e;
+  }
 }
 
 /** One line of the apps' log as a person reads it: wall time, time since boot, who, text. */
@@ -105,7 +125,9 @@ export const commands: CommandDef[] = [
       { flags: '--rest-api-version <version>', description: 'Behave as a device of an older REST API, 3.0.0 to 4.6.0 (this run only; default 4.6.0)' },
       { flags: '--ca-dir <dir>', description: 'Development CA folder whose certificate the device trusts (default: $SPHERE_CA_DIR, else ~/.config/sphere/ca)' },
       { flags: '--clock <mode>', description: 'The apps\' clock: real (default) or virtual (time moves only while every app waits, jumping to the next deadline)' },
+      { flags: '--board <file.json>', description: 'Board description: its LEDs, buttons and what sits on each bus (default: the MT3620 RDB as the samples wire it; "sphere emulator board" prints it)' },
       { flags: '--app-memory <KiB>', description: 'Memory an app may allocate beyond its start, in KiB (default 256, the MT3620\'s application RAM); malloc fails past it' },
+      { flags: '--device-service', description: 'Also serve the PC-side device service (localhost:48938) unless it runs: "sphere device service start --detach"' },
     ],
     examples: ['sphere emulator start --detach --capabilities appDevelopment', 'sphere emulator start --detach --clock virtual', 'sphere emulator start --name b --listen 127.0.0.1:8443 --detach', 'sphere emulator start --name old --rest-api-version 4.2.0 --detach'],
     async action(ctx) {
@@ -131,10 +153,18 @@ export const commands: CommandDef[] = [
       const memText = optString(ctx, 'appMemory');
       const appMemoryKB = memText === undefined ? undefined : Number(memText);
       if (appMemoryKB !== undefined && (!Number.isInteger(appMemoryKB) || appMemoryKB < 64 || appMemoryKB > 1024 * 1024)) throw new UsageError(`Cannot use --app-memory "${memText}": give KiB as a whole number from 64 to 1048576.`, { code: 'BAD_APP_MEMORY' });
+      const boardFile = optString(ctx, 'board');
+      const board = boardFile === undefined ? undefined : readBoard(resolve(ctx.cwd, boardFile), emu);
       const registryDir = emu.runtimeDir(ctx.env, homedir());
       const running = new emu.Registry(registryDir).get(name);
       if (running) throw new UsageError(`Cannot start emulator "${name}": it already runs (pid ${running.pid}, ${running.url}). Stop it first or pick another --name.`, { code: 'ALREADY_RUNNING' });
       if (optBool(ctx, 'detach')) {
+        if (board) {
+          try { await emu.checkUartBridgePorts(emu.wiringOf(board).uartTcp); } catch (e) {
+            if (e instanceof emu.UartBridgeError) throw new UsageError(e.message, { code: 'UART_BRIDGE' });
+            throw e;
+          }
+        }
         const self = selfCommand();
         const args = [...self.prefix, 'emulator', 'start', '--foreground', '--name', name, '--state-dir', stateDir, '--listen', emu.urlOf(listen.host, listen.port).slice('https://'.length)];
         for (const f of trustFiles) args.push('--trust', f);
@@ -143,9 +173,11 @@ export const commands: CommandDef[] = [
         const ca = optString(ctx, 'caDir'); if (ca) args.push('--ca-dir', resolve(ctx.cwd, ca));
         if (clock) args.push('--clock', clock);
         if (appMemoryKB !== undefined) args.push('--app-memory', String(appMemoryKB));
+        if (boardFile !== undefined) args.push('--board', resolve(ctx.cwd, boardFile));
         const logFile = join(stateDir, 'emulator.log');
         const e = await emu.startDetached({ command: self.command, args, env: ctx.env, logFile, registryDir, name });
-        return { data: { ...e, caPem: undefined, detached: true }, text: `Started emulator ${entryText(e)}  log     ${logFile}\nPin its CA with "sphere emulator ca-cert${name === DEFAULT_EMULATOR ? '' : ` --name ${name}`} > device-ca.pem".\n` };
+        const service = optBool(ctx, 'deviceService') ? await withDeviceService(ctx) : undefined;
+        return { data: { ...e, caPem: undefined, detached: true, ...(service ? { deviceService: service.url } : {}) }, text: `Started emulator ${entryText(e)}  log     ${logFile}\n${service ? `  device service ${service.url}\n` : ''}Pin its CA with "sphere emulator ca-cert${name === DEFAULT_EMULATOR ? '' : ` --name ${name}`} > device-ca.pem".\n` };
       }
       const { caDir } = await import('../signing');
       const devCa = join(caDir({ caDir: optString(ctx, 'caDir') }, ctx.env), 'ca.pem');
@@ -157,10 +189,12 @@ export const commands: CommandDef[] = [
         ...(restApiVersion === undefined ? {} : { restApiVersion }),
         ...(clock === undefined ? {} : { clock }),
         ...(appMemoryKB === undefined ? {} : { appMemoryKB }),
+        ...(board === undefined ? {} : { board }),
         log: (line) => ctx.ui.note(`${stamp()} ${line}`),
       });
       ctx.ui.note(`${stamp()} emulator "${name}" listening on ${run.url} (device ${run.device.deviceId.slice(0, 16)}…, state ${stateDir}, REST API ${run.device.apiVersion}, capabilities [${run.device.state.capabilities.join(',')}], ${run.device.clock.mode} clock)`);
       for (const [cid, why] of run.device.bootFailures) ctx.ui.warn(`secure boot refused component ${cid}: ${why}`);
+      if (optBool(ctx, 'deviceService')) ctx.ui.note(`${stamp()} device service at ${(await withDeviceService(ctx)).url}`);
       const signal = await new Promise<string>((done) => {
         process.once('SIGINT', () => done('SIGINT'));
         process.once('SIGTERM', () => done('SIGTERM'));
@@ -266,6 +300,15 @@ export const commands: CommandDef[] = [
         process.once('SIGTERM', stop);
       });
       return;
+    },
+  },
+  {
+    group: 'emulator', name: 'board', description: 'Print the built-in board description (JSON): the MT3620 RDB as the samples wire it, a start for your own --board file',
+    output: false,
+    async action() {
+      const { MT3620_RDB } = await emulatorLib();
+      const text = JSON.stringify(MT3620_RDB, null, 2) + '\n';
+      return { data: text, text };
     },
   },
   {

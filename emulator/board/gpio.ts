@@ -4,7 +4,7 @@
  * inputs driven from outside (buttons pressed, `sphere emulator io set`). It knows nothing of the
  * app or the REST API: the runtime reports what the app did, and is told when an input changes.
  */
-import { MT3620_RDB_PARTS, MT3620_RDB_WIRING, type Part } from './rdb';
+import { MT3620_RDB, MT3620_RDB_PARTS, MT3620_RDB_WIRING, type Part, type Wiring } from './description';
 
 export const GPIO_PINS = 128;
 const HISTORY = 64;
@@ -23,15 +23,15 @@ export class GpioBoard {
   changes = 0;
   /** Told of every input change (the runtime copies it to the running apps and wakes them). */
   onInput: (gpio: number, value: number) => void = () => {};
-  /** Which models sit on the buses (the samples' wiring of the RDB). */
-  readonly wiring = MT3620_RDB_WIRING;
+  /** Which models sit on the buses (the samples' wiring of the RDB by default). */
+  readonly wiring: Wiring;
   /** What the motion sensor feels: ax, ay, az (mg), gx, gy, gz (mdps); at rest, flat: 1 g down. */
   motion: number[] = [0, 0, 1000, 0, 0, 0];
   onMotion: (m: readonly number[]) => void = () => {};
   /** PWM channels as the app last applied them, by "controller/channel". */
   readonly pwm = new Map<string, { controller: number; channel: number; periodNs: number; dutyNs: number; polarity: number; enabled: boolean }>();
-  /** 12-bit samples of ADC controller 0's channels; channel 0 is the RDB potentiometer, at mid travel. */
-  adc: number[] = [2048, 0, 0, 0, 0, 0, 0, 0];
+  /** 12-bit samples of ADC controller 0's channels (the RDB's potentiometer is channel 0, at mid travel). */
+  adc: number[];
   onAdc: (samples: readonly number[]) => void = () => {};
 
   appPwm(states: ReadonlyArray<{ controller: number; channel: number; periodNs: number; dutyNs: number; polarity: number; enabled: boolean }>): void {
@@ -69,8 +69,17 @@ export class GpioBoard {
     return this.motion;
   }
 
-  constructor(parts: readonly Part[] = MT3620_RDB_PARTS) {
+  /** Local TCP ports of the bridged UARTs, by ISU (set when the bridges listen). */
+  readonly uartBridges = new Map<number, number>();
+  /** The analog parts (on ADC controller 0) by name. */
+  readonly analog: Readonly<Record<string, { channel: number; initial: number }>>;
+
+  constructor(parts: readonly Part[] = MT3620_RDB_PARTS, wiring: Wiring = MT3620_RDB_WIRING, analog: Readonly<Record<string, { channel: number; initial: number }>> = MT3620_RDB.adc) {
     this.parts = parts;
+    this.wiring = wiring;
+    this.analog = analog;
+    this.adc = new Array<number>(8).fill(0);
+    for (const a of Object.values(analog)) this.adc[a.channel] = a.initial;
     for (const p of parts) if (p.kind === 'button') this.inputs[p.gpio] = p.activeLow ? 1 : 0;
   }
 
@@ -120,7 +129,7 @@ export class GpioBoard {
   }
 
   /** `sphere emulator io show`: every opened GPIO, and the board's parts with their state. */
-  view(): { gpio: Record<string, PinView>; parts: Record<string, unknown>; pwm: Record<string, unknown>; adc: number[]; history: Change[]; changes: number } {
+  view(): { gpio: Record<string, PinView>; parts: Record<string, unknown>; pwm: Record<string, unknown>; adc: number[]; uart: Record<string, string>; history: Change[]; changes: number } {
     const gpio: Record<string, PinView> = {};
     for (const [n, direction] of [...this.opened].sort((a, b) => a[0] - b[0])) gpio[String(n)] = { direction, value: this.level(n) ? 1 : 0 };
     const parts: Record<string, unknown> = {};
@@ -132,8 +141,11 @@ export class GpioBoard {
         ? brightness !== undefined ? { kind: 'led', gpio: p.gpio, lit: brightness > 0, brightness } : { kind: 'led', gpio: p.gpio, lit: this.opened.get(p.gpio) === 'output' && active }
         : { kind: 'button', gpio: p.gpio, pressed: active };
     }
-    parts['potentiometer'] = { kind: 'potentiometer', adcController: 0, adcChannel: 0, sample: this.adc[0] };
+    for (const [name, a] of Object.entries(this.analog)) parts[name] = { kind: 'potentiometer', adcController: 0, adcChannel: a.channel, sample: this.adc[a.channel] };
     const pwm = Object.fromEntries([...this.pwm].sort().map(([k, s]) => [k, { periodNs: s.periodNs, dutyNs: s.dutyNs, polarity: s.polarity === 1 ? 'inversed' : 'normal', enabled: s.enabled }]));
-    return { gpio, parts, pwm, adc: [...this.adc], history: [...this.history], changes: this.changes };
+    const uart: Record<string, string> = {};
+    for (const isu of this.wiring.uartLoopback) uart[`ISU${isu}`] = 'loopback';
+    for (const [isu, port] of this.uartBridges) uart[`ISU${isu}`] = `tcp 127.0.0.1:${port}`;
+    return { gpio, parts, pwm, adc: [...this.adc], uart, history: [...this.history], changes: this.changes };
   }
 }

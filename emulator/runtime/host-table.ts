@@ -132,7 +132,7 @@ export const HOST_TABLE: HostRow[] = [
       if (!baud || baud > 3_000_000 || dataBits! < 5 || dataBits! > 8 || parity! > 2 || (stopBits !== 1 && stopBits !== 2) || flow! > 2) return -E.EINVAL;
       const isu = id! - 4;
       if ([...h.fds.values()].some((f) => f.kind === 'uart' && f.isu === isu)) return -E.EBUSY;
-      return h.addFd({ kind: 'uart', isu, rx: [], loopback: h.init.wiring.uartLoopback.includes(isu) });
+      return h.addFd({ kind: 'uart', isu, rx: [], loopback: h.init.wiring.uartLoopback.includes(isu), bridged: h.init.wiring.uartTcp[isu] !== undefined });
     },
   },
   {

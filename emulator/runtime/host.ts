@@ -18,7 +18,7 @@ const HISTORY = 64;
 
 export interface SysEventNote { t: 'sysevent'; event: number; status: number; maxDeferral: number; updateType: number }
 /** Main thread → worker, read synchronously: a system event, or new network facts. */
-export type InboxMessage = SysEventNote | { t: 'net'; ready: boolean; interfaces: Record<string, number>; deviceAuthReady: boolean };
+export type InboxMessage = SysEventNote | { t: 'net'; ready: boolean; interfaces: Record<string, number>; deviceAuthReady: boolean } | { t: 'uart'; isu: number; data: Uint8Array };
 
 export type HostFd =
   | { kind: 'gpio'; gpio: number; output: boolean }
@@ -26,7 +26,7 @@ export type HostFd =
   | { kind: 'mutable'; fd: number; pos: number; capBytes: number }
   | { kind: 'image'; data: Uint8Array; pos: number }
   | { kind: 'sysevent' }
-  | { kind: 'uart'; isu: number; rx: Buffer[]; loopback: boolean }
+  | { kind: 'uart'; isu: number; rx: Buffer[]; loopback: boolean; bridged: boolean }
   | { kind: 'i2c'; isu: number; target: number }
   | { kind: 'spi'; isu: number; cs: number }
   | { kind: 'pwm'; controller: number }
@@ -261,7 +261,7 @@ export class AppHost {
     switch (f.kind) {
       case 'timer': return this.expire(f, now) > 0n;
       case 'sysevent': this.#drainInbox(); return this.pendingSysEvents.length > 0;
-      case 'uart': return f.rx.length > 0;
+      case 'uart': if (f.bridged) this.#drainInbox(); return f.rx.length > 0;
       default: return true;
     }
   }
@@ -270,7 +270,9 @@ export class AppHost {
     if (!this.inbox) return;
     for (let m = receiveMessageOnPort(this.inbox); m; m = receiveMessageOnPort(this.inbox)) {
       const msg = m.message as InboxMessage;
-      if (msg.t === 'net') {
+      if (msg.t === 'uart') {
+        for (const f of this.fds.values()) if (f.kind === 'uart' && f.isu === msg.isu) f.rx.push(Buffer.from(msg.data));
+      } else if (msg.t === 'net') {
         this.init.networkingReady = msg.ready;
         this.init.interfaces = msg.interfaces;
         this.init.deviceAuthReady = msg.deviceAuthReady;
@@ -371,6 +373,7 @@ export class AppHost {
         return n;
       }
       case 'uart': {
+        if (f.bridged) this.#drainInbox();
         if (!f.rx.length) return -E.EAGAIN;
         let n = 0;
         while (n < into.length && f.rx.length) {
@@ -408,6 +411,7 @@ export class AppHost {
     if (f.kind === 'uart') {
       // Looped back on the board: what the app sends comes back on its RX.
       if (f.loopback) f.rx.push(Buffer.from(data));
+      if (f.bridged) this.post({ t: 'uart', isu: f.isu, data: Uint8Array.from(data) });
       return data.length;
     }
     if (f.kind === 'i2c') return this.i2cTransfer(f, f.target, data, new Uint8Array(0));

@@ -45,6 +45,8 @@ export interface RuntimeOptions {
   onRestart?: (componentId: string) => void;
   onPower?: (state: 'reboot' | 'powerdown', residencySeconds: number) => void;
   onSysEvent?: (componentId: string, op: 'defer' | 'resume', event: number, minutes: number) => void;
+  /** What an app wrote to a bridged UART. */
+  onUartTx?: (isu: number, data: Uint8Array) => void;
 }
 
 export class AppRuntime {
@@ -125,6 +127,10 @@ export class AppRuntime {
     for (const p of this.procs.values()) if (!p.exited) p.setMotion(m);
   }
 
+  uartRx(isu: number, data: Uint8Array): void {
+    for (const p of this.procs.values()) if (!p.exited) p.uartRx(isu, data);
+  }
+
   setAdc(samples: readonly number[]): void {
     for (const p of this.procs.values()) if (!p.exited) p.setAdc(samples);
   }
@@ -157,6 +163,9 @@ export class AppRuntime {
         break;
       case 'idle':
         this.#queueAdvance();
+        break;
+      case 'uart':
+        if (current) this.#o.onUartTx?.(m.isu, m.data);
         break;
       case 'power':
         if (current) this.#o.onPower?.(m.state, m.residencySeconds);

@@ -137,6 +137,12 @@ export class AppProcess {
     this.wake();
   }
 
+  /** Bytes arriving on a UART's RX from outside (a TCP bridge). */
+  uartRx(isu: number, data: Uint8Array): void {
+    this.#port.postMessage({ t: 'uart', isu, data });
+    this.wake();
+  }
+
   /** New network facts (an interface went up or down, Wi-Fi connected). */
   netFacts(f: { ready: boolean; interfaces: Record<string, number>; deviceAuthReady: boolean }): void {
     this.#port.postMessage({ t: 'net', ...f });

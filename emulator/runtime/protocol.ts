@@ -62,7 +62,7 @@ export interface WorkerInit {
   capabilities: AppCapabilities;
   osVersion: string;
   /** Which models sit on the board's buses (board/rdb.ts). */
-  wiring: { uartLoopback: readonly number[]; i2c: Readonly<Record<number, Readonly<Record<number, 'lsm6ds3'>>>>; spi: Readonly<Record<number, Readonly<Record<number, 'lsm6ds3'>>>> };
+  wiring: { uartLoopback: readonly number[]; uartTcp: Readonly<Record<number, number>>; i2c: Readonly<Record<number, Readonly<Record<number, 'lsm6ds3'>>>>; spi: Readonly<Record<number, Readonly<Record<number, 'lsm6ds3'>>>> };
   /** Host facts the app may ask about. */
   networkingReady: boolean;
   interfaces: Record<string, number>;
@@ -94,6 +94,7 @@ export type WorkerMessage =
   | { t: 'log'; source: 'app' | 'emulator'; text: string; at: number }
   | { t: 'gpio'; changes: Array<[gpio: number, value: number, atNs: number]>; dropped: number; opened?: Array<[gpio: number, direction: 'input' | 'output']>; closed?: number[]; pwm?: PwmChannelState[] }
   | { t: 'idle' }
+  | { t: 'uart'; isu: number; data: Uint8Array }
   | { t: 'power'; state: 'reboot' | 'powerdown'; residencySeconds: number }
   | { t: 'sysevent'; op: 'defer' | 'resume'; event: number; minutes: number }
   | { t: 'exit'; code: number; reason: ExitReason; detail: string; memoryCapReached: boolean };

@@ -11,7 +11,9 @@ import { request } from 'node:https';
 import { lab, type Lab } from '../sideload/e2e-helpers';
 import { WASM } from '../emulator/wasm-builder';
 import { appLog, deploy, intervals, ioShow, packApp, until } from './app-helpers';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { oneLine } from '../sideload/e2e-helpers';
 import { spawn } from 'node:child_process';
 import { BIN } from '../helpers';
 import { join, resolve } from 'node:path';
@@ -176,6 +178,37 @@ test('samples/hello runs: its output, LED 1 blinking, button A through io press 
   const human = l.run(['device', 'app', 'start', '--debug-mode', '-i', cid]);
   assert.match(human.stdout, /GDB Port: 2345 \(nothing listens: a WebAssembly app has no GDB server/);
   assert.is(l.run(['device', 'app', 'stop', '-i', cid]).code, 0);
+});
+
+test('board files: a bad one is refused before the emulator starts, naming the place; a UART bridge port in use gives one line', async () => {
+  const write = (name: string, body: unknown) => { const f = join(l.dir, name); writeFileSync(f, typeof body === 'string' ? body : JSON.stringify(body)); return f; };
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['model.json', { i2c: { ISU2: { '0x6a': 'bmp280' } } }, /^error: Cannot use board description ".*model\.json": i2c\.ISU2\.0x6a: unknown model "bmp280"; models: lsm6ds3\. Fix the file/],
+    ['twice.json', { leds: { x: { gpio: 8 } }, buttons: { y: { gpio: 8 } } }, /buttons\.y: GPIO 8 is already leds\.x/],
+    ['notjson.json', '{ leds: ', /is not JSON/],
+  ];
+  for (const [name, body, why] of cases) {
+    const r = l.run(['emulator', 'start', '--detach', '--name', 'badboard', '--board', write(name, body)]);
+    assert.is(r.code, 2, r.stderr);
+    assert.match(oneLine(r), why);
+    assert.is(l.entry('badboard'), undefined, 'no emulator started');
+  }
+  const missing = l.run(['emulator', 'start', '--detach', '--name', 'badboard', '--board', join(l.dir, 'none.json')]);
+  assert.is(missing.code, 3);
+  const blocker = createServer();
+  await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', () => done()));
+  const port = (blocker.address() as { port: number }).port;
+  try {
+    const r = l.run(['emulator', 'start', '--detach', '--name', 'busy', '--board', write('busy.json', { uart: { ISU0: { tcp: port } } })]);
+    assert.is(r.code, 2, r.stderr);
+    assert.match(oneLine(r), new RegExp(`Cannot bridge UART ISU0 to 127\\.0\\.0\\.1:${port}: the port is in use\\. Pick another port`));
+    const fg = l.run(['emulator', 'start', '--name', 'busyfg', '--board', join(l.dir, 'busy.json')]);
+    assert.is(fg.code, 2, fg.stderr);
+    assert.match(oneLine(fg), /Cannot bridge UART ISU0 to .*: the port is in use/);
+  } finally { blocker.close(); }
+  const printed = l.run(['emulator', 'board']);
+  assert.is(printed.code, 0);
+  assert.is((JSON.parse(printed.stdout) as { name: string }).name, 'MT3620 RDB');
 });
 
 test.run();

@@ -13,6 +13,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createConnection } from 'node:net';
 import { BIN } from '../helpers';
 import { lab, type Lab } from '../sideload/e2e-helpers';
 import { appLog, deploy, intervals, ioShow, until } from './app-helpers';
@@ -143,6 +144,34 @@ test('UART_HighLevelApp: button A sends a message over ISU0, which the board loo
   press('a', 300);
   const text = await until('the message back', () => { const x = appLog(l, EMU, cid).join('\n'); return x.includes("UART received 13 bytes: 'Hello world!\n'.") ? x : undefined; });
   assert.ok(text.includes('Sent 13 bytes over UART in 1 calls.'), text);
+});
+
+test('UART_HighLevelApp on a board whose ISU0 is bridged to a TCP port: a client reads what the app sends and the app logs what the client sends', async () => {
+  if (skip) { console.log(`  (skipped: ${skip})`); return; }
+  const dir = 'Samples/UART/UART_HighLevelApp';
+  const boardFile = join(l.dir, 'bridged.json');
+  const shown = l.run(['emulator', 'board']);
+  const board = JSON.parse(shown.stdout) as { uart: Record<string, unknown> };
+  board.uart = { ISU0: { tcp: 0 } };
+  writeFileSync(boardFile, JSON.stringify(board));
+  l.start('bridged', ['--capabilities', 'appDevelopment', '--clock', 'virtual', '--board', boardFile]);
+  try {
+    deploy(l, join(scratch, dir, 'out', 'ARM-Debug', 'UART_HighLevelApp.imagepackage'), 'bridged');
+    const cid = manifestOf(dir).ComponentId;
+    const uart = (ioShow(l, 'bridged') as unknown as { uart: Record<string, string> }).uart;
+    const port = Number(/^tcp 127\.0\.0\.1:(\d+)$/.exec(uart['ISU0'] ?? '')?.[1]);
+    assert.ok(port > 0, JSON.stringify(uart));
+    await until('the button to be open', () => ioShow(l, 'bridged').gpio['12']?.direction === 'input');
+    let received = '';
+    const client = createConnection({ host: '127.0.0.1', port });
+    client.on('data', (c: Buffer) => { received += c.toString(); });
+    await new Promise((done) => client.once('connect', done));
+    assert.is(l.run(['emulator', 'io', 'press', 'a', '--for', '300', '--name', 'bridged']).code, 0);
+    await until('the message at the client', () => received.includes('Hello world!\n'));
+    client.write('ping');
+    await until('the app to log it', () => appLog(l, 'bridged', cid).some((t) => t === "UART received 4 bytes: 'ping'."));
+    client.destroy();
+  } finally { l.stop('bridged'); }
 });
 
 test('I2C_LSM6DS3_HighLevelApp: the accelerometer answers on ISU2 and its readings follow the model\'s motion', async () => {

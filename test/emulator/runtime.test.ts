@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { tempDir } from '../helpers';
 import { AppLog, appLogPath, readAppLog, MAX_APP_LOG_BYTES } from '../../emulator/runtime/applog';
 import { RuntimeClock, HOST_TABLE, WASI_ERRNO, appCapabilities, wasmImports, isWasm } from '../../emulator/runtime/index';
-import { GpioBoard, Lsm6ds3, LSM6DS3_WHO_AM_I } from '../../emulator/board/index';
+import { BoardError, GpioBoard, Lsm6ds3, LSM6DS3_WHO_AM_I, MT3620_RDB, parseBoard, partsOf, wiringOf } from '../../emulator/board/index';
 import { WASM } from './wasm-builder';
 
 const ERRNO_H = '/usr/include/wasm32-wasi/__errno_values.h';
@@ -159,3 +159,29 @@ applog('rolls over past its bound, keeps the newest lines, and reads back across
   } finally { t.done(); }
 });
 applog.run();
+
+const boards = suite('board descriptions');
+boards('the built-in RDB is a valid description and gives the wiring the samples expect', () => {
+  const d = parseBoard(JSON.parse(JSON.stringify(MT3620_RDB)));
+  assert.equal(d, MT3620_RDB);
+  const w = wiringOf(d);
+  assert.equal(w.uartLoopback, [0]);
+  assert.equal(w.i2c, { 2: { 0x6a: 'lsm6ds3' } });
+  assert.equal(w.spi, { 1: { [-1]: 'lsm6ds3' } });
+  assert.equal(w.pwmLeds[8], [2, 0]);
+  assert.is(partsOf(d).filter((p) => p.kind === 'button').map((p) => `${p.name}:${p.gpio}`).join(','), 'a:12,b:13');
+});
+boards('refuses unknown models, a GPIO or bus named twice, and malformed values, naming the place', () => {
+  const bad: Array<[unknown, RegExp]> = [
+    [{ i2c: { ISU2: { '0x6a': 'bmp280' } } }, /^i2c\.ISU2\.0x6a: unknown model "bmp280"; models: lsm6ds3$/],
+    [{ leds: { x: { gpio: 8 } }, buttons: { y: { gpio: 8 } } }, /^buttons\.y: GPIO 8 is already leds\.x$/],
+    [{ uart: { ISU2: 'loopback' }, i2c: { ISU2: {} } }, /^i2c\.ISU2: ISU2 is already uart\.ISU2$/],
+    [{ uart: { ISU9: 'loopback' } }, /^uart\.ISU9: expected ISU0 to ISU4$/],
+    [{ uart: { ISU0: { tcp: 70000 } } }, /^uart\.ISU0\.tcp: expected a whole number from 0 to 65535/],
+    [{ leds: { x: { gpio: 8, colour: 'red' } } }, /^leds\.x\.colour: unknown field/],
+    [{ adc: { a: { channel: 0 }, b: { channel: 0 } } }, /^adc\.b\.channel: ADC channel 0 is already adc\.a$/],
+    [{ wheels: 4 }, /^board\.wheels: unknown field/],
+  ];
+  for (const [raw, why] of bad) assert.throws(() => parseBoard(raw), (e: Error) => e instanceof BoardError && why.test(e.message), JSON.stringify(raw));
+});
+boards.run();
