@@ -303,6 +303,48 @@ export const commands: CommandDef[] = [
     },
   },
   {
+    group: 'emulator', name: 'test <...scenarios>', description: 'Run scenario files (Wokwi-style YAML) on fresh emulators with the virtual clock; exit 0 all passed, 1 a step failed, 42 timed out',
+    options: [
+      { flags: '--package <file>', description: 'Deploy this package before each scenario\'s steps' },
+      { flags: '--timeout <ms>', description: 'Wall-clock bound of each scenario (default 30000)' },
+      { flags: '--junit <file.xml>', description: 'Also write the results as JUnit XML' },
+      { flags: '--board <file.json>', description: 'Board description (default: the MT3620 RDB)' },
+      { flags: '--ca-dir <dir>', description: 'Development CA the devices trust (default: $SPHERE_CA_DIR, else ~/.config/sphere/ca)' },
+    ],
+    examples: ['sphere emulator test blink.yaml --package out/ARM-Debug/app.imagepackage --junit results.xml'],
+    async action(ctx, ...files) {
+      const emu = await emulatorLib();
+      const timeoutText = optString(ctx, 'timeout');
+      const timeoutMs = timeoutText === undefined ? 30_000 : Number(timeoutText);
+      if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`Cannot use --timeout "${timeoutText}": give milliseconds, e.g. --timeout 30000.`, { code: 'BAD_TIMEOUT' });
+      const paths = files.flat().map((f) => resolve(ctx.cwd, f));
+      for (const f of paths) if (!existsSync(f)) throw new NotFoundError(`Cannot read scenario "${f}": it does not exist.`, { code: 'NO_SCENARIO', path: f });
+      let scenarios;
+      try { scenarios = emu.loadScenarios(paths); } catch (e) {
+        if (e instanceof emu.ScenarioError) throw new UsageError(`Cannot run scenario ${e.message}. Fix the file; nothing was run.`, { code: 'BAD_SCENARIO' });
+        throw e;
+      }
+      const pkg = optString(ctx, 'package');
+      if (pkg !== undefined && !existsSync(resolve(ctx.cwd, pkg))) throw new NotFoundError(`Cannot deploy "${resolve(ctx.cwd, pkg)}": it does not exist.`, { code: 'NO_PACKAGE' });
+      const boardFile = optString(ctx, 'board');
+      const board = boardFile === undefined ? undefined : readBoard(resolve(ctx.cwd, boardFile), emu);
+      const { caDir } = await import('../signing');
+      const devCa = join(caDir({ caDir: optString(ctx, 'caDir') }, ctx.env), 'ca.pem');
+      const trust = existsSync(devCa) ? [readFileSync(devCa, 'utf8')] : [];
+      const out = ctx.out ?? (() => {});
+      const results = await emu.runScenarios(scenarios, { timeoutMs, trust, ...(pkg === undefined ? {} : { packagePath: resolve(ctx.cwd, pkg) }), ...(board ? { board } : {}) }, (r) => {
+        if (optString(ctx, 'output') === 'json') return;
+        out(`${r.ok ? 'PASS' : r.timedOut ? 'TIMEOUT' : 'FAIL'} ${r.name} (${r.file}) — ${(r.virtualMs / 1000).toFixed(3)} s emulated in ${(r.wallMs / 1000).toFixed(3)} s\n`);
+        for (const st of r.steps) out(`  ${st.ok ? 'ok  ' : 'FAIL'} line ${st.line}: ${st.kind}${st.message ? ` — ${st.message}` : ''}\n`);
+      });
+      const junit = optString(ctx, 'junit');
+      if (junit) (await import('../../image-builder/index')).writeFileAtomic(resolve(ctx.cwd, junit), Buffer.from(emu.junitXml(results)));
+      const passed = results.filter((r) => r.ok).length;
+      const code = results.some((r) => r.timedOut) ? 42 : passed === results.length ? 0 : 1;
+      return { data: results, text: `${passed} passed, ${results.length - passed} failed\n`, exitCode: code };
+    },
+  },
+  {
     group: 'emulator', name: 'board', description: 'Print the built-in board description (JSON): the MT3620 RDB as the samples wire it, a start for your own --board file',
     output: false,
     async action() {

@@ -261,7 +261,7 @@ export class AppHost {
     switch (f.kind) {
       case 'timer': return this.expire(f, now) > 0n;
       case 'sysevent': this.#drainInbox(); return this.pendingSysEvents.length > 0;
-      case 'uart': if (f.bridged) this.#drainInbox(); return f.rx.length > 0;
+      case 'uart': this.#drainInbox(); return f.rx.length > 0;
       default: return true;
     }
   }
@@ -373,7 +373,7 @@ export class AppHost {
         return n;
       }
       case 'uart': {
-        if (f.bridged) this.#drainInbox();
+        this.#drainInbox();
         if (!f.rx.length) return -E.EAGAIN;
         let n = 0;
         while (n < into.length && f.rx.length) {

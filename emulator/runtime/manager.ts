@@ -58,6 +58,23 @@ export class AppRuntime {
   readonly #o: RuntimeOptions;
   readonly memoryCap: number;
   #advanceQueued = false;
+  /** Virtual clock: time does not pass this point (ns since boot) until it is raised; undefined runs free. */
+  #limitNs: bigint | undefined;
+
+  /** Caps (or, with undefined, frees) the virtual clock: scenario steps hand out time this way. */
+  setClockLimit(ns: bigint | undefined): void {
+    this.#limitNs = ns;
+    this.#queueAdvance();
+  }
+
+  /** Every running app waits (for time or an event): nothing moves until time or an input does. */
+  settled(): boolean {
+    return [...this.procs.values()].every((p) => p.exited || p.waiting);
+  }
+
+  get clockLimitNs(): bigint | undefined {
+    return this.#limitNs;
+  }
 
   constructor(o: RuntimeOptions) {
     this.#o = o;
@@ -216,8 +233,13 @@ export class AppRuntime {
         const d = p.deadlineNs;
         if (d !== undefined && (target === undefined || d < target)) target = d;
       }
-      if (target === undefined) return;
       const now = this.clock.nowNs();
+      // A scenario's limit: time runs up to it (even with nothing due) and stands there.
+      if (this.#limitNs !== undefined && (target === undefined || target > this.#limitNs)) {
+        if (this.#limitNs <= now) return;
+        target = this.#limitNs;
+      }
+      if (target === undefined) return;
       this.clock.advanceTo(target < now ? now : target);
       for (const p of live) { p.setNow(this.clock.nowNs()); p.wake(); }
       if (!live.length && this.clock.nextTimerNs() !== undefined) this.#queueAdvance();
