@@ -16,6 +16,7 @@ import { commands as certCommands } from './device-cert';
 import { commands as wifiCommands } from './device-wifi';
 import { commands as networkCommands } from './device-network';
 import { commands as enableCommands } from './device-enable';
+import { commands as serviceCommands } from './device-service';
 
 const main: CommandDef[] = [
   {
@@ -124,7 +125,7 @@ const main: CommandDef[] = [
   },
 ];
 
-export const commands: CommandDef[] = [...main, ...enableCommands, ...sideloadCommands, ...appCommands, ...certCommands, ...wifiCommands, ...networkCommands];
+export const commands: CommandDef[] = [...main, ...enableCommands, ...sideloadCommands, ...appCommands, ...certCommands, ...wifiCommands, ...networkCommands, ...serviceCommands];
 
 export const DEVICE_GROUPS: Record<string, string> = {
   device: 'Talk to a device: an emulator or a board attached over USB',
@@ -137,4 +138,5 @@ export const DEVICE_GROUPS: Record<string, string> = {
   'device network': 'Network interfaces, status, proxy and firewall',
   'device network proxy': 'The network proxy',
   'device manufacturing-state': 'The manufacturing state',
+  'device service': 'The PC-side device service (localhost:48938) that device clients ask for attached devices',
 };
