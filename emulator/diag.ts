@@ -3,10 +3,15 @@
  * GET /log, the error reports of GET/DELETE /telemetry, and the latest Wi-Fi connection failure of
  * each network. Kept in flash/diag.json, bounded, and written on every new entry.
  *
- * Binary forms (our own, documented in emulator/README.md): GET /log and GET /telemetry return
- * a 4-byte magic (`SPLG` / `SPER`), a u16 little-endian format version (1), a u32 record count,
- * then per record a u64 timestamp in ms, a u32 boot number, a u16 byte length and that many bytes
- * of UTF-8 text `<event> <detail>`.
+ * Binary forms (documented in emulator/README.md). GET /log: our own — a 4-byte magic `SPLG`, a
+ * u16 little-endian format version (1), a u32 record count, then per record a u64 timestamp in ms,
+ * a u32 boot number, a u16 byte length and that many bytes of UTF-8 text `<event> <detail>`.
+ * GET /telemetry: the device's framing, whose bytes 3–4 (big-endian) are the length of the report
+ * data that follows the 5-byte header (device clients read them to see whether reports are left,
+ * and expect 0 after DELETE /telemetry); the header's first bytes and the records are ours:
+ * `ER`, a format version byte (1), the u16 BE length, then per record a u64 BE timestamp in ms,
+ * a u32 BE boot number, a u16 BE byte length and UTF-8 text. The data holds the newest records
+ * that fit in 65535 bytes.
  */
 import type { WifiFailureLog } from '../sideload/protocol/index';
 import { MAX_LOG_ENTRIES, MAX_TELEMETRY_ENTRIES } from './limits';
@@ -21,8 +26,10 @@ export interface DiagData {
 }
 
 export const LOG_MAGIC = 'SPLG';
-export const TELEMETRY_MAGIC = 'SPER';
 export const DIAG_FORMAT_VERSION = 1;
+
+/** GET /telemetry's header: bytes 0–1 `ER`, byte 2 the format version, bytes 3–4 the u16 BE length of the report data. */
+export const TELEMETRY_FORMAT = { magic: 'ER', version: 1, lengthOffset: 3, headerBytes: 5, maxDataBytes: 0xffff } as const;
 
 function parseDiag(raw: unknown): DiagData {
   const d = (raw ?? {}) as Partial<DiagData>;
@@ -74,7 +81,7 @@ export class Diagnostics {
   }
 
   telemetryBytes(): Buffer {
-    return encodeRecords(TELEMETRY_MAGIC, this.data.telemetry);
+    return encodeErrorReports(this.data.telemetry);
   }
 
   #save(): void {
@@ -82,8 +89,36 @@ export class Diagnostics {
   }
 }
 
+function _text(e: DiagEntry): Buffer {
+  return Buffer.from(`${e.event} ${e.detail}`.slice(0, 4096), 'utf8');
+}
+
+/** The error-report data (GET /telemetry): the 5-byte header, then the newest records that fit its u16 length. */
+export function encodeErrorReports(entries: readonly DiagEntry[]): Buffer {
+  const F = TELEMETRY_FORMAT;
+  const records: Buffer[] = [];
+  let n = 0;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i]!;
+    const t = _text(e);
+    const r = Buffer.alloc(14 + t.length);
+    r.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(e.t))), 0);
+    r.writeUInt32BE(e.boot >>> 0, 8);
+    r.writeUInt16BE(t.length, 12);
+    t.copy(r, 14);
+    if (n + r.length > F.maxDataBytes) break;
+    records.unshift(r);
+    n += r.length;
+  }
+  const head = Buffer.alloc(F.headerBytes);
+  head.write(F.magic, 0, 'latin1');
+  head.writeUInt8(F.version, 2);
+  head.writeUInt16BE(n, F.lengthOffset);
+  return Buffer.concat([head, ...records], F.headerBytes + n);
+}
+
 export function encodeRecords(magic: string, entries: readonly DiagEntry[]): Buffer {
-  const texts = entries.map((e) => Buffer.from(`${e.event} ${e.detail}`.slice(0, 4096), 'utf8'));
+  const texts = entries.map(_text);
   const out = Buffer.alloc(10 + texts.reduce((n, t) => n + 14 + t.length, 0));
   out.write(magic, 0, 'latin1');
   out.writeUInt16LE(DIAG_FORMAT_VERSION, 4);

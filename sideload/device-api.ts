@@ -92,7 +92,11 @@ export class DeviceApi {
     return this.#get('setNetworkInterfaceAttributes', `${what} interface "${name}"`, { params: { networkInterfaceName: name }, body });
   }
   firewallRules(): Promise<FirewallRulesetsBody> { return this.#get('getAllNetworkFirewallRulesets', 'list the firewall rules'); }
-  proxy(): Promise<NetworkProxy> { return this.#get('getNetProxy', 'read the proxy settings'); }
+  /** The proxy settings, or undefined when none is configured (the device answers `{}`). */
+  async proxy(): Promise<NetworkProxy | undefined> {
+    const p = await this.#get<Partial<NetworkProxy>>('getNetProxy', 'read the proxy settings');
+    return typeof p.address === 'string' ? { ...p, noProxyAddresses: p.noProxyAddresses ?? [] } as NetworkProxy : undefined;
+  }
   setProxy(body: NetworkProxyRequest): Promise<unknown> { return this.#get('configNetworkProxy', 'apply the proxy settings', { body }); }
   deleteProxy(): Promise<unknown> { return this.#get('deleteNetworkProxy', 'delete the proxy settings'); }
 

@@ -52,11 +52,13 @@ const HINT: Partial<Record<DeviceErrorName, string>> = {
   CERT_STORE_FULL: 'Delete a certificate first ("sphere device certificate delete")',
   WIFI_NETWORK_NOT_FOUND: 'List the configured networks with "sphere device wifi list"',
   WIFI_NETWORK_EXISTS: 'Use "sphere device wifi list" to find it, or forget it first',
-  NOT_FOUND: 'Check the identifier you passed',
-  NO_SUCH_DEVICE: 'List the interfaces with "sphere device network list-interfaces"',
+  INVALID_URI: 'Check the name or identifier you passed ("sphere device network list-interfaces" lists the interfaces); the device may also run an older OS that lacks the call',
+  WIFI_INTERFACE_DISABLED: 'Enable the Wi-Fi interface with "sphere device network enable --interface wlan0"',
+  CONTENT_TOO_LARGE: 'Send less: the device takes request bodies of at most 64 KiB',
+  INTERNAL_ERROR: 'Restart the device ("sphere device restart") and try again',
 };
 
-const NOT_FOUND_NAMES = new Set<DeviceErrorName>(['APP_NOT_PRESENT', 'CERT_NOT_FOUND', 'WIFI_NETWORK_NOT_FOUND', 'NOT_FOUND', 'NO_SUCH_DEVICE']);
+const NOT_FOUND_NAMES = new Set<DeviceErrorName>(['APP_NOT_PRESENT', 'CERT_NOT_FOUND', 'WIFI_NETWORK_NOT_FOUND', 'INVALID_URI']);
 
 const STATUS_HINT: Record<number, string> = {
   400: 'Check the values you passed',
@@ -91,6 +93,7 @@ export function errorFromAnswer(o: { action: string; device: string; status: num
   const pair = codePair(o.code);
   if (known) {
     details.code = known.name;
+    // A code the device sends with several statuses (10485761: 400 for a value, 415 for a media type) takes the status's hint.
     const hint = HINT[known.name] ?? STATUS_HINT[o.status] ?? STATUS_HINT[known.status] ?? 'Try again';
     const msg = `Cannot ${o.action} on ${o.device}: ${sentence(known.message)} (device error ${pair}). ${hint}.`;
     return NOT_FOUND_NAMES.has(known.name) ? new DeviceNotFoundError(msg, details) : new DeviceError(msg, details);

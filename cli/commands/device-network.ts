@@ -17,7 +17,8 @@ function ifaceName(ctx: CommandContext): string {
   return n;
 }
 
-function proxyText(p: NetworkProxy): string {
+function proxyText(p: NetworkProxy | undefined): string {
+  if (!p) return 'No proxy is configured.\n';
   return fields([['Enabled', p.enabled], ['Address', p.address], ['Port', p.port], ['Authentication', p.authenticationType], ...(p.username ? [['Username', p.username] as [string, unknown]] : []), ['No proxy addresses', p.noProxyAddresses.join(', ')]]);
 }
 
@@ -116,7 +117,7 @@ export const commands: CommandDef[] = [
   {
     group: 'device network proxy', name: 'show', description: 'Show the proxy settings',
     options: deviceOptions,
-    action: (ctx) => withDevice(ctx, async (api) => { const p = await api.proxy(); return { data: p, text: proxyText(p) }; }),
+    action: (ctx) => withDevice(ctx, async (api) => { const p = await api.proxy(); return { data: p ?? {}, text: proxyText(p) }; }),
   },
   {
     group: 'device network proxy', name: 'apply', description: 'Set the proxy (enabled unless --disable)',
@@ -124,7 +125,7 @@ export const commands: CommandDef[] = [
     action: (ctx) => withDevice(ctx, async (api) => {
       await api.setProxy(await proxyRequest(ctx, undefined, !optBool(ctx, 'disable')));
       const p = await api.proxy();
-      return { data: p, text: proxyText(p) };
+      return { data: p ?? {}, text: proxyText(p) };
     }),
   },
   ...(['enable', 'disable'] as const).map((verb): CommandDef => ({
@@ -132,10 +133,10 @@ export const commands: CommandDef[] = [
     options: [...deviceOptions, { flags: '--password <password>', description: 'Basic authentication password (the device does not return it)' }],
     action: (ctx) => withDevice(ctx, async (api) => {
       const current = await api.proxy();
-      if (!current.address) throw new UsageError(`Cannot ${verb} the proxy: none is configured. Set one with "sphere device network proxy apply --address <host> --port <n>".`, { code: 'NO_PROXY' });
+      if (!current) throw new UsageError(`Cannot ${verb} the proxy: none is configured. Set one with "sphere device network proxy apply --address <host> --port <n>".`, { code: 'NO_PROXY' });
       await api.setProxy(await proxyRequest(ctx, current, verb === 'enable'));
       const p = await api.proxy();
-      return { data: p, text: proxyText(p) };
+      return { data: p ?? {}, text: proxyText(p) };
     }),
   })),
   {

@@ -1,6 +1,6 @@
 /**
  * The device certificate store (spec/device-rest-api.md §4.4): client certificates with their
- * private keys and root CAs, used by EAP-TLS Wi-Fi networks. Identifiers are 1–16 characters of
+ * private keys and root CAs, used by EAP-TLS Wi-Fi networks. Adding under an identifier in use replaces that certificate. Identifiers are 1–16 characters of
  * `[A-Za-z0-9._-]`; PEM fields at most 8192 characters, passwords 256; a root CA carries neither
  * key nor password; a client certificate's key must match it; the store holds CERT_STORE_BYTES.
  */
@@ -20,8 +20,11 @@ function usedBytes(s: DeviceState): number {
   return Object.values(s.certs).reduce((n, c) => n + c.publicCert.length + (c.privateKey?.length ?? 0), 0);
 }
 
+/** What the store keeps for itself: an empty board store reports 24514 of its 24 KiB free (GET /certstore/space). */
+export const CERT_STORE_RESERVED_BYTES = 62;
+
 export function availableSpace(d: Device): number {
-  return Math.max(0, CERT_STORE_BYTES - usedBytes(d.state));
+  return Math.max(0, CERT_STORE_BYTES - CERT_STORE_RESERVED_BYTES - usedBytes(d.state));
 }
 
 /** "/CN=x/O=y", the form the device reports names in. */
@@ -69,10 +72,12 @@ export function addCertificate(d: Device, id: string, body: Record<string, unkno
     }
     if (!cert.checkPrivateKey(key)) fault('CERT_KEY_MISMATCH');
   }
-  if (d.state.certs[id]) fault('ALREADY_EXISTS', `certificate "${id}" is already installed`);
   const rec: CertRecord = { certType: type === 'rootca' ? 'RootCA' : 'Client', publicCert: req.publicCert, at: d.now(), ...(privateKey ? { privateKey } : {}) };
+  // An identifier in use is overwritten, as on a board (certificate IDs are device-wide; a new one replaces the old).
+  const old = d.state.certs[id];
+  const freed = old ? old.publicCert.length + (old.privateKey?.length ?? 0) : 0;
   const size = rec.publicCert.length + (rec.privateKey?.length ?? 0);
-  if (size > availableSpace(d)) fault('CERT_STORE_FULL');
+  if (size > availableSpace(d) + freed) fault('CERT_STORE_FULL');
   d.mutate((s) => { s.certs[id] = rec; });
 }
 

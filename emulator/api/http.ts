@@ -126,7 +126,7 @@ export class DeviceServer {
 
   /** A media type the endpoint does not take: 415 from API 4.2.0 on, 400 before it had that code. */
   #badMediaType(): Reply {
-    return hasApiFeature(this.device.apiVersion, 'unsupportedMediaType415') ? errorReply('UNSUPPORTED_MEDIA_TYPE') : errorReply('INVALID_ARGUMENT');
+    return errorReply('INVALID_ARGUMENT', hasApiFeature(this.device.apiVersion, 'unsupportedMediaType415') ? 415 : 400);
   }
 
   /** Refusals decidable from the headers alone. */
@@ -162,7 +162,7 @@ export class DeviceServer {
         break;
     }
     const len = declaredLength(req);
-    if (len !== undefined && len > this.limits.maxJsonBytes) return errorReply('MESSAGE_TOO_LONG');
+    if (len !== undefined && len > this.limits.maxJsonBytes) return errorReply('CONTENT_TOO_LARGE');
     return undefined;
   }
 
@@ -182,7 +182,7 @@ export class DeviceServer {
         reply = this.#precheck(ep, req) ?? await this.#run(ep, m.params, req, res, expectsContinue);
       }
     } catch (e) {
-      if (e instanceof TooLarge) reply = errorReply(ep?.body === 'binary' ? 'INSUFFICIENT_SPACE' : 'MESSAGE_TOO_LONG');
+      if (e instanceof TooLarge) reply = errorReply(ep?.body === 'binary' ? 'INSUFFICIENT_SPACE' : 'CONTENT_TOO_LARGE');
       else {
         this.#log(`error: ${req.method} ${url}: ${(e as Error).stack ?? String(e)}`);
         reply = errorReply('INTERNAL_ERROR');

@@ -1,6 +1,6 @@
 /**
  * Simulated networking (spec/device-rest-api.md §4.5): the interfaces `wlan0` (state from the
- * Wi-Fi simulation), `azspheresvc` (the servicing link the REST API answers on) and `eth0` (only
+ * Wi-Fi simulation), `azspheresvc` (the servicing link the REST API answers on), `lo` and `eth0` (only
  * while a board configuration image is installed and verified, as Ethernet needs one), the
  * network status, the proxy configuration and the firewall rulesets.
  */
@@ -16,20 +16,35 @@ import type { ProxyRecord } from '../state';
 
 export function interfaceNames(d: Device): string[] {
   const eth = Object.values(d.state.images).some((r) => r.imageType === IMAGE_TYPE_BOARD_CONFIG && !d.bootFailures.has(r.componentId));
-  return eth ? ['wlan0', 'eth0', 'azspheresvc'] : ['wlan0', 'azspheresvc'];
+  return eth ? ['wlan0', 'eth0', 'azspheresvc', 'lo'] : ['wlan0', 'azspheresvc', 'lo'];
+}
+
+/** A name that is not one of the device's interfaces is not a resource of the device: 404 "Invalid request URI". */
+function checkInterface(d: Device, name: string): void {
+  if (!interfaceNames(d).includes(name)) fault('INVALID_URI', `no interface "${name}"`, 404);
 }
 
 function ifaceUp(d: Device, name: string): boolean {
   return d.state.net.interfaces[name]?.up ?? true;
 }
 
+/** The servicing link's address: the listen address where it is one of the link's (192.168.35.x), else the board's default. */
+function serviceLinkAddress(d: Device): string {
+  return /^192\.168\.35\.\d{1,3}$/.test(d.serviceAddress) ? d.serviceAddress : '192.168.35.2';
+}
+
+/**
+ * One interface as the device reports it. The service link and loopback carry no hardware address
+ * and no address assignment, and are never "connected to a network" (a board answers so).
+ */
 export function interfaceDetails(d: Device, name: string): NetworkInterfaceDetails {
-  if (!interfaceNames(d).includes(name)) fault('NO_SUCH_DEVICE', `no interface "${name}"`);
+  checkInterface(d, name);
+  if (name === 'azspheresvc' || name === 'lo') {
+    const ip = name === 'lo' ? '127.0.0.1' : serviceLinkAddress(d);
+    return { interfaceName: name, interfaceUp: true, connectedToNetwork: false, ipAcquired: false, connectedToInternet: false, ipAddresses: [ip] };
+  }
   const up = ifaceUp(d, name);
   const hardwareAddress = d.state.net.interfaces[name]?.hardwareAddress ?? macOf(d, name);
-  if (name === 'azspheresvc') {
-    return { interfaceName: name, interfaceUp: true, connectedToNetwork: true, ipAssignment: 'static', ipAcquired: true, ipAddresses: [d.serviceAddress], connectedToInternet: false, hardwareAddress };
-  }
   if (name === 'wlan0') {
     const connected = up && wifiLink(d).connected !== undefined;
     return { interfaceName: name, interfaceUp: up, connectedToNetwork: connected, ipAssignment: 'dynamic', ipAcquired: connected, ipAddresses: connected ? [wifiIp(d)] : [], connectedToInternet: connected, hardwareAddress };
@@ -39,7 +54,7 @@ export function interfaceDetails(d: Device, name: string): NetworkInterfaceDetai
 }
 
 export function patchInterface(d: Device, name: string, body: Record<string, unknown>): void {
-  if (!interfaceNames(d).includes(name)) fault('NO_SUCH_DEVICE', `no interface "${name}"`);
+  checkInterface(d, name);
   for (const k of Object.keys(body)) if (k !== 'interfaceUp' && k !== 'hardwareAddress') fault('INVALID_ARGUMENT', `unknown field ${k}`);
   const up = body['interfaceUp'];
   const mac = body['hardwareAddress'];
@@ -51,7 +66,7 @@ export function patchInterface(d: Device, name: string, body: Record<string, unk
     if ((first & 1) === 1 || /^(00:){5}00$/.test(mac)) fault('INVALID_HARDWARE_ADDRESS', 'a multicast or all-zero address');
     if (name !== 'eth0') fault('INVALID_ARGUMENT', 'only the Ethernet interface takes a hardware address');
   }
-  if (name === 'azspheresvc' && up === false) fault('INVALID_ARGUMENT', 'the service interface cannot be brought down');
+  if ((name === 'azspheresvc' || name === 'lo') && up === false) fault('INVALID_ARGUMENT', `the ${name === 'lo' ? 'loopback' : 'service'} interface cannot be brought down`);
   d.mutate((s) => {
     const cur = s.net.interfaces[name] ?? { up: true };
     if (typeof up === 'boolean') cur.up = up;
@@ -67,11 +82,20 @@ export function netStatus(d: Device): NetStatusBody {
   return { deviceAuthenticationIsReady: false, networkTimeSync: online ? 'complete' : 'incomplete', proxy: p?.enabled ? (online ? 'ready' : 'enabled') : 'disabled' };
 }
 
-export function proxyView(d: Device): NetworkProxy {
+/**
+ * GET /net/proxy: `{}` when none is configured; else the stored settings in the device's key order
+ * (address, enabled, port, authenticationType, username for basic, noProxyAddresses), never the password.
+ */
+export function proxyView(d: Device): NetworkProxy | Record<string, never> {
   const p = d.state.net.proxy;
-  if (!p) return { enabled: false, address: '', port: 0, noProxyAddresses: [], authenticationType: 'anonymous' };
-  const out: NetworkProxy = { enabled: p.enabled, address: p.address, port: p.port, noProxyAddresses: [...p.noProxyAddresses], authenticationType: p.authenticationType };
+  return p ? proxyBody(p, false) : {};
+}
+
+function proxyBody(p: ProxyRecord, withPassword: boolean): NetworkProxy & { password?: string } {
+  const out: NetworkProxy & { password?: string } = { address: p.address, enabled: p.enabled, port: p.port, authenticationType: p.authenticationType } as NetworkProxy;
   if (p.username !== undefined) out.username = p.username;
+  if (withPassword && p.password !== undefined) out.password = p.password;
+  out.noProxyAddresses = [...p.noProxyAddresses];
   return out;
 }
 
@@ -79,8 +103,8 @@ function addressOk(v: unknown): v is string {
   return typeof v === 'string' && v.length >= 1 && v.length <= FIELD_LIMIT.networkAddressMax && !/\s/.test(v);
 }
 
-/** POST /net/proxy: anonymous or basic (username and password of 1–63 characters). */
-export function configureProxy(d: Device, body: Record<string, unknown>): void {
+/** POST /net/proxy: anonymous or basic (username and password of 1–63 characters); answers the stored settings, password included, as a board does. */
+export function configureProxy(d: Device, body: Record<string, unknown>): NetworkProxy & { password?: string } {
   const { enabled, address, port, noProxyAddresses, authenticationType: auth, username, password } = body;
   if (typeof enabled !== 'boolean') fault('INVALID_ARGUMENT', 'enabled must be a boolean');
   if (!addressOk(address)) fault('INVALID_ARGUMENT', `address must be 1-${FIELD_LIMIT.networkAddressMax} characters`);
@@ -99,6 +123,7 @@ export function configureProxy(d: Device, body: Record<string, unknown>): void {
     fault('INVALID_ARGUMENT', 'anonymous authentication takes no username or password');
   }
   d.mutate((s) => { s.net.proxy = rec; });
+  return proxyBody(rec, true);
 }
 
 export function deleteProxy(d: Device): void {
@@ -134,7 +159,7 @@ export function appNetFacts(d: Device): { ready: boolean; interfaces: Record<str
   for (const name of interfaceNames(d)) {
     const x = interfaceDetails(d, name);
     interfaces[name] = (x.interfaceUp ? 1 : 0) | (x.connectedToNetwork ? 2 : 0) | (x.ipAcquired ? 4 : 0) | (x.connectedToInternet ? 8 : 0);
-    if (name !== 'azspheresvc' && x.ipAcquired) ready = true;
+    if (name !== 'azspheresvc' && name !== 'lo' && x.ipAcquired) ready = true;
   }
   return { ready, interfaces, deviceAuthReady: false };
 }

@@ -15,7 +15,7 @@ import { ABI_VERSIONS, OS_VERSION } from '../limits';
 import { customerComponents, OS_COMPONENTS } from '../images';
 import { addCertificate, availableSpace, certInfo, removeCertificate } from './certstore';
 import { configureProxy, deleteProxy, firewall, interfaceDetails, interfaceNames, netStatus, patchInterface as patchNetInterface, proxyView } from './network';
-import { addNetwork, findNetwork, interfaceState, networkView, patchInterface as patchWifiInterface, patchNetwork, removeNetwork, scan, wifiLink } from './wifi';
+import { addNetwork, findNetwork, interfaceState, networkView, patchInterface as patchWifiInterface, patchNetwork, removeNetwork, requireWifiUp, scan, wifiLink } from './wifi';
 
 export type RequestBody =
   | { kind: 'none' }
@@ -32,9 +32,18 @@ export interface Reply {
 
 const ok = (json: unknown = {}, status = 200): Reply => ({ status, json });
 
+/**
+ * The answer of a call that may restart the device (POST /update/install, DELETE /app/image):
+ * `{"restartingSystem": true}` only when it does, and then the restart follows the answer;
+ * otherwise `{}`, as a board answers.
+ */
+function mayRestart(d: Device, r: { restartingSystem: boolean }): Reply {
+  return r.restartingSystem ? { ...ok({ restartingSystem: true }), after: () => d.restart() } : ok();
+}
+
 function componentId(params: Record<string, string>): string {
   const id = params['componentId'] ?? '';
-  if (!isComponentId(id)) fault('INVALID_URI', `"${id}" is not a component ID`);
+  if (!isComponentId(id)) fault('INVALID_URI', `"${id}" is not a component ID`, 400);
   return id.toLowerCase();
 }
 
@@ -73,10 +82,7 @@ const HANDLERS: Record<string, Handler> = {
     if (typeof trigger !== 'string' || !(ENUMS.trigger as readonly string[]).includes(trigger)) fault('INVALID_ARGUMENT', 'trigger must be start, startDebug or stop');
     return ok(trigger === 'stop' ? d.stopApp(id) : d.startApp(id, trigger === 'startDebug'));
   },
-  removeComponent: (d, p) => {
-    const r = d.remove(componentId(p));
-    return r.restartingSystem ? { ...ok(r), after: () => d.restart() } : ok(r);
-  },
+  removeComponent: (d, p) => mayRestart(d, d.remove(componentId(p))),
   getAppQuota: (d, p) => {
     const id = componentId(p);
     const rec = d.state.images[id];
@@ -113,7 +119,7 @@ const HANDLERS: Record<string, Handler> = {
   getNetworkInterfaceStatus: (d, p) => ok(interfaceDetails(d, p['networkInterfaceName']!)),
   setNetworkInterfaceAttributes: (d, p, b) => { patchNetInterface(d, p['networkInterfaceName']!, json(b)); return ok(); },
   getNetProxy: (d) => ok(proxyView(d)),
-  configNetworkProxy: (d, _p, b) => { configureProxy(d, json(b)); return ok(); },
+  configNetworkProxy: (d, _p, b) => ok(configureProxy(d, json(b))),
   deleteNetworkProxy: (d) => { deleteProxy(d); return ok(); },
   getNetworkStatus: (d) => ok(netStatus(d)),
   restartDevice: (d) => ({ ...ok({ restartingSystem: true }), after: () => d.restart() }),
@@ -129,8 +135,7 @@ const HANDLERS: Record<string, Handler> = {
       if (m !== undefined && (typeof m !== 'string' || !(ENUMS.appControlMode as readonly string[]).includes(m))) fault('INVALID_ARGUMENT', 'appControlMode must be Auto or Manual');
       if (m === 'Manual') mode = 'Manual';
     }
-    const r = d.install(mode);
-    return r.restartingSystem ? { ...ok(r), after: () => d.restart() } : ok(r);
+    return mayRestart(d, d.install(mode));
   },
   stageImage: (d, _p, b) => {
     if (b.kind !== 'binary' || b.bytes.length === 0) fault('IMAGE_NOT_STAGED', 'the body is empty');
@@ -138,14 +143,15 @@ const HANDLERS: Record<string, Handler> = {
     return ok();
   },
   getConfiguredWifiNetworks: (d) => {
+    requireWifiUp(d);
     const link = wifiLink(d);
     return ok({ values: [...d.state.wifi.networks].sort((a, b) => a.id - b.id).map((n) => networkView(d, n, link)) });
   },
   addConfiguredWifiNetwork: (d, _p, b) => ok(addNetwork(d, json(b)), 201),
   getConfiguredWifiNetwork: (d, p) => ok(networkView(d, findNetwork(d, networkId(p, 'wifiNetworkId', 'WIFI_NETWORK_NOT_FOUND')))),
-  removeConfiguredWifiNetwork: (d, p) => { removeNetwork(d, networkId(p, 'wifiNetworkId', 'INVALID_ARGUMENT')); return ok(); },
+  removeConfiguredWifiNetwork: (d, p) => { requireWifiUp(d); removeNetwork(d, networkId(p, 'wifiNetworkId', 'INVALID_ARGUMENT')); return ok(); },
   changeConfiguredWifiNetwork: (d, p, b) => ok(patchNetwork(d, networkId(p, 'wifiNetworkId', 'INVALID_ARGUMENT'), json(b))),
-  getAllNetworkConnectionFailureLogs: (d) => ok({ values: Object.values(d.diag.data.wifiFailures).sort((a, b) => a.networkId - b.networkId) }),
+  getAllNetworkConnectionFailureLogs: (d) => { requireWifiUp(d); return ok({ values: Object.values(d.diag.data.wifiFailures).sort((a, b) => a.networkId - b.networkId) }); },
   getANetworksConnectionFailureLog: (d, p) => {
     const id = networkId(p, 'networkId', 'WIFI_NETWORK_NOT_FOUND');
     const f = d.diag.data.wifiFailures[String(id)];

@@ -68,17 +68,24 @@ export function reconnect(d: Device): void {
   }
 }
 
-export function networkView(d: Device, n: WifiNetworkRecord, link = wifiLink(d)): WifiNetworkConfig {
-  const out: WifiNetworkConfig = {
-    id: n.id, ssid: n.ssid, configState: n.configState,
-    connectionState: link.connected?.network.id === n.id ? 'connected' : n.configState === 'enabled' && wifiUp(d) ? 'disconnected' : 'unknown',
-    securityState: n.securityState, targetedScan: n.targetedScan,
-  };
+/**
+ * A configured network as the device reports it: ssid, configState, connectionState, id,
+ * securityState, targetedScan, then configName and clientCertStoreIdentifier when set — never the
+ * PSK, the client identity or the root CA. `connectionState` is "connected" for the network the
+ * device is on, else "disconnected" (a disabled network too); the reply to adding one says
+ * "unknown", as the device has not tried it yet.
+ */
+export function networkView(d: Device, n: WifiNetworkRecord, link = wifiLink(d), justAdded = false): WifiNetworkConfig {
+  const connectionState = justAdded ? 'unknown' : link.connected?.network.id === n.id ? 'connected' : 'disconnected';
+  const out: WifiNetworkConfig = { ssid: n.ssid, configState: n.configState, connectionState, id: n.id, securityState: n.securityState, targetedScan: n.targetedScan };
   if (n.configName !== undefined) out.configName = n.configName;
-  if (n.clientIdentity !== undefined) out.clientIdentity = n.clientIdentity;
   if (n.clientCertStoreIdentifier !== undefined) out.clientCertStoreIdentifier = n.clientCertStoreIdentifier;
-  if (n.rootCaCertStoreIdentifier !== undefined) out.rootCaCertStoreIdentifier = n.rootCaCertStoreIdentifier;
   return out;
+}
+
+/** GET /wifi/scan, GET and DELETE /wifi/config/networks, GET /wifi/diagnostics/networks refuse while wlan0 is down. */
+export function requireWifiUp(d: Device): void {
+  if (!wifiUp(d)) fault('WIFI_INTERFACE_DISABLED', 'wlan0 is down');
 }
 
 export function findNetwork(d: Device, id: number): WifiNetworkRecord {
@@ -139,7 +146,6 @@ export function addNetwork(d: Device, body: Record<string, unknown>): WifiNetwor
     if (identity !== undefined) rec.clientIdentity = identity;
   }
   if (d.state.wifi.networks.some((n) => n.ssid === ssid && n.securityState === sec)) fault('WIFI_NETWORK_EXISTS');
-  if (configName !== undefined && d.state.wifi.networks.some((n) => n.configName === configName)) fault('WIFI_NETWORK_EXISTS', `configName "${configName}" is taken`);
   if (d.state.wifi.networks.length >= MAX_WIFI_NETWORKS) fault('INVALID_ARGUMENT', `the device holds at most ${MAX_WIFI_NETWORKS} networks`);
   const used = new Set(d.state.wifi.networks.map((n) => n.id));
   let id = 0;
@@ -147,18 +153,18 @@ export function addNetwork(d: Device, body: Record<string, unknown>): WifiNetwor
   rec.id = id;
   d.mutate((s) => { s.wifi.networks.push(rec); });
   reconnect(d);
-  return networkView(d, rec);
+  return networkView(d, rec, undefined, true);
 }
 
-/** PATCH /wifi/config/networks/{id}: configState and/or psk. */
+/** PATCH /wifi/config/networks/{id}: configState and/or psk. The PSK's length is checked before the network is looked up, as the device does. */
 export function patchNetwork(d: Device, id: number, body: Record<string, unknown>): WifiNetworkConfig {
+  const psk = optString(body, 'psk');
+  if (psk !== undefined) checkPsk(psk);
   const n = findNetwork(d, id);
   const change: Partial<WifiNetworkRecord> = {};
   if (body['configState'] !== undefined) change.configState = checkConfigState(body['configState']);
-  if (body['psk'] !== undefined) {
-    const psk = optString(body, 'psk')!;
+  if (psk !== undefined) {
     if (n.securityState !== 'psk') fault('INVALID_ARGUMENT', `network ${id} is not a psk network`);
-    checkPsk(psk);
     change.psk = psk;
   }
   d.mutate((s) => { Object.assign(s.wifi.networks.find((x) => x.id === id)!, change); });
@@ -214,6 +220,6 @@ export function patchInterface(d: Device, body: Record<string, unknown>): void {
 }
 
 export function scan(d: Device): WifiScanBody {
-  if (!wifiUp(d)) return { values: [] };
+  requireWifiUp(d);
   return { values: ACCESS_POINTS.map((a) => ({ bssid: a.bssid, freq: a.freq, securityState: a.securityState, signal_level: a.signal_level, ssid: a.ssid })) };
 }

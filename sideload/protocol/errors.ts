@@ -5,9 +5,11 @@
  * a named constant here with its message and the HTTP status the device answers it with; the
  * client-side wording per HTTP status is here too. test/emulator/protocol.test.ts locks every value.
  *
- * Where a code comes from: `catalogue` = quoted in spec §3 (value and meaning); `errno` = category
- * 0 (LinuxError) carries a Linux errno, as code 13 (EACCES, "Permission denied") shows — used for
- * generic argument, size and lookup failures that the catalogue excerpt does not name.
+ * Where a code comes from: `catalogue` = the device's own code table (spec §3 and the public device
+ * API clients' code-to-message maps: value and meaning, messages in our words where shortened);
+ * `emulator` = no published code covers the case, so the emulator picks one in the category that
+ * fits and says so here. A device sends no bare Linux errno (2, 5, 16, 17, 19, 22, 90, 95) except
+ * 13 (permission denied), which the clients' tables list; test/emulator/protocol.test.ts locks the table.
  */
 
 /** Category IDs of the device's error catalogue (spec §3). */
@@ -46,23 +48,15 @@ export interface DeviceErrorDef {
   /** HTTP status the device answers with. */
   status: 400 | 403 | 404 | 409 | 415 | 500;
   message: string;
-  source: 'catalogue' | 'errno';
+  source: 'catalogue' | 'emulator';
 }
 
 const def = (code: number, status: DeviceErrorDef['status'], message: string, source: DeviceErrorDef['source'] = 'catalogue'): DeviceErrorDef => ({ code, status, message, source });
 
 /** Every device error the contract names. */
 export const DEVICE_ERROR = {
-  // LinuxError (errno)
-  NOT_FOUND: def(2, 404, 'No such file or directory', 'errno'),
-  INTERNAL_ERROR: def(5, 500, 'Input/output error', 'errno'),
+  // LinuxError: only EACCES, as the device sends it
   PERMISSION_DENIED: def(13, 403, "Permission denied; application development capability may be required ('azsphere device enable-development')"),
-  ALREADY_EXISTS: def(17, 400, 'An item with that identifier already exists', 'errno'),
-  NO_SUCH_DEVICE: def(19, 404, 'No such network interface', 'errno'),
-  INVALID_ARGUMENT: def(22, 400, 'Invalid argument', 'errno'),
-  RESOURCE_BUSY: def(16, 409, 'Device or resource busy', 'errno'),
-  UNSUPPORTED_MEDIA_TYPE: def(95, 415, 'The request body has an unsupported content type', 'errno'),
-  MESSAGE_TOO_LONG: def(90, 400, 'The request body is too large', 'errno'),
   // AppManagerError
   APP_EXEC_FAILED: def(1048591, 409, 'Could not execute application; the application image is not valid.'),
   APP_OPERATION_NOT_PERMITTED: def(1048596, 403, "Operation not permitted; check if application development capability is enabled ('azsphere device enable-development')"),
@@ -89,18 +83,24 @@ export const DEVICE_ERROR = {
   OTA_IN_PROGRESS: def(7340071, 409, 'Over-the-air updating of the device is in progress and sideloading is temporarily disabled. Please retry later.'),
   INVALID_COMPONENT_ID: def(7340079, 400, 'Image has an invalid component ID. Re-package your image and retry.'),
   // RestError
+  INVALID_ARGUMENT: def(10485761, 400, 'Possible invalid parameter entry'),
   DEVICE_BUSY: def(10485765, 409, 'Device is busy and refused request'),
+  /** The same code as DEVICE_BUSY, for a resource the request needs being taken (the one high-level app slot, both real-time cores). */
+  RESOURCE_BUSY: def(10485765, 409, 'Device is busy and refused request'),
   CONFIG_NAME_TOO_LONG: def(10485776, 400, 'Configuration name too long. Configuration name must be 1-16 characters in length.'),
   // WifiError
   WIFI_NETWORK_EXISTS: def(13631490, 400, 'Network already exists'),
   WIFI_NETWORK_NOT_FOUND: def(13631491, 404, 'Network not found'),
   WIFI_INITIALIZING: def(13631505, 409, 'The Wi-Fi interface is still initializing. Please try again.'),
+  WIFI_INTERFACE_DISABLED: def(13631506, 500, 'Wi-Fi interface is disabled'),
   WIFI_PSK_TOO_SHORT: def(13631513, 400, 'PSK is too short.'),
   // RestAppError
   APP_NOT_PRESENT: def(14680076, 409, 'Application is not present'),
   INSUFFICIENT_SPACE: def(14680082, 400, 'Insufficient free space on the device'),
   // HttpError
-  INVALID_URI: def(15728642, 400, 'Invalid request URI.'),
+  INTERNAL_ERROR: def(15728641, 500, 'The device could not complete the request', 'emulator'),
+  INVALID_URI: def(15728642, 404, 'Invalid request URI.'),
+  CONTENT_TOO_LARGE: def(15728644, 400, 'The content provided is too large.'),
   // NetConfigError
   INVALID_HARDWARE_ADDRESS: def(31457286, 400, 'Invalid hardware address.'),
   // CertStorageError
@@ -114,7 +114,11 @@ export const DEVICE_ERROR = {
 } as const satisfies Record<string, DeviceErrorDef>;
 export type DeviceErrorName = keyof typeof DEVICE_ERROR;
 
-const BY_CODE = new Map<number, DeviceErrorName>((Object.keys(DEVICE_ERROR) as DeviceErrorName[]).map((k) => [DEVICE_ERROR[k].code, k]));
+/** Names that share another name's code; a code reads back as its first name. */
+export const DEVICE_ERROR_ALIASES: Readonly<Partial<Record<DeviceErrorName, DeviceErrorName>>> = { RESOURCE_BUSY: 'DEVICE_BUSY' };
+
+const BY_CODE = new Map<number, DeviceErrorName>();
+for (const k of Object.keys(DEVICE_ERROR) as DeviceErrorName[]) if (!BY_CODE.has(DEVICE_ERROR[k].code)) BY_CODE.set(DEVICE_ERROR[k].code, k);
 
 /** The named error for a packed code, if the contract knows it. */
 export function deviceErrorByCode(code: number): (DeviceErrorDef & { name: DeviceErrorName }) | undefined {

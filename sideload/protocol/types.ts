@@ -72,11 +72,13 @@ export interface NetworkInterfaceDetails {
   interfaceName: string;
   interfaceUp: boolean;
   connectedToNetwork: boolean;
-  ipAssignment: IpAssignment;
+  /** Not reported for the service interface (azspheresvc) and loopback (lo). */
+  ipAssignment?: IpAssignment;
   ipAcquired: boolean;
   ipAddresses: string[];
   connectedToInternet: boolean;
-  hardwareAddress: string;
+  /** Not reported for azspheresvc and lo, nor by devices before REST API 4.3.0. */
+  hardwareAddress?: string;
 }
 export interface NetInterfacesBody { interfaces: NetworkInterfaceDetails[] }
 export interface PatchInterfaceRequest { interfaceUp?: boolean; hardwareAddress?: string }
@@ -109,17 +111,16 @@ export interface WifiNetworkRequest {
   clientCertStoreIdentifier?: string;
   rootCaCertStoreIdentifier?: string;
 }
+/** A configured network as the device answers it, in its key order (no PSK, client identity or root CA). */
 export interface WifiNetworkConfig {
-  id: number;
   ssid: string;
   configState: WifiConfigState;
   connectionState: WifiConnectionState;
+  id: number;
   securityState: WifiSecurityState;
   targetedScan: boolean;
   configName?: string;
-  clientIdentity?: string;
   clientCertStoreIdentifier?: string;
-  rootCaCertStoreIdentifier?: string;
 }
 export interface WifiNetworksBody { values: WifiNetworkConfig[] }
 export interface PatchWifiNetworkRequest { configState?: WifiConfigState; psk?: string }

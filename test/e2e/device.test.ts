@@ -169,8 +169,8 @@ test('network list-interfaces/show-status/disable/enable/list-firewall-rules/sho
   assert.is(json(['device', 'network', 'proxy', 'show']).address, 'proxy.local');
   human(['device', 'network', 'proxy', 'show'], /Address: +proxy\.local/);
   assert.equal(json(['device', 'network', 'proxy', 'delete']), { deleted: true });
-  assert.is((await rest('/net/proxy')).enabled, false);
-  assert.is((await rest('/net/proxy')).address, '');
+  assert.equal(await rest('/net/proxy'), {});
+  human(['device', 'network', 'proxy', 'show'], /No proxy is configured/);
 });
 test('restart waits for the new boot; the app, installed with --manual-start, stays stopped', async () => {
   human(['device', 'restart'], /^The device restarted and answers again/);

@@ -103,7 +103,7 @@ run('pipeline: image pack signs with the dev CA; the emulator trusts that CA, an
   const a = JSON.parse(sphere(['emulator', 'start', '--detach', '--name', 'a', '-o', 'json'], { env: caEnv }).stdout) as { url: string };
   const caA = cli(['emulator', 'ca-cert', '--name', 'a']).stdout;
   assert.equal((await put(a, caA)).json, {});
-  assert.equal((await deviceRequest({ url: a.url, caPem: caA, method: 'POST', path: '/update/install' })).json, { restartingSystem: false });
+  assert.equal((await deviceRequest({ url: a.url, caPem: caA, method: 'POST', path: '/update/install' })).json, {});
   assert.equal((await deviceRequest({ url: a.url, caPem: caA, path: `/app/status/${cid}` })).json, { state: 'running' });
   // An emulator that does not know the CA refuses it; given --trust, it accepts.
   const b = JSON.parse(cli(['emulator', 'start', '--detach', '--name', 'b', '-o', 'json']).stdout) as { url: string };

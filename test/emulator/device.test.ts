@@ -24,7 +24,7 @@ sideload('each app installs, starts and stops with appDevelopment', async () => 
   try {
     for (const a of APPS) {
       assert.equal((await stage(e, fixtureBytes(a.file))).json, {}, a.file);
-      assert.equal((await install(e, 'Manual')).json, { restartingSystem: false });
+      assert.equal((await install(e, 'Manual')).json, {});
       const p = `/app/status/${a.cid}`;
       assert.equal((await e.call('GET', p)).json, { state: 'stopped' });
       assert.equal((await e.call('PATCH', p, { json: { trigger: 'start' } })).json, { state: 'running' });
@@ -56,7 +56,7 @@ sideload('a dev-CA-signed package installs without appDevelopment only when that
     const trusted = await testEmulator({ capabilities: [], trust: [pkg.caPem] });
     try {
       assert.equal((await stage(trusted, pkg.bytes)).json, {});
-      assert.equal((await install(trusted)).json, { restartingSystem: false });
+      assert.equal((await install(trusted)).json, {});
       assert.equal((await trusted.call('GET', `/app/status/${pkg.componentId}`)).json, { state: 'running' });
       assert.equal((await trusted.call('GET', `/app/quota/${pkg.componentId}`)).json, { UsageKB: 0, LimitKB: 8 });
       const dbg = await trusted.call('PATCH', `/app/status/${pkg.componentId}`, { json: { trigger: 'startDebug' } });
@@ -228,7 +228,7 @@ caps('only an image from the device\'s own Security Service, for its own ID, cha
         assert.is(((await e.call('GET', '/images')).json as ComponentList).has_staged_updates, false, `${why}: nothing staged`);
       };
       assert.equal((await stage(e, pkg.bytes)).json, {}, 'the dev CA is trusted for apps');
-      assert.equal((await install(e)).json, { restartingSystem: false });
+      assert.equal((await install(e)).json, {});
       await refused(await capabilityImage(dev.keyPem, dev.certPem, id, [11]), 'signed by the dev CA');
       const ss = securityService(e.stateDir);
       await refused(await capabilityImage(ss.keyPem, ss.certPem, otherId(id), [11]), 'signed by its Security Service for another device');

@@ -49,7 +49,7 @@ export const stage = (e: TestEmulator, bytes: Uint8Array) => e.call('PUT', '/upd
 export const install = (e: TestEmulator, mode?: 'Auto' | 'Manual') => e.call('POST', '/update/install', mode ? { json: { appControlMode: mode } } : {});
 
 /** A development CA in `dir` and an app package it signs (manifest written here, not taken from the code under test). */
-export async function devCaPackage(dir: string, o: { componentId?: string; name?: string; extraBytes?: number; runtime?: number; seed?: number } = {}): Promise<{ bytes: Uint8Array; caDir: string; caPem: string; componentId: string }> {
+export async function devCaPackage(dir: string, o: { componentId?: string; name?: string; extraBytes?: number; runtime?: number; seed?: number; app?: Uint8Array } = {}): Promise<{ bytes: Uint8Array; caDir: string; caPem: string; componentId: string }> {
   const caDir = join(dir, 'ca');
   try { await loadDevCa(caDir); } catch { await initDevCa({ dir: caDir }); }
   const ca = await loadDevCa(caDir);
@@ -62,7 +62,7 @@ export async function devCaPackage(dir: string, o: { componentId?: string; name?
   }));
   const payload = Buffer.alloc(256 + (o.extraBytes ?? 0));
   for (let i = 0; i < payload.length; i++) payload[i] = (i * 31 + (o.seed ?? 0)) & 0xff;
-  writeFileSync(join(approot, 'bin', 'app'), payload);
+  writeFileSync(join(approot, 'bin', 'app'), o.app ?? payload);
   const plan = planApplicationPackage({ approot, buildTime: 1700000000 + (o.seed ?? 0) });
   const bytes = await buildPackage(plan, fileSigner({ keyPem: ca.keyPem, certPem: ca.certPem }));
   return { bytes, caDir, caPem: ca.certPem, componentId };

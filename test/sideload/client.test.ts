@@ -119,6 +119,23 @@ errs('a component ID the device would refuse is a usage error before any request
   assert.is(e.exitCode, 2);
   assert.is(t.calls.length, 0);
 });
+errs('the device\'s own codes for what the emulator once answered with errno numbers: message, pair, hint, exit code', async () => {
+  const cases: Array<[number, number, string, RegExp, number]> = [
+    [400, 10485761, 'INVALID_ARGUMENT', /: Possible invalid parameter entry \(device error 10\.1\)\. Check the values you passed\.$/, 1],
+    [415, 10485761, 'INVALID_ARGUMENT', /: Possible invalid parameter entry \(device error 10\.1\)\. Update sphere or the device OS\.$/, 1],
+    [404, 15728642, 'INVALID_URI', /: Invalid request URI \(device error 15\.2\)\. Check the name or identifier you passed/, 3],
+    [400, 15728644, 'CONTENT_TOO_LARGE', /: The content provided is too large \(device error 15\.4\)\. Send less/, 1],
+    [409, 10485765, 'DEVICE_BUSY', /: Device is busy and refused request \(device error 10\.5\)\. Wait a moment/, 1],
+    [500, 13631506, 'WIFI_INTERFACE_DISABLED', /: Wi-Fi interface is disabled \(device error 13\.18\)\. Enable the Wi-Fi interface with "sphere device network enable --interface wlan0"\.$/, 1],
+    [500, 15728641, 'INTERNAL_ERROR', /: The device could not complete the request \(device error 15\.1\)\. Restart the device/, 1],
+  ];
+  for (const [status, code, name, text, exit] of cases) {
+    const { api } = client((r) => (r.path === '/status' ? answer(200, { uptime: 1 }) : answer(status, { error: code })));
+    const e = await rejection(api.wifiScan());
+    assert.match(e.message, text, e.message);
+    assert.equal([e.code, e.exitCode, e.deviceCode], [name, exit, code], `${code}`);
+  }
+});
 errs.run();
 
 const net = suite('transport failures');

@@ -41,7 +41,7 @@ function device(o: { listAfterInstall?: boolean; appState?: string; restarting?:
       return answer(200, { restartingSystem: Boolean(o.restarting) });
     }
     if (p.startsWith('/app/status/')) return answer(200, { state: o.appState ?? 'running' });
-    if (p.startsWith('/app/image/')) { installed = installed.filter((c) => !p.endsWith(c.uid)); return answer(200, { restartingSystem: false }); }
+    if (p.startsWith('/app/image/')) { installed = installed.filter((c) => !p.endsWith(c.uid)); return answer(200, {}); }
     return answer(404, { error: 15728642 });
   });
   let clock = 0;
