@@ -248,6 +248,19 @@ test('SPI: the LSM6DS3 on ISU1 chip select A answers, chip select B has nothing,
   assert.is(l.run(['device', 'app', 'stop', '-i', cid]).code, 0);
 });
 
+test('mutable storage is capped at MutableStorage.SizeKB: a write past it fails with ENOSPC and is logged', async () => {
+  if (skipped(toolchainMissing())) return;
+  const cid = '7b000000-0000-4000-8000-000000000017';
+  const app = buildTestApp('storage-cap', join(l.dir, 'apps'), l.env);
+  deploy(l, app.package, EMU);
+  const lines = await ended(cid);
+  for (const want of ['storage-cap: wrote 8192', 'storage-cap: one more byte: -1 No space left on device', 'storage-cap: delete while open: -1 Resource busy', 'storage-cap: delete: 0']) {
+    assert.ok(lines.includes(want), `${want}\n${lines.join('\n')}`);
+  }
+  assert.ok(lines.some((t) => t.startsWith('mutable storage full: a write at offset 8192 passes the manifest\'s MutableStorage.SizeKB (8 KiB)')), lines.join('\n'));
+  assert.is(l.run(['device', 'app', 'stop', '-i', cid]).code, 0);
+});
+
 test('the REST API answered every request within 100 ms while the apps ran', () => {
   if (skipped(toolchainMissing())) return;
   assert.ok(answers.length > 20, `${answers.length} requests`);
