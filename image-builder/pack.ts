@@ -63,6 +63,17 @@ function resolveBuildTime(o: { buildTime?: number; now?: () => number }): number
   return Math.floor((o.now ?? Date.now)() / 1000);
 }
 
+/** The manifest's EntryPoint must be a file of the approot: a device could not start the app otherwise. */
+function checkEntryPoint(tree: FsNode, entryPoint: string, approot: string, manifestPath: string): void {
+  let node: FsNode | undefined = tree;
+  for (const part of entryPoint.split('/').filter(Boolean)) {
+    node = node?.children?.find((c) => Buffer.from(c.name).toString('utf8') === part);
+  }
+  if (!node || node.children !== undefined) {
+    throw new ValidationError(`Cannot pack "${approot}": the manifest's EntryPoint "${entryPoint}" is not a file in the approot. Build the app into "${join(approot, entryPoint)}" or fix EntryPoint in "${manifestPath}".`, { code: 'ENTRY_POINT_MISSING', path: join(approot, entryPoint) });
+  }
+}
+
 /** Plans an application package: reads the folder and manifest, lays out the file system. */
 export function planApplicationPackage(o: PackOptions): PackPlan {
   const approot = resolve(o.approot);
@@ -79,6 +90,7 @@ export function planApplicationPackage(o: PackOptions): PackPlan {
     exclude: o.destination ? [resolve(o.destination), resolve(o.destination) + '.tmp'] : [],
     overrides: new Map([['app_manifest.json', m.bytes]]),
   });
+  if (m.entryPoint) checkEntryPoint(tree, m.entryPoint, approot, manifestPath);
   const layout = layoutAsxipfs(tree);
   const plan: PackPlan = {
     kind: 'application', imageType: IMAGE_TYPE_APPLICATIONS, componentId: m.componentId,

@@ -178,6 +178,9 @@ pack('fails with the reason and leaves no output for bad folders', () => withCa(
   const fifo = make('fifo');
   execFileSync('mkfifo', [join(fifo, 'pipe')]);
   attempt(fifo, 1, /FIFO/);
+  const noEntry = make('no-entry');
+  execFileSync('rm', [join(noEntry, 'bin', 'app')]);
+  attempt(noEntry, 1, /the manifest's EntryPoint "\/bin\/app" is not a file in the approot\. Build the app into/);
 }));
 pack('pack-board-config writes a type-21 package that verifies', () => withCa((dir, env) => {
   const out = join(dir, 'board.imagepackage');
