@@ -70,7 +70,7 @@ function checkEntryPoint(tree: FsNode, entryPoint: string, approot: string, mani
     node = node?.children?.find((c) => Buffer.from(c.name).toString('utf8') === part);
   }
   if (!node || node.children !== undefined) {
-    throw new ValidationError(`Cannot pack "${approot}": the manifest's EntryPoint "${entryPoint}" is not a file in the approot. Build the app into "${join(approot, entryPoint)}" or fix EntryPoint in "${manifestPath}".`, { code: 'ENTRY_POINT_MISSING', path: join(approot, entryPoint) });
+    throw new ValidationError(`Cannot pack "${approot}": the manifest's EntryPoint "/${entryPoint.replace(/^\/+/, '')}" is not a file in the approot. Build the app into "${join(approot, entryPoint)}" or fix EntryPoint in "${manifestPath}".`, { code: 'ENTRY_POINT_MISSING', path: join(approot, entryPoint) });
   }
 }
 
