@@ -27,6 +27,10 @@ async function load(ctx: CommandContext, definition: string) {
       code: first?.code ?? 'HWDEF_INVALID', path: definition, ...(first === undefined ? {} : { pointer: first.pointer }),
     });
   }
+  // An Imports cycle is refused as `manifest check` refuses it (imports that are not found are
+  // left to packing: the header only names their headers).
+  const cycle = m.resolveHardwareDefinition(path).diagnostics.find((d) => d.code === 'HWDEF_IMPORT_CYCLE');
+  if (cycle) throw new ValidationError(m.formatDiagnostic(cycle), { code: cycle.code, path: definition, pointer: cycle.pointer });
   const dir = optString(ctx, 'outputDir');
   const header = join(dir === undefined ? join(dirname(path), 'inc', 'hw') : resolve(ctx.cwd, dir), m.headerFileName(path));
   return { m, file: parsed.file, header, content: m.generateHeader(parsed.file) };

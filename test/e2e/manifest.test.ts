@@ -168,6 +168,22 @@ hwdef('generate-header writes inc/hw/<name>.h beside the definition; test-header
   }
 });
 
+hwdef('generate-header refuses an Imports cycle as manifest check does, and writes nothing', () => {
+  const t = tempDir();
+  try {
+    const meta = { Type: 'Azure Sphere Hardware Definition', Version: 1 };
+    writeFileSync(join(t.dir, 'a.json'), JSON.stringify({ Metadata: meta, Imports: [{ Path: 'b.json' }], Peripherals: [] }));
+    writeFileSync(join(t.dir, 'b.json'), JSON.stringify({ Metadata: meta, Imports: [{ Path: 'a.json' }], Peripherals: [] }));
+    const g = sphere(['hwdef', 'generate-header', join(t.dir, 'a.json')]);
+    assert.is(g.code, 1, g.stderr);
+    assert.is(g.stderr.trim().split('\n').length, 1, g.stderr);
+    assert.match(g.stderr, /HWDEF_IMPORT_CYCLE .*it closes an import cycle \(a\.json → b\.json → a\.json\)/);
+    assert.not.ok(existsSync(join(t.dir, 'inc')), 'no header written');
+  } finally {
+    t.done();
+  }
+});
+
 hwdef('-o names the header folder; a missing header is stale; a broken definition is one error line', () => {
   const t = tempDir();
   try {
