@@ -41,6 +41,19 @@ export function wasiImports(h: AppHost, base: Record<string, unknown>): Imports 
   const real = base as Imports;
   const own = (fd: number) => h.fds.has(fd);
   const setU32 = (p: number, x: number) => h.view.setUint32(p, x, true);
+  /** Moves data buffer by buffer until one comes short: the count so far, or the first error when nothing moved. */
+  const transfer = (bufs: Uint8Array[], move: (b: Uint8Array) => number, outPtr: number, once: boolean): number => {
+    let total = 0;
+    for (const b of bufs) {
+      if (!b.length) continue;
+      const r = move(b);
+      if (r < 0) { if (total) break; return -r; }
+      total += r;
+      if (r < b.length || once) break;
+    }
+    setU32(outPtr, total);
+    return E.SUCCESS;
+  };
 
   const imageRoot = `/mnt/apps/${h.init.componentId}`;
   const imagePath = (ptr: number, len: number): string | undefined => {
@@ -96,17 +109,8 @@ export function wasiImports(h: AppHost, base: Record<string, unknown>): Imports 
       if (!own(fd)) return fd === 0 ? E.EBADF : real['fd_read']!(...([fd, iovs, n, outPtr] as never[]));
       const bufs = iovecs(h, iovs, n);
       if (!bufs) return E.EFAULT;
-      let total = 0;
-      for (const b of bufs) {
-        if (!b.length) continue;
-        const r = h.read(fd, b);
-        if (r < 0) { if (total) break; return -r; }
-        total += r;
-        if (r < b.length) break;
-        if (h.fds.get(fd)?.kind === 'timer') break;
-      }
-      setU32(outPtr, total);
-      return E.SUCCESS;
+      // A timer's read is one 8-byte count, whatever buffers follow.
+      return transfer(bufs, (b) => h.read(fd, b), outPtr, h.fds.get(fd)?.kind === 'timer');
     }) as Fn,
     fd_write: ((fd: number, iovs: number, n: number, outPtr: number) => {
       const bufs = iovecs(h, iovs, n);
@@ -118,16 +122,7 @@ export function wasiImports(h: AppHost, base: Record<string, unknown>): Imports 
         return E.SUCCESS;
       }
       if (!own(fd)) return E.EBADF;
-      let total = 0;
-      for (const b of bufs) {
-        if (!b.length) continue;
-        const r = h.write(fd, b);
-        if (r < 0) { if (total) break; return -r; }
-        total += r;
-        if (r < b.length) break;
-      }
-      setU32(outPtr, total);
-      return E.SUCCESS;
+      return transfer(bufs, (b) => h.write(fd, b), outPtr, false);
     }) as Fn,
     fd_seek: ((fd: number, offset: bigint, whence: number, outPtr: number) => {
       if (!own(fd)) return fd <= 2 ? E.ESPIPE : E.EBADF;

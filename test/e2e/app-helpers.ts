@@ -4,6 +4,7 @@
  */
 import * as assert from 'uvu/assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import type { Lab } from '../sideload/e2e-helpers';
 
@@ -59,4 +60,24 @@ export function packApp(l: Lab, name: string, cid: string, wasm: Uint8Array, cap
 export function deploy(l: Lab, pkg: string, emu?: string): void {
   const r = l.run(['device', 'sideload', 'deploy', pkg, ...(emu ? ['--device', emu] : [])]);
   assert.is(r.code, 0, r.stderr);
+}
+
+/** GET a device path of emulator `emu` as raw bytes (the error-report data is binary), pinned to its CA and timed. */
+export function devGet(l: Lab, emu: string, path: string): Promise<{ status: number; body: Buffer; ms: number }> {
+  const e = l.entry(emu)!;
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request({ host: e.host, port: e.port, path, ca: e.caPem, servername: 'x.devices.sphere.azure.local', checkServerIdentity: () => undefined, agent: false }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts), ms: performance.now() - t0 }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Asserts that each wanted line is among an app's log lines. */
+export function expectLines(lines: readonly string[], wants: readonly string[]): void {
+  for (const want of wants) assert.ok(lines.includes(want), `${want}\n${lines.join('\n')}`);
 }

@@ -7,10 +7,9 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { request } from 'node:https';
 import { lab, type Lab } from '../sideload/e2e-helpers';
 import { WASM } from '../emulator/wasm-builder';
-import { appLog, deploy, intervals, ioShow, packApp, until } from './app-helpers';
+import { appLog, deploy, devGet, intervals, ioShow, packApp, until } from './app-helpers';
 import { createConnection, createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { oneLine } from '../sideload/e2e-helpers';
@@ -32,20 +31,7 @@ function status(cid: string): any {
   return JSON.parse(r.stdout);
 }
 
-/** GET a device path as raw bytes (the error-report data is binary), timed. */
-function raw(path: string): Promise<{ status: number; body: Buffer; ms: number }> {
-  const e = l.entry(EMU)!;
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = request({ host: e.host, port: e.port, path, ca: e.caPem, servername: 'x.devices.sphere.azure.local', checkServerIdentity: () => undefined, agent: false }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts), ms: performance.now() - t0 }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const raw = (path: string) => devGet(l, EMU, path);
 
 const test = suite('app runtime: apps that end, crash, spin or cannot load');
 test.before(() => {
