@@ -3,14 +3,14 @@
  * `--key/--cert` for another key, `--sign-command` for an HSM or KMS hook, `--trust` for extra
  * certificates. Shared by the image and device commands.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NotFoundError, UsageError } from '../image-builder/errors';
 import type { SignatureCheck, SignatureChecker } from '../image-builder/index';
 import type { CommandContext } from './command';
 import { optList } from './command';
-import { commandSigner, defaultCaDir, fileSigner, loadDevCa, PrefixVerifier, presignedSigner, TrustStore, verifyImageSignature, verifyImageSignatureAsync, type SignatureVerdict, type Signer } from '../signer/index';
+import { caRecordsSync, commandSigner, defaultCaDir, fileSigner, followChain, loadDevCa, parseCertificate, parsePkcs11Uri, pkcs11Signer, PrefixVerifier, presignedSigner, TrustStore, verify, verifyAsync, type CertificateInfo, type Signer } from '../signer/index';
 import type { PackageRead } from './files';
 
 export function readText(path: string, what: string): string {
@@ -26,7 +26,7 @@ export function caDir(options: Record<string, unknown>, env: NodeJS.ProcessEnv):
   return typeof flag === 'string' && flag ? flag : defaultCaDir(env, homedir());
 }
 
-export interface SignerFlags { key?: string; cert?: string; signCommand?: string; signature?: string; caDir?: string }
+export interface SignerFlags { key?: string; cert?: string; signCommand?: string; signature?: string; pkcs11?: string; caDir?: string }
 
 /** The signer the flags ask for; the dev CA when none is named. */
 export async function signerFromFlags(o: SignerFlags, env: NodeJS.ProcessEnv): Promise<Signer> {
@@ -35,6 +35,10 @@ export async function signerFromFlags(o: SignerFlags, env: NodeJS.ProcessEnv): P
     let sig: Uint8Array;
     try { sig = readFileSync(o.signature); } catch { throw new NotFoundError(`Cannot read signature "${o.signature}": the file does not exist. Check the path.`, { code: 'FILE_NOT_FOUND', path: o.signature }); }
     return presignedSigner({ certPem: readText(o.cert, 'certificate'), signature: sig });
+  }
+  if (o.pkcs11) {
+    if (!o.cert) throw new UsageError('Cannot use --pkcs11 without --cert: the package names its signer by the certificate\'s thumbprint. Pass the certificate issued for the token key ("sphere ca issue <name> --pkcs11 <uri>").', { code: 'NEED_CERT' });
+    return pkcs11Signer({ uri: parsePkcs11Uri(o.pkcs11), certPem: readText(o.cert, 'certificate'), env });
   }
   if (o.signCommand) {
     if (!o.cert) throw new UsageError('Cannot use --sign-command without --cert: the package names its signer by the certificate\'s thumbprint. Pass the certificate whose key the command uses.', { code: 'NEED_CERT' });
@@ -48,33 +52,71 @@ export async function signerFromFlags(o: SignerFlags, env: NodeJS.ProcessEnv): P
   return fileSigner({ keyPem: ca.keyPem, certPem: ca.certPem });
 }
 
-/** Trust store: the built-in SDK Test entry, the dev CA (when there is one) and `--trust` files. */
-export function trustStoreFrom(trust: string[], dir: string): TrustStore {
+/** PEM files a `--trust` names: the file itself (a bundle may hold several), or every .pem/.crt/.cer in a folder. */
+function _trustFiles(t: string): string[] {
+  let dir = false;
+  try { dir = statSync(t).isDirectory(); } catch { /* readText reports it */ }
+  if (!dir) return [t];
+  return readdirSync(t).filter((f) => /\.(pem|crt|cer)$/i.test(f)).sort().map((f) => join(t, f));
+}
+
+export interface TrustSetup {
+  /** Trusted certificates by thumbprint (the built-in SDK Test entry, the dev CA, `--trust`). */
+  store: TrustStore;
+  /** Every certificate known, to follow a signer to a trusted one. */
+  certificates: CertificateInfo[];
+  revoked: Set<string>;
+}
+
+/** Trust: the built-in SDK Test entry, the dev CA and the certificates it issued (when there is one) and `--trust` files or folders. */
+export function trustSetupFrom(trust: string[], dir: string): TrustSetup {
   const store = new TrustStore();
+  const records = caRecordsSync(dir);
+  const certificates = [...records.certificates];
   const caCert = join(dir, 'ca.pem');
   if (existsSync(caCert)) store.addPem(readFileSync(caCert, 'utf8'));
   for (const t of trust) {
-    const added = store.addPem(readText(t, 'certificate'));
-    if (added.length === 0) throw new UsageError(`Cannot trust "${t}": it holds no PEM certificate. Give a PEM file with "-----BEGIN CERTIFICATE-----".`, { code: 'NO_CERTIFICATE', path: t });
+    const files = _trustFiles(t);
+    let added = 0;
+    for (const f of files) {
+      const entries = store.addPem(readText(f, 'certificate'));
+      added += entries.length;
+      for (const c of readText(f, 'certificate').split(/(?=-----BEGIN CERTIFICATE-----)/).filter((b) => b.includes('BEGIN CERTIFICATE'))) certificates.push(parseCertificate(c));
+    }
+    if (added === 0) throw new UsageError(`Cannot trust "${t}": it holds no PEM certificate. Give a PEM file (or a folder of them) with "-----BEGIN CERTIFICATE-----".`, { code: 'NO_CERTIFICATE', path: t });
   }
-  return store;
+  return { store, certificates, revoked: records.revoked };
 }
 
-function asCheck(v: SignatureVerdict): SignatureCheck {
-  return v.ok ? { ok: true, signer: v.signer.name } : { ok: false, reason: v.reason };
+/** Trust store: the built-in SDK Test entry, the dev CA (when there is one) and `--trust` files. */
+export function trustStoreFrom(trust: string[], dir: string): TrustStore {
+  return trustSetupFrom(trust, dir).store;
 }
 
 /** `prefix`: hashing the package as it is read; the asynchronous check finishes with it when it can. */
-export function checkerFor(store: TrustStore, prefix?: PrefixVerifier): SignatureChecker {
+export function checkerFor(setup: TrustSetup | TrustStore, prefix?: PrefixVerifier): SignatureChecker {
+  const t: TrustSetup = setup instanceof TrustStore ? { store: setup, certificates: [], revoked: new Set() } : setup;
+  const chainOf = (thumbprint: string) => followChain(thumbprint, { anchors: t.store, certificates: t.certificates, revoked: t.revoked });
+  const result = (c: ReturnType<typeof chainOf> & { ok: true }, ok: boolean): SignatureCheck =>
+    ok ? { ok: true, signer: c.links[0]!.name, chain: c.links } : { ok: false, reason: 'BAD_SIGNATURE', chain: c.links };
   return {
-    check: (thumbprint, signed, signature) => asCheck(verifyImageSignature(store, thumbprint, signed, signature)),
-    checkAsync: async (thumbprint, signed, signature) => asCheck(await verifyImageSignatureAsync(store, thumbprint, signed, signature, prefix)),
+    check(thumbprint, signed, signature) {
+      const c = chainOf(thumbprint);
+      if (!c.ok) return { ok: false, reason: c.reason, detail: c.detail, chain: c.links };
+      return result(c, verify(signed, signature, c.publicKey));
+    },
+    async checkAsync(thumbprint, signed, signature) {
+      const c = chainOf(thumbprint);
+      if (!c.ok) return { ok: false, reason: c.reason, detail: c.detail, chain: c.links };
+      if (prefix?.covers(signed)) return result(c, prefix.verify(signed, signature, c.publicKey));
+      return result(c, await verifyAsync(signed, signature, c.publicKey));
+    },
   };
 }
 
 /** The local verifier a command's `--trust` and `--ca-dir` flags describe (paths relative to its folder). */
 export function localChecker(ctx: CommandContext, o: { prefix?: PrefixVerifier } = {}): SignatureChecker {
-  return checkerFor(trustStoreFrom(optList(ctx, 'trust').map((t) => resolve(ctx.cwd, t)), caDir(ctx.options, ctx.env)), o.prefix);
+  return checkerFor(trustSetupFrom(optList(ctx, 'trust').map((t) => resolve(ctx.cwd, t)), caDir(ctx.options, ctx.env)), o.prefix);
 }
 
 /** Starts hashing a package's signed bytes as `read` fills them (see `PrefixVerifier`). */

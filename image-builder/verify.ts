@@ -10,7 +10,7 @@ import { asxipfsProblems } from './asxipfs';
 
 export type VerifyReason =
   | 'EMPTY' | 'TRUNCATED' | 'BAD_MAGIC' | 'BAD_METADATA' | 'BAD_PAYLOAD' | 'BAD_CRC' | 'BAD_COMPRESSION'
-  | 'UNSUPPORTED_SIGNING_TYPE' | 'BAD_SIGNATURE' | 'UNKNOWN_SIGNER';
+  | 'UNSUPPORTED_SIGNING_TYPE' | 'BAD_SIGNATURE' | 'UNKNOWN_SIGNER' | 'REVOKED' | 'BAD_CHAIN';
 
 /** What a verifier needs from a trust store: look up a signer by thumbprint and check a signature. */
 export interface SignatureChecker {
@@ -19,12 +19,19 @@ export interface SignatureChecker {
   checkAsync?(thumbprint: string, signed: Uint8Array, signature: Uint8Array): Promise<SignatureCheck>;
 }
 
-export type SignatureCheck = { ok: true; signer: string } | { ok: false; reason: 'UNKNOWN_SIGNER' | 'BAD_SIGNATURE' };
+/** One certificate on the way from the signer to a trusted root. */
+export interface ChainLinkInfo { thumbprint: string; name: string; trusted: boolean }
+
+export type SignatureCheck =
+  | { ok: true; signer: string; chain?: ChainLinkInfo[] }
+  | { ok: false; reason: 'UNKNOWN_SIGNER' | 'BAD_SIGNATURE' | 'REVOKED' | 'BAD_CHAIN'; detail?: string; chain?: ChainLinkInfo[] };
 
 export interface LayerVerdict {
   layer: 'outer' | 'inner';
   thumbprint: string | undefined;
   signer?: string;
+  /** Signer first, trusted root last, when the checker followed a chain. */
+  chain?: ChainLinkInfo[];
   ok: boolean;
   reason?: VerifyReason;
   detail?: string;
@@ -42,7 +49,7 @@ const STRUCTURE_REASON: Record<string, VerifyReason> = {
 /** Ranking: a broken structure outranks a bad signature, which outranks an unknown signer. */
 const RANK: Record<VerifyReason, number> = {
   EMPTY: 0, TRUNCATED: 0, BAD_MAGIC: 0, BAD_METADATA: 0, BAD_PAYLOAD: 1, BAD_CRC: 1, BAD_COMPRESSION: 1,
-  UNSUPPORTED_SIGNING_TYPE: 2, BAD_SIGNATURE: 2, UNKNOWN_SIGNER: 3,
+  UNSUPPORTED_SIGNING_TYPE: 2, BAD_SIGNATURE: 2, REVOKED: 2, BAD_CHAIN: 3, UNKNOWN_SIGNER: 3,
 };
 
 /** A layer's structural verdict, or (undefined) that only its signature is left to check. */
@@ -61,8 +68,10 @@ function layerStructure(view: PackageView, layer: 'outer' | 'inner'): LayerVerdi
 }
 
 function layerSignature(layer: 'outer' | 'inner', thumbprint: string, r: SignatureCheck): LayerVerdict {
-  if (r.ok) return { layer, thumbprint, ok: true, signer: r.signer };
-  return { layer, thumbprint, ok: false, reason: r.reason, detail: r.reason === 'UNKNOWN_SIGNER' ? `no trusted certificate has thumbprint ${thumbprint}` : 'the signature does not match the package bytes' };
+  const chain = r.chain ? { chain: r.chain } : {};
+  if (r.ok) return { layer, thumbprint, ok: true, signer: r.signer, ...chain };
+  const detail = r.detail ?? (r.reason === 'UNKNOWN_SIGNER' ? `no trusted certificate has thumbprint ${thumbprint}` : r.reason === 'BAD_SIGNATURE' ? 'the signature does not match the package bytes' : r.reason);
+  return { layer, thumbprint, ok: false, reason: r.reason, detail, ...chain };
 }
 
 type Layer = { view: PackageView; name: 'outer' | 'inner' };

@@ -101,3 +101,22 @@ export const SIGN_COMMAND_ENV = {
 } as const;
 /** Default time a signing hook may take before it is killed. */
 export const SIGN_COMMAND_TIMEOUT_MS = 120_000;
+
+/** Signing through a PKCS#11 token with OpenSC's pkcs11-tool (`--pkcs11 <uri>`). */
+export const PKCS11 = {
+  /** Where the PIN is read from when the URI has no pin-source. */
+  pinEnv: 'SPHERE_PKCS11_PIN',
+  /** The variable the PIN reaches pkcs11-tool in (`--pin env:<name>`), never its argv. */
+  childPinEnv: 'SPHERE_PKCS11_CHILD_PIN',
+  tool: 'pkcs11-tool',
+  /** Module used when the URI has no module-path (OpenSC's p11-kit proxy default). */
+  defaultModule: '/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so',
+  timeoutMs: 60_000,
+} as const;
+
+/** The development CA's records of the certificates it issued and revoked. */
+export const CA_RECORDS = {
+  revokedFile: 'revoked.json',
+  keySuffix: '.key.pem',
+  certSuffix: '.pem',
+} as const;

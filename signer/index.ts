@@ -14,6 +14,8 @@ export {
   SIGN_COMMAND_ENV,
   THUMBPRINT_LENGTH,
   DEV_CA,
+  PKCS11,
+  CA_RECORDS,
 } from './format';
 export {
   generateKeyPair,
@@ -49,3 +51,7 @@ export {
 export { commandSigner, fileSigner, presignedSigner, type CommandSignerOptions, type Signer } from './signers';
 export { TrustStore, sdkTestEntry, verifyImageSignature, verifyImageSignatureAsync, type SignatureVerdict, type TrustEntry } from './trust';
 export { parsePemBlocks, toPem, type PemBlock } from './pem';
+export { parsePkcs11Uri, type Pkcs11Uri } from './pkcs11-uri';
+export { pkcs11PublicKey, pkcs11SignDigest, pkcs11Signer, type Pkcs11Options } from './pkcs11';
+export { certificateSignedParts, followChain, issuedBy, verifyDerSignature, type ChainLink, type ChainOptions, type ChainVerdict } from './chain';
+export { caRecordsSync, issueToCa, listIssued, loadRevoked, revokeInCa, type IssueToCaOptions, type IssuedCertificate } from './ca-records';

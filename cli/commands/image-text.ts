@@ -47,6 +47,8 @@ export function showText(view: PackageView, data: Record<string, unknown>, file:
 }
 
 export function verifyText(v: Verdict, file: string): string {
-  if (v.ok) return `${file}: valid, signed by "${v.signer}" (${v.thumbprint})\n`;
+  const chain = v.layers[0]?.chain;
+  const links = chain && chain.length > 1 ? chain.map((l, i) => `  ${i === 0 ? 'signer ' : 'issuer '} ${l.name} (${l.thumbprint})${l.trusted ? ' trusted' : ''}\n`).join('') : '';
+  if (v.ok) return `${file}: valid, signed by "${v.signer}" (${v.thumbprint})\n${links}`;
   return `${file}: ${v.reason}: ${v.message}${v.thumbprint ? ` [thumbprint ${v.thumbprint}]` : ''}\n`;
 }

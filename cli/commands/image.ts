@@ -30,6 +30,7 @@ const signingOptions = [
   { flags: '--key <file>', description: 'Private key (PKCS#8 PEM) to sign with; default: the development CA key' },
   { flags: '--cert <file>', description: 'Certificate (PEM) of the signing key; its SHA-1 thumbprint goes in the package' },
   { flags: '--sign-command <cmd>', description: 'External signer (HSM/KMS): run via sh with SPHERE_DIGEST_HEX / SPHERE_DIGEST_FILE (SHA-256 of the bytes to sign); print a P-256 signature (DER or raw r||s, binary, hex or base64)' },
+  { flags: '--pkcs11 <uri>', description: 'Sign with a key in a PKCS#11 token (RFC 7512 URI: token, object/id, module-path, pin-source=file:<path>|env:<NAME>; default PIN from $SPHERE_PKCS11_PIN); needs --cert' },
   { flags: '--digest-out <file>', description: 'Two-step signing, step 1: write the SHA-256 digest to sign (32 bytes) and stop; use fixed --build-time/--image-id or SOURCE_DATE_EPOCH' },
   { flags: '--signature <file>', description: 'Two-step signing, step 2: attach this signature of the digest (DER or raw r||s); needs --cert' },
   { flags: '--ca-dir <dir>', description: 'Development CA folder (default: $SPHERE_CA_DIR, else ~/.config/sphere/ca)' },
@@ -45,7 +46,7 @@ const reproOptions = [
 async function signerFor(ctx: CommandContext) {
   const { signerFromFlags, caDir } = await import('../signing');
   const flags: Record<string, string> = { caDir: caDir(ctx.options, ctx.env) };
-  for (const k of ['key', 'cert', 'signCommand', 'signature'] as const) { const v = optString(ctx, k); if (v !== undefined) flags[k] = v; }
+  for (const k of ['key', 'cert', 'signCommand', 'signature', 'pkcs11'] as const) { const v = optString(ctx, k); if (v !== undefined) flags[k] = v; }
   return signerFromFlags(flags, ctx.env);
 }
 
