@@ -11,3 +11,4 @@ export { parseApiSet } from './manifest-rewrite';
 export { extractToFolder, extractToTar, type ExtractedEntry } from './extract';
 export { decodeLzmaAlone } from './lzma';
 export * from './manifest/index';
+export { capabilitySummary, placeholderSigner, resignPackage, signingRequest, withSignature, SIGNING_ALGORITHM, type SigningRequest } from './resign';

@@ -32,6 +32,7 @@ const signingOptions = [
   { flags: '--sign-command <cmd>', description: 'External signer (HSM/KMS): run via sh with SPHERE_DIGEST_HEX / SPHERE_DIGEST_FILE (SHA-256 of the bytes to sign); print a P-256 signature (DER or raw r||s, binary, hex or base64)' },
   { flags: '--pkcs11 <uri>', description: 'Sign with a key in a PKCS#11 token (RFC 7512 URI: token, object/id, module-path, pin-source=file:<path>|env:<NAME>; default PIN from $SPHERE_PKCS11_PIN); needs --cert' },
   { flags: '--digest-out <file>', description: 'Two-step signing, step 1: write the SHA-256 digest to sign (32 bytes) and stop; use fixed --build-time/--image-id or SOURCE_DATE_EPOCH' },
+  { flags: '--unsigned', description: 'Write the package up to its signature (all-zero trailer, --cert\'s thumbprint in place) for "image digest" and "image sign --signature"' },
   { flags: '--signature <file>', description: 'Two-step signing, step 2: attach this signature of the digest (DER or raw r||s); needs --cert' },
   { flags: '--ca-dir <dir>', description: 'Development CA folder (default: $SPHERE_CA_DIR, else ~/.config/sphere/ca)' },
 ];
@@ -55,6 +56,7 @@ async function packWith(ctx: CommandContext, planner: () => import('../../image-
   const ib = await import('../../image-builder/index');
   const digestOut = optString(ctx, 'digestOut');
   if (digestOut) return digestStep(ctx, planner(), digestOut);
+  if (optBool(ctx, 'unsigned')) return unsignedStep(ctx, planner(), destination);
   const signer = optBool(ctx, 'dryRun') ? undefined : await signerFor(ctx);
   const plan = planner();
   for (const w of plan.warnings) ctx.ui.warn(w);
@@ -72,6 +74,21 @@ async function packWith(ctx: CommandContext, planner: () => import('../../image-
   ib.writeFileAtomic(destination, bytes);
   const data = summary({ size: bytes.length, signerThumbprint: Buffer.from(signer.thumbprint).toString('hex'), imageIdDerived: plan.imageIdDerived });
   return { data, text: `Packed ${destination} (${bytes.length} bytes)\n  name ${plan.name}, component ${plan.componentId}, image ${plan.imageId}\n  signed by ${Buffer.from(signer.thumbprint).toString('hex')}\n` };
+}
+
+/** `--unsigned`: the package with the certificate's thumbprint in place and an all-zero signature. */
+async function unsignedStep(ctx: CommandContext, plan: import('../../image-builder/index').PackPlan, destination: string) {
+  const ib = await import('../../image-builder/index');
+  const s = await import('../../signer/index');
+  const { readText } = await import('../signing');
+  const certPath = optString(ctx, 'cert');
+  if (!certPath) throw new UsageError('Cannot pack --unsigned without --cert: the package names its signer by the certificate\'s thumbprint. Pass the certificate of the key that will sign it.', { code: 'NEED_CERT' });
+  const cert = s.parseCertificate(readText(certPath, 'certificate'));
+  for (const w of plan.warnings) ctx.ui.warn(w);
+  const bytes = await ib.buildPackage(plan, ib.placeholderSigner(Buffer.from(cert.thumbprint, 'hex'), s.SIGNING_TYPE.ECDSA256));
+  ib.writeFileAtomic(destination, bytes);
+  const data = { destination, unsigned: true, size: bytes.length, componentId: plan.componentId, imageId: plan.imageId, signerThumbprint: cert.thumbprint };
+  return { data, text: `Packed ${destination} unsigned (${bytes.length} bytes) for ${cert.thumbprint}\n  next: sphere image digest ${destination}, sign the digest, then sphere image sign ${destination} --signature <sig> --destination <signed.imagepackage>\n` };
 }
 
 /** Step 1 of two-step signing: the digest an external signer must sign, with the certificate's thumbprint in place. */

@@ -1,0 +1,109 @@
+/**
+ * `sphere image digest|sign|diff`: the release path. `digest` writes the signing request a key
+ * holder reviews; `sign` attaches a signature made elsewhere (verified first) or re-signs with
+ * another signer; `diff` compares two packages and, with `--fail-on`, stops a release whose
+ * capabilities, signer or security version changed unexpectedly.
+ */
+import type { CommandContext, CommandDef } from '../command';
+import { optString } from '../command';
+import { UsageError, ValidationError } from '../../image-builder/errors';
+import { readPackageFile } from '../files';
+
+const signerOptions = [
+  { flags: '--signature <file>', description: 'Attach this signature of the package\'s digest (DER or raw r||s, detected); it is verified first' },
+  { flags: '--cert <file>', description: 'Certificate (PEM) of the signing key (with --signature: default the CA\'s record for the package\'s thumbprint)' },
+  { flags: '--key <file>', description: 'Re-sign with this private key (PKCS#8 PEM); needs --cert' },
+  { flags: '--pkcs11 <uri>', description: 'Re-sign with a key in a PKCS#11 token (RFC 7512 URI); needs --cert' },
+  { flags: '--sign-command <cmd>', description: 'Re-sign through an external signer (as image pack); needs --cert' },
+  { flags: '--ca-dir <dir>', description: 'Development CA folder (default: $SPHERE_CA_DIR, else ~/.config/sphere/ca)' },
+];
+
+function destinationOf(ctx: CommandContext, what: string): string {
+  const d = optString(ctx, 'destination');
+  if (!d) throw new UsageError(`Cannot ${what}: no destination given. Pass --destination <file.imagepackage>.`, { code: 'NO_DESTINATION' });
+  return d;
+}
+
+/** Attach: the certificate named by --cert, else the CA's record with the package's thumbprint. */
+async function certForAttach(ctx: CommandContext, thumbprint: string): Promise<string> {
+  const { readText, caDir, trustSetupFrom } = await import('../signing');
+  const c = optString(ctx, 'cert');
+  if (c) return readText(c, 'certificate');
+  const known = trustSetupFrom([], caDir(ctx.options, ctx.env)).certificates.find((x) => x.thumbprint === thumbprint);
+  if (!known) throw new UsageError(`Cannot attach a signature to a package signed by "${thumbprint}": no certificate with that thumbprint is known. Pass --cert <signer.pem>.`, { code: 'NEED_CERT' });
+  return known.pem;
+}
+
+async function attach(ctx: CommandContext, file: string, bytes: Uint8Array, sigFile: string, destination: string) {
+  const ib = await import('../../image-builder/index');
+  const s = await import('../../signer/index');
+  const request = ib.signingRequest(bytes, file);
+  const cert = s.parseCertificate(await certForAttach(ctx, request.thumbprint));
+  if (cert.thumbprint !== request.thumbprint) throw new ValidationError(`Cannot attach a signature to package "${file}": it names signer ${request.thumbprint}, but certificate "${cert.subject}" is ${cert.thumbprint}. Give the certificate the package was prepared for (pack --unsigned --cert).`, { code: 'CERT_MISMATCH', path: file });
+  let raw: Uint8Array;
+  try {
+    raw = s.parseSignature(readPackageFileRaw(sigFile));
+  } catch (e) {
+    if (e instanceof s.SignerError) throw new ValidationError(`Cannot attach signature "${sigFile}": ${e.message.replace(/^Cannot [^:]*: /, '')}`, { code: 'BAD_SIGNATURE_ENCODING', path: sigFile });
+    throw e;
+  }
+  if (!s.verifyDigest(Buffer.from(request.digest, 'hex'), raw, cert.publicKey)) {
+    throw new ValidationError(`Cannot attach signature "${sigFile}": it is not a signature of digest ${request.digest} by certificate "${cert.subject}" (${cert.thumbprint}). Sign exactly the digest in "sphere image digest ${file}" with that key.`, { code: 'SIGNATURE_MISMATCH', path: sigFile });
+  }
+  const out = ib.withSignature(bytes, file, raw);
+  ib.writeFileAtomic(destination, out);
+  return { data: { file, destination, mode: 'attach', thumbprint: cert.thumbprint, signer: cert.commonName ?? cert.subject, digest: request.digest, size: out.length }, text: `Attached the signature: wrote ${destination} (${out.length} bytes), signed by "${cert.commonName ?? cert.subject}" (${cert.thumbprint})\n` };
+}
+
+function readPackageFileRaw(path: string): Uint8Array {
+  const { readFileSync } = process.getBuiltinModule('node:fs');
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch {
+    throw new UsageError(`Cannot read signature "${path}": the file does not exist or is unreadable. Check the path.`, { code: 'FILE_NOT_FOUND', path });
+  }
+}
+
+async function resign(ctx: CommandContext, file: string, bytes: Uint8Array, destination: string) {
+  const ib = await import('../../image-builder/index');
+  const { signerFromFlags, caDir } = await import('../signing');
+  const flags: Record<string, string> = { caDir: caDir(ctx.options, ctx.env) };
+  for (const k of ['key', 'cert', 'signCommand', 'pkcs11'] as const) { const v = optString(ctx, k); if (v !== undefined) flags[k] = v; }
+  if (!flags['key'] && !flags['pkcs11'] && !flags['signCommand'] && !flags['cert']) throw new UsageError(`Cannot sign package "${file}": no signer given. Pass --signature <sig> to attach one, or --cert with --key, --pkcs11 or --sign-command to re-sign.`, { code: 'NO_SIGNER' });
+  const before = ib.signingRequest(bytes, file);
+  const signer = await signerFromFlags(flags, ctx.env);
+  const out = await ib.resignPackage(bytes, file, signer);
+  ib.writeFileAtomic(destination, out);
+  const thumbprint = Buffer.from(signer.thumbprint).toString('hex');
+  return { data: { file, destination, mode: 'resign', previousThumbprint: before.thumbprint, thumbprint, size: out.length }, text: `Re-signed ${file} as ${destination} (${out.length} bytes)\n  signer ${before.thumbprint} -> ${thumbprint}\n` };
+}
+
+export const commands: CommandDef[] = [
+  {
+    group: 'image', name: 'digest <file>', description: 'Write the signing request of a package: the SHA-256 digest to sign and what the package is',
+    options: [{ flags: '--destination <req.json>', description: 'Write the request (JSON) to this file instead of stdout' }],
+    examples: ['sphere image pack app/approot --unsigned --cert signer.pem --destination app.unsigned.imagepackage', 'sphere image digest app.unsigned.imagepackage --destination req.json'],
+    async action(ctx, file) {
+      const ib = await import('../../image-builder/index');
+      const request = ib.signingRequest(readPackageFile(file!), file!);
+      const destination = optString(ctx, 'destination');
+      if (destination) ib.writeFileAtomic(destination, new TextEncoder().encode(JSON.stringify(request, null, 2) + '\n'));
+      const caps = Object.entries(request.capabilities).map(([k, v]) => `    ${k}: ${v.join(', ')}\n`).join('');
+      const text = `${destination ? `Wrote the signing request to ${destination}\n` : ''}digest     ${request.digest} (${request.algorithm}: sign these 32 bytes as given, no further hashing)\n  signer     ${request.thumbprint}\n  component  ${request.componentId}, image ${request.imageId}, ${request.imageTypeName}, security version ${request.securityVersion}\n  manifest   sha256 ${request.manifestSha256 ?? '(none)'}\n${caps ? `  capabilities\n${caps}` : ''}`;
+      return { data: request, text };
+    },
+  },
+  {
+    group: 'image', name: 'sign <file>', description: 'Attach a signature made elsewhere (--signature), or re-sign a package with another signer',
+    options: [{ flags: '--destination <file>', description: 'Package file to write (required; never the input)' }, ...signerOptions],
+    examples: ['sphere image sign app.unsigned.imagepackage --signature sig.der --destination app.imagepackage', 'sphere image sign dev.imagepackage --cert release.pem --pkcs11 "pkcs11:token=rel;object=signkey?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=file:pin" --destination release.imagepackage'],
+    async action(ctx, file) {
+      const destination = destinationOf(ctx, `sign package "${file}"`);
+      const bytes = readPackageFile(file!);
+      const sig = optString(ctx, 'signature');
+      if (sig && (optString(ctx, 'key') || optString(ctx, 'pkcs11') || optString(ctx, 'signCommand'))) throw new UsageError('Cannot both attach --signature and re-sign: give --signature alone, or a signer (--key, --pkcs11, --sign-command).', { code: 'TWO_SIGNERS' });
+      return sig ? attach(ctx, file!, bytes, sig, destination) : resign(ctx, file!, bytes, destination);
+    },
+  },
+];
+
