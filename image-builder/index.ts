@@ -12,3 +12,5 @@ export { extractToFolder, extractToTar, type ExtractedEntry } from './extract';
 export { decodeLzmaAlone } from './lzma';
 export * from './manifest/index';
 export { capabilitySummary, placeholderSigner, resignPackage, signingRequest, withSignature, SIGNING_ALGORITHM, type SigningRequest } from './resign';
+export { diffPackages, failReasons, FAIL_ON, type PackageDiff, type FileChange, type FieldChange } from './diff';
+export { reproducePackage, type ReproduceOptions, type ReproduceResult } from './reproduce';

@@ -5,9 +5,10 @@
  * capabilities, signer or security version changed unexpectedly.
  */
 import type { CommandContext, CommandDef } from '../command';
-import { optString } from '../command';
+import { optList, optString } from '../command';
 import { UsageError, ValidationError } from '../../image-builder/errors';
 import { readPackageFile } from '../files';
+import { resolve } from 'node:path';
 
 const signerOptions = [
   { flags: '--signature <file>', description: 'Attach this signature of the package\'s digest (DER or raw r||s, detected); it is verified first' },
@@ -105,5 +106,45 @@ export const commands: CommandDef[] = [
       return sig ? attach(ctx, file!, bytes, sig, destination) : resign(ctx, file!, bytes, destination);
     },
   },
+  {
+    group: 'image', name: 'diff <a> <b>', description: 'Compare two packages (identity, signer and root, capabilities, manifest, security version, files); --fail-on for a release gate',
+    options: [
+      { flags: '--fail-on <reasons>', description: 'Comma-separated reasons to exit 1 on, one line each on stderr: capability-added, capability-removed, signer-changed, root-changed, security-version-lowered, security-version-changed, component-changed, manifest-changed, files-changed' },
+      { flags: '--trust <cert.pem>', description: 'Also trust these certificates or folders when finding each signer\'s root (repeatable)', type: [String] },
+      { flags: '--ca-dir <dir>', description: 'Development CA folder, trusted when present' },
+    ],
+    examples: ['sphere image diff release-1.imagepackage release-2.imagepackage --fail-on capability-added,signer-changed,security-version-lowered'],
+    async action(ctx, a, b) {
+      const ib = await import('../../image-builder/index');
+      const s = await import('../../signer/index');
+      const { trustSetupFrom, caDir } = await import('../signing');
+      const reasons = (optString(ctx, 'failOn') ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+      const unknown = reasons.find((r) => !(r in ib.FAIL_ON));
+      if (unknown) throw new UsageError(`Cannot use --fail-on reason "${unknown}": expected one of ${Object.keys(ib.FAIL_ON).join(', ')}.`, { code: 'BAD_FAIL_ON' });
+      const va = ib.readPackage(readPackageFile(a!)), vb = ib.readPackage(readPackageFile(b!));
+      const trust = trustSetupFrom(optList(ctx, 'trust').map((t) => resolve(ctx.cwd, t)), caDir(ctx.options, ctx.env));
+      const rootOf = (t: string): string | null => {
+        const c = s.followChain(t, { anchors: trust.store, certificates: trust.certificates, revoked: new Set() });
+        return c.ok ? c.links[c.links.length - 1]!.thumbprint : null;
+      };
+      const d = ib.diffPackages(va, vb, { rootOf });
+      const failures = ib.failReasons(d, reasons);
+      for (const f of failures) ctx.ui.error(f);
+      return { data: { a, b, ...d, failOn: reasons, failures }, text: diffText(d, a!, b!), exitCode: failures.length ? 1 : 0 };
+    },
+  },
 ];
 
+function diffText(d: import('../../image-builder/index').PackageDiff, a: string, b: string): string {
+  if (d.identical) return `${a} and ${b} are identical\n`;
+  const l: string[] = [`${a} -> ${b}`];
+  const pair = (name: string, x: { from: unknown; to: unknown; same: boolean }) => l.push(`  ${name.padEnd(17)}${x.same ? `${String(x.from)} (same)` : `${String(x.from)} -> ${String(x.to)}`}`);
+  pair('component', d.componentId); pair('image ID', d.imageId); pair('image type', d.imageType); pair('signer', d.signer);
+  l.push(`  ${'signer root'.padEnd(17)}${d.signer.sameRoot ? `${d.signer.fromRoot} (same)` : `${d.signer.fromRoot ?? '(untrusted)'} -> ${d.signer.toRoot ?? '(untrusted)'}`}`);
+  l.push(`  ${'security version'.padEnd(17)}${d.securityVersion.from}${d.securityVersion.change === 'same' ? ' (same)' : ` -> ${d.securityVersion.to} (${d.securityVersion.change})`}`);
+  for (const c of d.capabilities.added) l.push(`  + capability ${c.capability} ${c.value}`);
+  for (const c of d.capabilities.removed) l.push(`  - capability ${c.capability} ${c.value}`);
+  for (const m of d.manifest) l.push(`  ~ manifest ${m.field}: ${JSON.stringify(m.from)} -> ${JSON.stringify(m.to)}`);
+  for (const f of d.files) l.push(`  ${f.change === 'added' ? '+' : f.change === 'removed' ? '-' : '~'} file ${f.path} (${f.change === 'added' ? `${f.toSize} bytes` : f.change === 'removed' ? `${f.fromSize} bytes` : `${f.fromSize} -> ${f.toSize} bytes`})`);
+  return l.join('\n') + '\n';
+}

@@ -174,10 +174,14 @@ export const commands: CommandDef[] = [
     options: [
       { flags: '--trust <cert.pem>', description: 'Also trust these certificates (repeatable)', type: [String] },
       { flags: '--ca-dir <dir>', description: 'Development CA folder, trusted when present' },
+      { flags: '--reproduce <approot>', description: 'Also rebuild the package from this folder with the settings it records; report identical or the first difference' },
+      { flags: '--hardware-definitions <dir>', description: 'With --reproduce: folder(s) searched for hardware definitions (repeatable)', type: [String] },
     ],
     async action(ctx, file) {
       const ib = await import('../../image-builder/index');
       const { localChecker } = await import('../signing');
+      const approot = optString(ctx, 'reproduce');
+      if (approot) return (await import('./image-reproduce')).verifyReproduce(ctx, file!, approot);
       const verdict = ib.verifyPackage(readPackageFile(file!), localChecker(ctx));
       const data = verdict.ok
         ? { file, valid: true, signer: verdict.signer, thumbprint: verdict.thumbprint, layers: verdict.layers }
