@@ -38,6 +38,8 @@ export interface PackOptions {
   reproducible?: boolean;
   /** The destination, left out of the tree when it lies inside the approot. */
   destination?: string;
+  /** Anti-rollback security version, written as the Revocation section (§2.10); absent when not given. */
+  securityVersion?: number;
   now?: () => number;
   random?: (n: number) => Uint8Array;
 }
@@ -51,11 +53,18 @@ export interface PackPlan {
   name: string;
   buildTime: number;
   abiDepends: Array<{ version: number; type: number }> | undefined;
+  /** Revocation section value; undefined writes no section. */
+  securityVersion?: number;
   manifest?: PreparedManifest;
   tree?: FsNode;
   layout?: AsxipfsLayout;
   payload?: Uint8Array;
   warnings: string[];
+}
+
+/** A security version is a u32 (§2.10); anything else is a caller error. */
+function checkSecurityVersion(v: number | undefined): void {
+  if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 0xffffffff)) throw new RangeError(`a security version is an integer from 0 to 4294967295, got ${v}`);
 }
 
 function resolveBuildTime(o: { buildTime?: number; now?: () => number }): number {
@@ -99,6 +108,8 @@ export function planApplicationPackage(o: PackOptions): PackPlan {
     abiDepends: m.runtimeVersion === undefined ? [] : [{ version: m.runtimeVersion, type: ABI_TYPE_APPLICATION_RUNTIME }],
     manifest: m, tree, layout, warnings: [...m.warnings],
   };
+  checkSecurityVersion(o.securityVersion);
+  if (o.securityVersion !== undefined) plan.securityVersion = o.securityVersion;
   if (plan.imageId === undefined && !o.reproducible) plan.imageId = randomGuid(o.random);
   return plan;
 }
@@ -109,6 +120,7 @@ export interface BoardConfigOptions {
   imageId?: string;
   buildTime?: number;
   reproducible?: boolean;
+  securityVersion?: number;
   now?: () => number;
   random?: (n: number) => Uint8Array;
 }
@@ -123,6 +135,8 @@ export function planBoardConfigPackage(o: BoardConfigOptions): PackPlan {
     imageId: o.imageId === undefined ? undefined : normalizeGuid(o.imageId, 'image ID'), imageIdDerived: false,
     name: boardConfigImageName(o.preset, componentId), buildTime: resolveBuildTime(o), abiDepends: undefined, payload, warnings: [],
   };
+  checkSecurityVersion(o.securityVersion);
+  if (o.securityVersion !== undefined) plan.securityVersion = o.securityVersion;
   if (plan.imageId === undefined && !o.reproducible) plan.imageId = randomGuid(o.random);
   return plan;
 }
@@ -151,6 +165,7 @@ function metadataSections(plan: PackPlan, imageId: string, signer: PackageSigner
     u32Section(SECTION.TemporaryImage, TEMPORARY_FLAG.UnderDevelopment),
   ];
   if (plan.abiDepends) s.push(abiSection(SECTION.ABIDepends, plan.abiDepends));
+  if (plan.securityVersion !== undefined) s.push(u32Section(SECTION.Revocation, plan.securityVersion));
   return s;
 }
 

@@ -147,6 +147,7 @@ export function describePackage(view: PackageView, options: { file?: string; ver
     signingThumbprint: m.signature?.thumbprint, compressed: Boolean(m.compression),
     temporaryFlags: m.temporaryImage?.flags, abiDepends: m.abiDepends, abiProvides: m.abiProvides,
     revocation: m.revocation?.securityVersion,
+    securityVersion: m.revocation?.securityVersion,
   };
   const manifest = manifestText(view);
   let manifestJson: unknown;
@@ -156,6 +157,8 @@ export function describePackage(view: PackageView, options: { file?: string; ver
   return {
     ...(options.file === undefined ? {} : { file: options.file }),
     sha256: createHash('sha256').update(view.bytes).digest('hex'),
+    /** Anti-rollback version from the Revocation section; null when the package has none. */
+    securityVersion: m.revocation?.securityVersion ?? null,
     summary,
     ...describeLayout(view, options.verifiesWithSdkTest),
     files: listFiles(view),

@@ -17,6 +17,15 @@ export function parseBuildTime(text: string, what = '--build-time'): number {
   return Math.floor(ms / 1000);
 }
 
+/** `--security-version`: a u32 written as the package's Revocation section. */
+export function parseSecurityVersion(ctx: CommandContext): { securityVersion?: number } {
+  const text = optString(ctx, 'securityVersion');
+  if (text === undefined) return {};
+  const t = text.trim();
+  if (!/^\d{1,10}$/.test(t) || Number(t) > 0xffffffff) throw new UsageError(`Cannot use --security-version "${text}": expected a whole number from 0 to 4294967295.`, { code: 'BAD_SECURITY_VERSION' });
+  return { securityVersion: Number(t) };
+}
+
 function reproducibility(ctx: CommandContext): { buildTime?: number; reproducible: boolean } {
   const flag = optString(ctx, 'buildTime');
   const epoch = ctx.env['SOURCE_DATE_EPOCH'];
@@ -41,6 +50,7 @@ const reproOptions = [
   { flags: '--image-id <guid>', description: 'Image ID; default random, or derived from the content when reproducible' },
   { flags: '--build-time <time>', description: 'Build time as Unix seconds or ISO 8601; default SOURCE_DATE_EPOCH, else now' },
   { flags: '--reproducible', description: 'Derive the image ID from the content (implied by SOURCE_DATE_EPOCH)' },
+  { flags: '--security-version <n>', description: 'Anti-rollback security version (u32, Revocation section); a device refuses a lower one than it has installed. Default: none' },
   { flags: '--dry-run', description: 'Plan only: report the layout without signing or writing' },
 ];
 
@@ -63,6 +73,7 @@ async function packWith(ctx: CommandContext, planner: () => import('../../image-
   const summary = (extra: Record<string, unknown>) => ({
     destination, kind: plan.kind, imageType: plan.imageType, componentId: plan.componentId, imageId: plan.imageId ?? null,
     name: plan.name, buildTime: plan.buildTime, buildTimeUtc: ib.isoSeconds(plan.buildTime),
+    ...(plan.securityVersion === undefined ? {} : { securityVersion: plan.securityVersion }),
     ...(plan.layout ? { payloadSize: plan.layout.size, inodes: plan.layout.files, files: plan.layout.nodes.map((n) => ({ path: n.path, mode: '0' + n.node.mode.toString(8), size: n.size, offset: n.offset })) } : {}),
     ...extra,
   });
@@ -73,7 +84,7 @@ async function packWith(ctx: CommandContext, planner: () => import('../../image-
   const bytes = await ib.buildPackage(plan, signer!);
   ib.writeFileAtomic(destination, bytes);
   const data = summary({ size: bytes.length, signerThumbprint: Buffer.from(signer.thumbprint).toString('hex'), imageIdDerived: plan.imageIdDerived });
-  return { data, text: `Packed ${destination} (${bytes.length} bytes)\n  name ${plan.name}, component ${plan.componentId}, image ${plan.imageId}\n  signed by ${Buffer.from(signer.thumbprint).toString('hex')}\n` };
+  return { data, text: `Packed ${destination} (${bytes.length} bytes)\n  name ${plan.name}, component ${plan.componentId}, image ${plan.imageId}${plan.securityVersion === undefined ? '' : `, security version ${plan.securityVersion}`}\n  signed by ${Buffer.from(signer.thumbprint).toString('hex')}\n` };
 }
 
 /** `--unsigned`: the package with the certificate's thumbprint in place and an all-zero signature. */
@@ -129,7 +140,7 @@ export const commands: CommandDef[] = [
       const destination = optString(ctx, 'destination');
       if (!destination) throw new UsageError('Cannot pack: no destination given. Pass -o <file.imagepackage>.', { code: 'NO_DESTINATION' });
       const ib = await import('../../image-builder/index');
-      const o: import('../../image-builder/index').PackOptions = { approot: approot!, destination, ...reproducibility(ctx) };
+      const o: import('../../image-builder/index').PackOptions = { approot: approot!, destination, ...reproducibility(ctx), ...parseSecurityVersion(ctx) };
       const manifest = optString(ctx, 'manifest'); if (manifest) o.manifest = manifest;
       const hw = optList(ctx, 'hardwareDefinitions'); if (hw.length) o.hardwareDefinitionDirs = hw;
       const td = optString(ctx, 'targetDefinition'); if (td) o.targetDefinition = td;
@@ -153,7 +164,7 @@ export const commands: CommandDef[] = [
       if (!preset) throw new UsageError('Cannot pack a board configuration: no preset given. Pass --preset (e.g. lan-enc28j60-isu0-int5).', { code: 'NO_PRESET' });
       if (!destination) throw new UsageError('Cannot pack: no destination given. Pass -o <file.imagepackage>.', { code: 'NO_DESTINATION' });
       const ib = await import('../../image-builder/index');
-      const o: import('../../image-builder/index').BoardConfigOptions = { preset, ...reproducibility(ctx) };
+      const o: import('../../image-builder/index').BoardConfigOptions = { preset, ...reproducibility(ctx), ...parseSecurityVersion(ctx) };
       const id = optString(ctx, 'imageId'); if (id) o.imageId = id;
       const cid = optString(ctx, 'componentId'); if (cid) o.componentId = cid;
       return packWith(ctx, () => ib.planBoardConfigPackage(o), destination);
