@@ -1,7 +1,8 @@
 /**
  * Reproducible verification (`sphere image verify --reproduce <approot>`): rebuild an application
  * package from its source folder with the settings the package records — image ID and build time
- * (Identity and Debug sections), target API set (its manifest), signer thumbprint — and compare.
+ * (Identity and Debug sections), target API set (its manifest), security version (Revocation
+ * section), signer thumbprint — and compare.
  * The package's own signature is reused, so a faithful rebuild is byte-identical; otherwise the
  * first difference is named: a file, a metadata section, or a byte offset.
  */
@@ -56,6 +57,7 @@ export async function reproducePackage(view: PackageView, o: ReproduceOptions): 
   const api = _apiSet(view);
   const pack: PackOptions = { approot: o.approot, imageId: id.imageId, buildTime: dbg.buildTime };
   if (api !== undefined) pack.targetApiSet = api;
+  if (view.metadata.revocation) pack.securityVersion = view.metadata.revocation.securityVersion;
   if (o.hardwareDefinitionDirs) pack.hardwareDefinitionDirs = o.hardwareDefinitionDirs;
   if (o.targetDefinition) pack.targetDefinition = o.targetDefinition;
   if (o.executables) pack.executables = o.executables;
