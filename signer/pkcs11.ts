@@ -2,10 +2,10 @@
  * Keys in a hardware token (`--pkcs11 <uri>`): the key never leaves the token. The binary runs
  * without native addons, so the token is reached through OpenSC's `pkcs11-tool`, loading the
  * module the URI's `module-path` names. The PIN reaches the tool in an environment variable of
- * the child (`--pin env:NAME`), never in its argv where `ps` would show it. Before signing, the
- * key is looked up by label/ID among the token's private keys, because pkcs11-tool falls back to
- * another key when the one named is absent; every signature is then checked against the
- * certificate.
+ * the child (`--pin env:NAME`), never in its argv where `ps` would show it. pkcs11-tool falls back
+ * to another key when the one named is absent, so the same run lists the token's private keys and
+ * a signature counts only when the named key is among them; every signature is then checked
+ * against the certificate.
  */
 import { createPublicKey } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -108,9 +108,8 @@ function _selector(uri: Pkcs11Uri, found?: _KeyObject): string[] {
 async function _findKey(o: Pkcs11Options, pin: string): Promise<_KeyObject> {
   const r = await _exec(o, [..._tokenArgs(o.uri), '--login', '--pin', `env:${PKCS11.childPinEnv}`, '--list-objects', '--type', 'privkey'], pin);
   if (r.code !== 0) throw _fail(o.uri, r);
-  const want = o.uri.id === undefined ? undefined : toHex(o.uri.id);
-  const found = parseObjectList(r.stdout.toString('utf8')).find((k) => (o.uri.object === undefined || k.label === o.uri.object) && (want === undefined || k.id === want));
-  if (!found) throw new SignerError(`${_what(o.uri)}: the token has no private key with ${[o.uri.object === undefined ? '' : `label "${o.uri.object}"`, want === undefined ? '' : `ID ${want}`].filter(Boolean).join(' and ')}. List its keys with "pkcs11-tool --list-objects --login" and fix object= or id=.`, { code: 'PKCS11_NO_OBJECT', exitCode: 3 });
+  const found = parseObjectList(r.stdout.toString('utf8')).find((k) => _matches(o.uri, k));
+  if (!found) throw _missing(o.uri);
   return found;
 }
 
@@ -137,17 +136,31 @@ export async function pkcs11PublicKey(o: Pkcs11Options): Promise<Uint8Array> {
   }
 }
 
-/** Signs a SHA-256 digest inside the token; returns raw r‖s. */
+function _missing(uri: Pkcs11Uri): SignerError {
+  const want = uri.id === undefined ? undefined : toHex(uri.id);
+  return new SignerError(`${_what(uri)}: the token has no private key with ${[uri.object === undefined ? '' : `label "${uri.object}"`, want === undefined ? '' : `ID ${want}`].filter(Boolean).join(' and ')}. List its keys with "pkcs11-tool --list-objects --login" and fix object= or id=.`, { code: 'PKCS11_NO_OBJECT', exitCode: 3 });
+}
+
+function _matches(uri: Pkcs11Uri, k: _KeyObject): boolean {
+  return (uri.object === undefined || k.label === uri.object) && (uri.id === undefined || k.id === toHex(uri.id));
+}
+
+/**
+ * Signs a SHA-256 digest inside the token; returns raw r‖s. One pkcs11-tool run lists the
+ * token's private keys and signs; a signature is kept only when the key the URI names is listed.
+ */
 export async function pkcs11SignDigest(o: Pkcs11Options, digest: Uint8Array): Promise<Uint8Array> {
   const pin = await _pin(o);
-  const key = await _findKey(o, pin);
   const dir = await fsp.mkdtemp(join(tmpdir(), 'sphere-p11-'));
   try {
     const input = join(dir, 'digest.bin');
     const output = join(dir, 'sig.bin');
     await fsp.writeFile(input, digest, { mode: 0o600 });
-    const r = await _exec(o, [..._tokenArgs(o.uri), '--login', '--pin', `env:${PKCS11.childPinEnv}`, '--sign', '--mechanism', 'ECDSA', ..._selector(o.uri, key), '--input-file', input, '--output-file', output], pin);
+    const r = await _exec(o, [..._tokenArgs(o.uri), '--login', '--pin', `env:${PKCS11.childPinEnv}`, '--list-objects', '--type', 'privkey', '--sign', '--mechanism', 'ECDSA', ..._selector(o.uri), '--input-file', input, '--output-file', output], pin);
+    const listed = parseObjectList(r.stdout.toString('utf8'));
+    if (r.code !== 0 && !/CKR_PIN|No slot|module/i.test(r.stderr) && !listed.some((k) => _matches(o.uri, k))) throw _missing(o.uri);
     if (r.code !== 0) throw _fail(o.uri, r);
+    if (!listed.some((k) => _matches(o.uri, k))) throw _missing(o.uri);
     try {
       return parseSignature(new Uint8Array(await fsp.readFile(output)));
     } catch (cause) {
