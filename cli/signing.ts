@@ -10,7 +10,7 @@ import { NotFoundError, UsageError } from '../image-builder/errors';
 import type { SignatureCheck, SignatureChecker } from '../image-builder/index';
 import type { CommandContext } from './command';
 import { optList } from './command';
-import { caRecordsSync, commandSigner, defaultCaDir, fileSigner, followChain, loadDevCa, parseCertificate, parsePkcs11Uri, pkcs11Signer, PrefixVerifier, presignedSigner, TrustStore, verify, verifyAsync, type CertificateInfo, type Signer } from '../signer/index';
+import { caRecordsSync, commandSigner, defaultCaDir, certificatesFromPem, fileSigner, followChain, issuedBy, loadCaKey, parseCertificate, parsePkcs11Uri, pkcs11Signer, PrefixVerifier, presignedSigner, TrustStore, verify, verifyAsync, type CertificateInfo, type Signer } from '../signer/index';
 import type { PackageRead } from './files';
 
 export function readText(path: string, what: string): string {
@@ -48,8 +48,9 @@ export async function signerFromFlags(o: SignerFlags, env: NodeJS.ProcessEnv): P
     if (!o.key || !o.cert) throw new UsageError(`Cannot sign with ${o.key ? '--key' : '--cert'} alone: give both --key and --cert.`, { code: 'NEED_KEY_AND_CERT' });
     return fileSigner({ keyPem: readText(o.key, 'private key'), certPem: readText(o.cert, 'certificate') });
   }
-  const ca = await loadDevCa(o.caDir ?? defaultCaDir(env, homedir()));
-  return fileSigner({ keyPem: ca.keyPem, certPem: ca.certPem });
+  const ca = await loadCaKey(o.caDir ?? defaultCaDir(env, homedir()), env);
+  if (ca.kind === 'pkcs11') return pkcs11Signer({ uri: ca.uri!, certPem: ca.certPem, env });
+  return fileSigner({ keyPem: ca.keyPem!, certPem: ca.certPem });
 }
 
 /** PEM files a `--trust` names: the file itself (a bundle may hold several), or every .pem/.crt/.cer in a folder. */
@@ -75,15 +76,21 @@ export function trustSetupFrom(trust: string[], dir: string): TrustSetup {
   const certificates = [...records.certificates];
   const caCert = join(dir, 'ca.pem');
   if (existsSync(caCert)) store.addPem(readFileSync(caCert, 'utf8'));
+  const given: CertificateInfo[] = [];
   for (const t of trust) {
-    const files = _trustFiles(t);
-    let added = 0;
-    for (const f of files) {
-      const entries = store.addPem(readText(f, 'certificate'));
-      added += entries.length;
-      for (const c of readText(f, 'certificate').split(/(?=-----BEGIN CERTIFICATE-----)/).filter((b) => b.includes('BEGIN CERTIFICATE'))) certificates.push(parseCertificate(c));
+    const before = given.length;
+    for (const f of _trustFiles(t)) {
+      const text = readText(f, 'certificate');
+      for (const der of certificatesFromPem(text)) given.push(parseCertificate(der));
     }
-    if (added === 0) throw new UsageError(`Cannot trust "${t}": it holds no PEM certificate. Give a PEM file (or a folder of them) with "-----BEGIN CERTIFICATE-----".`, { code: 'NO_CERTIFICATE', path: t });
+    if (given.length === before) throw new UsageError(`Cannot trust "${t}": it holds no PEM certificate. Give a PEM file (or a folder of them) with "-----BEGIN CERTIFICATE-----".`, { code: 'NO_CERTIFICATE', path: t });
+  }
+  certificates.push(...given);
+  // A CA or self-signed certificate given is a root of trust; a signing certificate whose issuer
+  // is also known must chain to it (so its links are named and checked), else it is trusted itself.
+  for (const c of given) {
+    const chains = !c.isCa && !c.selfSigned && certificates.some((i) => i.thumbprint !== c.thumbprint && issuedBy(c, i));
+    if (!chains) store.addCertificate(c.der);
   }
   return { store, certificates, revoked: records.revoked };
 }

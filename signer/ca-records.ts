@@ -9,11 +9,16 @@ import { SignerError } from './errors';
 import { CA_RECORDS, DEV_CA, THUMBPRINT_LENGTH } from './format';
 import { generateKeyPair, privateKeyToPem, publicPointFromPrivateKey } from './keys';
 import { parseCertificate, type CertificateInfo } from './certificate';
-import { issueSigningCert, loadDevCa, writeFileAtomic } from './devca';
+import { writeFileAtomic } from './devca';
+import { issueCertificateWith } from './x509';
+import { digestOf, verifyDigest } from './ecdsa';
+import { loadCaKey } from './token-ca';
 import { normalizeThumbprint } from './pem';
 
 export interface IssueToCaOptions {
   dir: string;
+  /** Environment a token CA's PIN and module configuration are read from. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** File-safe name of the certificate: letters, digits, `.`, `_`, `-`. */
   name: string;
   /** The key's public point (a token or air-gapped key); default a new key kept beside the CA. */
@@ -44,13 +49,25 @@ export async function issueToCa(o: IssueToCaOptions): Promise<IssuedCertificate 
   if (o.days !== undefined && (!Number.isInteger(o.days) || o.days < 1)) {
     throw new SignerError(`Cannot issue certificate "${o.name}": --days "${o.days}" is not a whole number of days. Give e.g. --days 365.`, { code: 'BAD_DAYS', exitCode: 2 });
   }
-  const ca = await loadDevCa(o.dir);
+  const ca = await loadCaKey(o.dir, o.env);
   const certPath = join(o.dir, o.name + CA_RECORDS.certSuffix);
   const keyPath = join(o.dir, o.name + CA_RECORDS.keySuffix);
   if (await _exists(certPath)) throw new SignerError(`Cannot issue certificate "${o.name}": "${certPath}" already exists. Choose another name, or revoke and remove the old one.`, { code: 'CERT_EXISTS', path: certPath });
   const key = o.publicKey === undefined ? generateKeyPair().privateKey : undefined;
   const publicKey = o.publicKey ?? publicPointFromPrivateKey(key!);
-  const certPem = issueSigningCert({ ca, publicKey, commonName: o.name, ...(o.now ? { now: o.now } : {}), ...(o.days === undefined ? {} : { validityDays: o.days }) });
+  const notBefore = new Date(Math.floor((o.now ?? new Date()).getTime() / 1000) * 1000);
+  const caEnd = ca.certificate.notAfter.getTime();
+  const notAfter = new Date(o.days === undefined ? caEnd : Math.min(caEnd, notBefore.getTime() + o.days * 86_400_000));
+  const certPem = await issueCertificateWith({
+    publicKey, issuerCertPem: ca.certPem, notBefore, notAfter,
+    subject: { commonName: o.name, organization: DEV_CA.defaultOrganization },
+    extendedKeyUsage: ['codeSigning'],
+    signMessage: async (m) => {
+      const raw = await ca.signMessage(m);
+      if (!verifyDigest(digestOf(m), raw, ca.certificate.publicKey)) throw new SignerError(`Cannot issue certificate "${o.name}": the CA key's signature does not verify with "${ca.certPath}". Restore the CA's key or run "sphere ca init --force".`, { code: 'KEY_CERT_MISMATCH' });
+      return raw;
+    },
+  });
   if (key) await writeFileAtomic(keyPath, privateKeyToPem(key), DEV_CA.keyMode);
   await writeFileAtomic(certPath, certPem, DEV_CA.certMode);
   return { name: o.name, certPath, keyPath: key ? keyPath : undefined, certificate: parseCertificate(certPem), revoked: false, certPem };
@@ -108,7 +125,7 @@ export async function revokeInCa(dir: string, thumbprint: string): Promise<Issue
   } catch {
     throw new SignerError(`Cannot revoke certificate "${thumbprint}": a thumbprint is 40 hex digits (see "sphere ca list"). Give the thumbprint of an issued certificate.`, { code: 'BAD_THUMBPRINT', exitCode: 2 });
   }
-  await loadDevCa(dir);
+  await loadCaKey(dir);
   const cert = (await listIssued(dir)).find((c) => c.certificate.thumbprint === t);
   if (!cert) throw new SignerError(`Cannot revoke certificate "${t}": the CA in "${dir}" issued no certificate with that thumbprint. See "sphere ca list".`, { code: 'CERT_NOT_FOUND', exitCode: 3 });
   const list = await _readRevoked(dir);

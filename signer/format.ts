@@ -120,3 +120,8 @@ export const CA_RECORDS = {
   keySuffix: '.key.pem',
   certSuffix: '.pem',
 } as const;
+
+/** A development CA whose key is in a PKCS#11 token: the file naming the key instead of ca.key.pem. */
+export const TOKEN_CA = {
+  uriFile: 'ca.pkcs11',
+} as const;

@@ -16,6 +16,7 @@ export {
   DEV_CA,
   PKCS11,
   CA_RECORDS,
+  TOKEN_CA,
 } from './format';
 export {
   generateKeyPair,
@@ -32,6 +33,9 @@ export { certificateThumbprint, certificatesFromPem, parseCertificate, type Cert
 export type { DistinguishedName } from './names';
 export {
   createSelfSignedCertificate,
+  createSelfSignedCertificateWith,
+  issueCertificateWith,
+  type MessageSigner,
   issueCertificate,
   type CertificateOptions,
   type ExtendedKeyUsage,
@@ -55,3 +59,4 @@ export { parsePkcs11Uri, type Pkcs11Uri } from './pkcs11-uri';
 export { pkcs11PublicKey, pkcs11SignDigest, pkcs11Signer, type Pkcs11Options } from './pkcs11';
 export { certificateSignedParts, followChain, issuedBy, verifyDerSignature, type ChainLink, type ChainOptions, type ChainVerdict } from './chain';
 export { caRecordsSync, issueToCa, listIssued, loadRevoked, revokeInCa, type IssueToCaOptions, type IssuedCertificate } from './ca-records';
+export { initTokenCa, loadCaKey, type CaKey, type InitTokenCaOptions } from './token-ca';

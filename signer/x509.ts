@@ -114,14 +114,13 @@ function _serial(o: CertificateOptions, content: Uint8Array): Uint8Array {
   return s;
 }
 
-function _build(
+function _tbs(
   o: CertificateOptions,
   isCa: boolean,
   subjectPoint: Uint8Array,
   issuerName: Uint8Array,
   authorityKeyId: Uint8Array,
-  issuerKey: Uint8Array,
-): string {
+): { tbs: Uint8Array; algorithm: Uint8Array } {
   if (o.notAfter.getTime() <= o.notBefore.getTime()) {
     throw new SignerError(
       `Cannot create certificate "${o.subject.commonName}": notAfter (${o.notAfter.toISOString()}) is not after notBefore (${o.notBefore.toISOString()}). Give a later end date.`,
@@ -140,9 +139,42 @@ function _build(
     _spki(subjectPoint),
     _extensions(o, isCa, keyIdentifier(subjectPoint), authorityKeyId),
   );
-  const tbs = sequence(explicit(0, smallInteger(X509_VERSION_3)), unsignedInteger(_serial(o, rest)), rest);
-  const signature = rawToDer(sign(tbs, issuerKey));
-  return toPem('CERTIFICATE', sequence(tbs, algorithm, bitString(signature)));
+  return { tbs: sequence(explicit(0, smallInteger(X509_VERSION_3)), unsignedInteger(_serial(o, rest)), rest), algorithm };
+}
+
+function _assemble(t: { tbs: Uint8Array; algorithm: Uint8Array }, rawSignature: Uint8Array): string {
+  return toPem('CERTIFICATE', sequence(t.tbs, t.algorithm, bitString(rawToDer(rawSignature))));
+}
+
+function _build(
+  o: CertificateOptions,
+  isCa: boolean,
+  subjectPoint: Uint8Array,
+  issuerName: Uint8Array,
+  authorityKeyId: Uint8Array,
+  issuerKey: Uint8Array,
+): string {
+  const t = _tbs(o, isCa, subjectPoint, issuerName, authorityKeyId);
+  return _assemble(t, sign(t.tbs, issuerKey));
+}
+
+/** Signs SHA-256(message) somewhere else (a token); returns raw r‖s. */
+export type MessageSigner = (message: Uint8Array) => Promise<Uint8Array>;
+
+/** A self-signed CA certificate for a key held elsewhere (`signMessage` signs with it). */
+export async function createSelfSignedCertificateWith(options: CertificateOptions & { publicKey: Uint8Array; signMessage: MessageSigner }): Promise<string> {
+  assertPublicPoint(options.publicKey);
+  const t = _tbs(options, options.isCa ?? true, options.publicKey, encodeName(options.subject), keyIdentifier(options.publicKey));
+  return _assemble(t, await options.signMessage(t.tbs));
+}
+
+/** `issueCertificate` for a CA whose key is held elsewhere (`signMessage` signs with it). */
+export async function issueCertificateWith(options: CertificateOptions & { publicKey: Uint8Array; issuerCertPem: string; signMessage: MessageSigner }): Promise<string> {
+  assertPublicPoint(options.publicKey);
+  const ca = parseCertificate(options.issuerCertPem);
+  if (!ca.isCa) throw new SignerError(`Cannot issue a certificate with "${ca.subject}": it is not a CA certificate. Use the CA made by "sphere ca init".`, { code: 'NOT_A_CA' });
+  const t = _tbs(options, options.isCa ?? false, options.publicKey, ca.subjectName, ca.subjectKeyIdentifier ?? keyIdentifier(ca.publicKey));
+  return _assemble(t, await options.signMessage(t.tbs));
 }
 
 /** A self-signed certificate (by default a root CA) for `privateKey`; returns PEM. */

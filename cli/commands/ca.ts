@@ -21,14 +21,17 @@ const dirOption = { flags: '--dir <dir>', description: 'CA folder (default: $SPH
 export const commands: CommandDef[] = [
   {
     group: 'ca', name: 'init', description: 'Create the development CA (P-256 key and self-signed certificate)',
-    options: [dirOption, { flags: '--force', description: 'Replace an existing CA' }, { flags: '--common-name <cn>', description: 'Subject common name of the CA certificate' }],
+    options: [dirOption, { flags: '--force', description: 'Replace an existing CA' }, { flags: '--common-name <cn>', description: 'Subject common name of the CA certificate' },
+      { flags: '--pkcs11 <uri>', description: 'Keep the CA key in a PKCS#11 token: the key the URI names (RFC 7512) signs the CA certificate and everything the CA issues' }],
     async action(ctx) {
       const s = await import('../../signer/index');
       const dir = await dirOf(ctx);
       const cn = optString(ctx, 'commonName');
-      const info = await s.initDevCa({ dir, force: optBool(ctx, 'force'), ...(cn ? { commonName: cn } : {}) });
-      const data = { ...certData(dir, info.certificate), keyPath: info.keyPath, certPath: info.certPath };
-      return { data, text: `Created development CA in ${dir}\n  certificate ${info.certPath}\n  key         ${info.keyPath} (mode 0600)\n  thumbprint  ${info.certificate.thumbprint}\n` };
+      const uri = optString(ctx, 'pkcs11');
+      const common = { dir, force: optBool(ctx, 'force'), ...(cn ? { commonName: cn } : {}) };
+      const info = uri ? await s.initTokenCa({ ...common, uri, env: ctx.env }) : await s.initDevCa(common);
+      const data = { ...certData(dir, info.certificate), keyPath: info.keyPath, certPath: info.certPath, keySource: uri ? 'pkcs11' : 'file' };
+      return { data, text: `Created development CA in ${dir}\n  certificate ${info.certPath}\n  key         ${uri ? `in the PKCS#11 token (${info.keyPath})` : `${info.keyPath} (mode 0600)`}\n  thumbprint  ${info.certificate.thumbprint}\n` };
     },
   },
   {
@@ -37,8 +40,8 @@ export const commands: CommandDef[] = [
     async action(ctx) {
       const s = await import('../../signer/index');
       const dir = await dirOf(ctx);
-      const ca = await s.loadDevCa(dir);
-      const data = { ...certData(dir, ca.certificate), certPath: ca.certPath };
+      const ca = await s.loadCaKey(dir, ctx.env);
+      const data = { ...certData(dir, ca.certificate), certPath: ca.certPath, keySource: ca.kind };
       return { data, text: `Development CA in ${dir}\n  subject     ${data.subject}\n  valid       ${data.notBefore} to ${data.notAfter}\n  thumbprint  ${data.thumbprint}\n` };
     },
   },
@@ -64,9 +67,9 @@ export const commands: CommandDef[] = [
       if (daysText !== undefined && !/^\d+$/.test(daysText)) throw new UsageError(`Cannot issue certificate "${name}": --days "${daysText}" is not a whole number of days. Give e.g. --days 365.`, { code: 'BAD_DAYS' });
       const destination = optString(ctx, 'destination');
       // Everything that can fail before the CA records anything: the CA, the key, the destination's folder.
-      await s.loadDevCa(dir);
+      await s.loadCaKey(dir, ctx.env);
       const publicKey = uri ? await s.pkcs11PublicKey({ uri: s.parsePkcs11Uri(uri), env: ctx.env }) : pub ? s.publicPointFromPem(readText(pub, 'public key')) : undefined;
-      const issued = await s.issueToCa({ dir, name: name!, ...(publicKey ? { publicKey } : {}), ...(daysText === undefined ? {} : { days: Number(daysText) }) });
+      const issued = await s.issueToCa({ dir, env: ctx.env, name: name!, ...(publicKey ? { publicKey } : {}), ...(daysText === undefined ? {} : { days: Number(daysText) }) });
       if (destination) writeFileAtomic(destination, new TextEncoder().encode(issued.certPem));
       const c = issued.certificate;
       const data = { name: issued.name, certPath: issued.certPath, destination: destination ?? null, keyPath: issued.keyPath ?? null, keySource: uri ? 'pkcs11' : pub ? 'public-key' : 'file', subject: c.subject, issuer: c.issuer, serial: c.serialNumber, notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), thumbprint: c.thumbprint };
@@ -80,7 +83,7 @@ export const commands: CommandDef[] = [
     async action(ctx) {
       const s = await import('../../signer/index');
       const dir = await dirOf(ctx);
-      await s.loadDevCa(dir);
+      await s.loadCaKey(dir, ctx.env);
       const rows = (await s.listIssued(dir)).map((i) => ({ name: i.name, thumbprint: i.certificate.thumbprint, subject: i.certificate.subject, notAfter: i.certificate.notAfter.toISOString(), key: i.keyPath ? 'file' : 'external', revoked: i.revoked, certPath: i.certPath }));
       const text = rows.length === 0 ? `No certificates issued by the CA in ${dir}\n` : rows.map((r) => `${r.thumbprint}  ${r.revoked ? 'REVOKED' : 'valid  '}  ${r.name}  (until ${r.notAfter}, key ${r.key})\n`).join('');
       return { data: rows, text };

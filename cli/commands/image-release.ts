@@ -96,7 +96,7 @@ export const commands: CommandDef[] = [
   },
   {
     group: 'image', name: 'sign <file>', description: 'Attach a signature made elsewhere (--signature), or re-sign a package with another signer',
-    options: [{ flags: '--destination <file>', description: 'Package file to write (required; never the input)' }, ...signerOptions],
+    options: [{ flags: '--destination <file>', description: 'Package file to write (required; replaced atomically, so it may be the input)' }, ...signerOptions],
     examples: ['sphere image sign app.unsigned.imagepackage --signature sig.der --destination app.imagepackage', 'sphere image sign dev.imagepackage --cert release.pem --pkcs11 "pkcs11:token=rel;object=signkey?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=file:pin" --destination release.imagepackage'],
     async action(ctx, file) {
       const destination = destinationOf(ctx, `sign package "${file}"`);

@@ -127,6 +127,29 @@ if (why) {
     }
   });
 
+  pkcs11('a CA whose own key is in the token signs its certificate, issues certificates and signs packages by default', () => {
+    const s = setup();
+    try {
+      const tok = makeToken(join(s.dir, 'hsm'));
+      const caDir = join(s.dir, 'token-ca');
+      const env = { ...tok.env, SPHERE_CA_DIR: caDir };
+      const init = s.run(['ca', 'init', '--pkcs11', tok.uri], env);
+      assert.is(init.code, 0, init.stderr);
+      assert.not.ok(existsSync(join(caDir, 'ca.key.pem')), 'no CA key on disk');
+      assert.not.ok(readFileSync(join(caDir, 'ca.pkcs11'), 'utf8').includes(tok.pin));
+      const ca = join(caDir, 'ca.pem');
+      assert.match(openssl('verify', '-CAfile', ca, ca), /OK/);
+      assert.is(s.run(['ca', 'issue', 'leaf'], env).code, 0);
+      assert.match(openssl('verify', '-CAfile', ca, join(caDir, 'leaf.pem')), /OK/);
+      const p = s.run(['image', 'pack', s.approot, '--destination', 'byca.imagepackage', '--target-api-set', '16'], env);
+      assert.is(p.code, 0, p.stderr);
+      assert.is(s.run(['image', 'verify', 'byca.imagepackage'], env).code, 0);
+      assert.ok(opensslVerifies(s.dir, join(s.dir, 'byca.imagepackage'), ca), 'OpenSSL verifies the CA token signature');
+    } finally {
+      s.done();
+    }
+  });
+
   pkcs11('the PIN reaches pkcs11-tool in its environment, never in its argv', () => {
     const s = setup();
     try {
@@ -213,6 +236,29 @@ release('a revoked signing certificate makes verify fail with REVOKED naming it'
     const v = s.run(['image', 'verify', 'a.imagepackage']);
     assert.is(v.code, 1);
     assert.match(v.stdout, new RegExp(`REVOKED: certificate "ci-key" \\(${thumbprint}\\) is revoked`));
+  } finally {
+    s.done();
+  }
+});
+
+release('--trust takes a folder or a bundle holding the chain; without it the signer is unknown', () => {
+  const s = setup();
+  try {
+    const i = json(s.run(['ca', 'issue', 'k', '-o', 'json']).stdout) as { certPath: string; keyPath: string };
+    assert.is(s.run(['image', 'pack', s.approot, '--destination', 'a.imagepackage', '--key', i.keyPath, '--cert', i.certPath, '--target-api-set', '16']).code, 0);
+    const elsewhere = { SPHERE_CA_DIR: join(s.dir, 'no-ca') };
+    mkdirSync(join(s.dir, 'trust'));
+    cpSync(join(s.caDir, 'ca.pem'), join(s.dir, 'trust', 'root.pem'));
+    cpSync(i.certPath, join(s.dir, 'trust', 'k.crt'));
+    const folder = s.run(['image', 'verify', 'a.imagepackage', '--trust', 'trust'], elsewhere);
+    assert.is(folder.code, 0, folder.stdout + folder.stderr);
+    assert.match(folder.stdout, /signer\s+k \(/);
+    assert.match(folder.stdout, /issuer\s+Sphere Development CA \([0-9a-f]{40}\) trusted/);
+    writeFileSync(join(s.dir, 'bundle.pem'), readFileSync(join(s.caDir, 'ca.pem'), 'utf8') + readFileSync(i.certPath, 'utf8'));
+    assert.is(s.run(['image', 'verify', 'a.imagepackage', '--trust', 'bundle.pem'], elsewhere).code, 0);
+    const none = s.run(['image', 'verify', 'a.imagepackage'], elsewhere);
+    assert.is(none.code, 1);
+    assert.match(none.stdout, /UNKNOWN_SIGNER/);
   } finally {
     s.done();
   }

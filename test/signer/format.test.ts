@@ -68,4 +68,10 @@ test('dev CA files, modes and environment names', () => {
   assert.is(F.SIGN_COMMAND_TIMEOUT_MS, 120_000);
 });
 
+test('release signing names: PKCS#11 PIN variables and tool, CA record files (README)', () => {
+  assert.equal(F.PKCS11, { pinEnv: 'SPHERE_PKCS11_PIN', childPinEnv: 'SPHERE_PKCS11_CHILD_PIN', tool: 'pkcs11-tool', defaultModule: '/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so', timeoutMs: 60_000 });
+  assert.equal(F.CA_RECORDS, { revokedFile: 'revoked.json', keySuffix: '.key.pem', certSuffix: '.pem' });
+  assert.equal(F.TOKEN_CA, { uriFile: 'ca.pkcs11' });
+});
+
 test.run();
