@@ -208,6 +208,15 @@ release('two-step: OpenSSL signs the request digest, image sign attaches it; ano
     assert.match(v.stdout, /signed by "airgap"/);
     assert.ok(opensslVerifies(s.dir, join(s.dir, 'app.imagepackage'), join(s.dir, 'ag.pem')));
 
+    // The same signature as raw r‖s (decoded here from OpenSSL's DER) is detected and attached too.
+    const derSig = readFileSync(join(s.dir, 'sig.der'));
+    const ints: Buffer[] = [];
+    for (let p = 2; p < derSig.length; ) { const n = derSig[p + 1]!; ints.push(derSig.subarray(p + 2, p + 2 + n)); p += 2 + n; }
+    writeFileSync(join(s.dir, 'sig.raw'), Buffer.concat(ints.map((i) => Buffer.concat([Buffer.alloc(32), i]).subarray(-32))));
+    const rawAtt = s.run(['image', 'sign', 'app.unsigned.imagepackage', '--signature', 'sig.raw', '--destination', 'app-raw.imagepackage']);
+    assert.is(rawAtt.code, 0, rawAtt.stderr);
+    assert.ok(readFileSync(join(s.dir, 'app-raw.imagepackage')).equals(readFileSync(join(s.dir, 'app.imagepackage'))));
+
     writeFileSync(join(s.dir, 'other.bin'), createHash('sha256').update('another package').digest());
     openssl('pkeyutl', '-sign', '-inkey', join(s.dir, 'ag.key'), '-in', join(s.dir, 'other.bin'), '-out', join(s.dir, 'other.der'));
     const bad = s.run(['image', 'sign', 'app.unsigned.imagepackage', '--signature', 'other.der', '--destination', 'bad.imagepackage']);
@@ -307,6 +316,40 @@ release('image diff reports an added GPIO and a lowered security version; --fail
     assert.is(pass.code, 0, pass.stderr);
     const unknown = s.run(['image', 'diff', 'a.imagepackage', 'b.imagepackage', '--fail-on', 'nonsense']);
     assert.is(unknown.code, 2);
+  } finally {
+    s.done();
+  }
+});
+
+release('bad input to the release commands gives one line, its exit code, and writes nothing', () => {
+  const s = setup();
+  try {
+    assert.is(s.run(['image', 'pack', s.approot, '--destination', 'a.imagepackage', '--target-api-set', '16']).code, 0);
+    writeFileSync(join(s.dir, 'junk.bin'), 'not a package');
+    const cases: Array<[string[], number, RegExp]> = [
+      [['image', 'sign', 'a.imagepackage', '--key', 'nokey.pem', '--cert', 'nocert.pem'], 2, /no destination/],
+      [['image', 'sign', 'a.imagepackage', '--destination', 'out.imagepackage'], 2, /no signer given/],
+      [['image', 'sign', 'a.imagepackage', '--signature', 'junk.bin', '--key', 'k.pem', '--destination', 'out.imagepackage'], 2, /Cannot both attach/],
+      [['image', 'sign', 'a.imagepackage', '--signature', 'junk.bin', '--destination', 'out.imagepackage'], 1, /Cannot attach signature "junk.bin"/],
+      [['image', 'sign', 'missing.imagepackage', '--signature', 'junk.bin', '--destination', 'out.imagepackage'], 3, /missing.imagepackage/],
+      [['image', 'digest', 'junk.bin'], 1, /./],
+      [['image', 'diff', 'a.imagepackage', 'missing.imagepackage'], 3, /missing.imagepackage/],
+      [['ca', 'issue', '../escape'], 2, /the name must be/],
+      [['ca', 'issue', 'x', '--days', 'soon'], 2, /--days "soon"/],
+      [['ca', 'issue', 'x', '--public-key', 'junk.bin'], 1, /./],
+      [['ca', 'revoke', 'abc'], 2, /40 hex digits/],
+      [['ca', 'revoke', '0123456789012345678901234567890123456789'], 3, /issued no certificate/],
+      [['image', 'pack', s.approot, '--unsigned', '--destination', 'out.imagepackage'], 2, /without --cert/],
+    ];
+    for (const [args, code, pattern] of cases) {
+      const r = s.run(args);
+      assert.is(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+      assert.is(r.stdout, '', args.join(' '));
+      assert.is(r.stderr.trim().split('\n').length, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, pattern, args.join(' '));
+      assert.not.ok(existsSync(join(s.dir, 'out.imagepackage')), args.join(' '));
+    }
+    assert.not.ok(existsSync(join(s.caDir, 'x.pem')), 'no certificate recorded for a refused issue');
   } finally {
     s.done();
   }
