@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { NotFoundError, UsageError } from '../image-builder/errors';
+import { NotFoundError, UsageError, ValidationError } from '../image-builder/errors';
 import type { SignatureCheck, SignatureChecker } from '../image-builder/index';
 import type { CommandContext } from './command';
 import { optList } from './command';
@@ -28,8 +28,17 @@ export function caDir(options: Record<string, unknown>, env: NodeJS.ProcessEnv):
 
 export interface SignerFlags { key?: string; cert?: string; signCommand?: string; signature?: string; pkcs11?: string; caDir?: string }
 
-/** The signer the flags ask for; the dev CA when none is named. */
+/** The signer the flags ask for; the dev CA when none is named. Refuses a certificate the CA has revoked. */
 export async function signerFromFlags(o: SignerFlags, env: NodeJS.ProcessEnv): Promise<Signer> {
+  const signer = await _signerFromFlags(o, env);
+  const thumbprint = Buffer.from(signer.thumbprint).toString('hex');
+  if (caRecordsSync(o.caDir ?? defaultCaDir(env, homedir())).revoked.has(thumbprint)) {
+    throw new ValidationError(`Cannot sign with certificate "${thumbprint}": the development CA has revoked it, so no verifier would accept the package. Issue a new certificate ("sphere ca issue").`, { code: 'REVOKED' });
+  }
+  return signer;
+}
+
+async function _signerFromFlags(o: SignerFlags, env: NodeJS.ProcessEnv): Promise<Signer> {
   if (o.signature) {
     if (!o.cert) throw new UsageError('Cannot attach --signature without --cert: give the certificate whose key made the signature.', { code: 'NEED_CERT' });
     let sig: Uint8Array;

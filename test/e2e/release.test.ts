@@ -245,6 +245,11 @@ release('a revoked signing certificate makes verify fail with REVOKED naming it'
     const v = s.run(['image', 'verify', 'a.imagepackage']);
     assert.is(v.code, 1);
     assert.match(v.stdout, new RegExp(`REVOKED: certificate "ci-key" \\(${thumbprint}\\) is revoked`));
+    // Nothing new is signed with it either.
+    const again = s.run(['image', 'sign', 'a.imagepackage', '--key', keyPath, '--cert', certPath, '--destination', 'b.imagepackage']);
+    assert.is(again.code, 1);
+    assert.match(again.stderr, /has revoked it/);
+    assert.not.ok(existsSync(join(s.dir, 'b.imagepackage')));
   } finally {
     s.done();
   }
