@@ -10,8 +10,8 @@ import { commands as device, DEVICE_GROUPS } from './device';
 import { commands as sdk } from './sdk';
 
 export const GROUPS: Record<string, string> = {
-  ca: 'Development certificate authority that signs images',
-  image: 'Pack, show, verify and extract application image packages',
+  ca: 'Development certificate authority: signs images, issues and revokes signing certificates',
+  image: 'Pack, show, verify, sign, compare and extract application image packages',
   manifest: 'Check and create app_manifest.json files',
   hwdef: 'Hardware definition files and their C headers',
   emulator: 'Run the bundled emulated device (device REST API over HTTPS)',
