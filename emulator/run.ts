@@ -14,6 +14,7 @@ import { DEFAULT_NAME, Registry, checkName, lockStateDir, type RegistryEntry } f
 import { controlSocketPath, openUartBridge, serveControl, UartBridgeError, type ControlServer, type UartBridge } from './board/index';
 import { controlHandlers } from './control-ops';
 import { serveDebugOutput, type DebugOutput } from './debug-output';
+import { startView, type ViewServer } from './view/index';
 
 export interface StartOptions {
   stateDir: string;
@@ -82,6 +83,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
   let control: ControlServer | undefined;
   let debugOut: DebugOutput | undefined;
   const bridges: UartBridge[] = [];
+  let view: ViewServer | undefined;
   try {
     const device = Device.open({
       stateDir: o.stateDir,
@@ -116,7 +118,18 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
     }
     device.serviceAddress = host === '0.0.0.0' || host === '::' ? '192.168.35.2' : host;
     if (o.recovery !== false) recovery = await serveRecovery(device, recoverySocketPath(o.stateDir), o.log);
-    control = await serveControl(controlSocketPath(o.stateDir), controlHandlers(device));
+    control = await serveControl(controlSocketPath(o.stateDir), {
+      ...controlHandlers(device),
+      // The board page, started by the first `sphere emulator view` (board page: view/server.ts).
+      'view.open': async (a) => {
+        const want = typeof a['host'] === 'string' ? { host: a['host'], port: Number(a['port'] ?? 0) } : undefined;
+        if (view && want && (want.host !== view.host || (want.port !== 0 && want.port !== view.port))) { await view.close(); view = undefined; }
+        view ??= await startView(device, { ...(want ?? {}), boardName: o.board?.name ?? 'MT3620 RDB' }).catch((e: NodeJS.ErrnoException) => {
+          throw new Error(e.code === 'EADDRINUSE' ? `${want?.host}:${want?.port} is in use` : e.code === 'EADDRNOTAVAIL' ? `no network interface has the address ${want?.host}` : e.message);
+        });
+        return { url: view.url, host: view.host, port: view.port };
+      },
+    });
     debugOut = await serveDebugOutput(device, bound.host);
     for (const [isu, port] of Object.entries(device.board.wiring.uartTcp)) {
       try {
@@ -128,7 +141,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
         throw e;
       }
     }
-    device.onUartTx = (isu, data) => bridges.find((b) => b.isu === isu)?.send(data);
+    device.onUartTx = (isu, data) => { bridges.find((b) => b.isu === isu)?.send(data); view?.uartTx(isu, data); };
     const url = urlOf(bound.host, bound.port);
     const entry: RegistryEntry = {
       name, pid: process.pid, host: bound.host, port: bound.port, url, stateDir: o.stateDir, deviceId: device.deviceId,
@@ -157,7 +170,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
         await Promise.race([device.runtime.stopAll('emulator stopping'), new Promise((done) => setTimeout(done, SHUTDOWN_GRACE_MS).unref())]);
         await device.runtime.killAll('emulator stopping');
         device.runtime.log.flush();
-        await Promise.all([s.close(), r?.close(), c.close(), dbg.close(), ...bridges.map((b) => b.close())]);
+        await Promise.all([s.close(), r?.close(), c.close(), dbg.close(), view?.close(), ...bridges.map((b) => b.close())]);
         release();
       },
     };
