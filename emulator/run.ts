@@ -123,11 +123,16 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
       // The board page, started by the first `sphere emulator view` (board page: view/server.ts).
       'view.open': async (a) => {
         const want = typeof a['host'] === 'string' ? { host: a['host'], port: Number(a['port'] ?? 0) } : undefined;
-        if (view && want && (want.host !== view.host || (want.port !== 0 && want.port !== view.port))) { await view.close(); view = undefined; }
-        view ??= await startView(device, { ...(want ?? {}), boardName: o.board?.name ?? 'MT3620 RDB' }).catch((e: NodeJS.ErrnoException) => {
-          throw new Error(e.code === 'EADDRINUSE' ? `${want?.host}:${want?.port} is in use` : e.code === 'EADDRNOTAVAIL' ? `no network interface has the address ${want?.host}` : e.message);
-        });
-        return { url: view.url, host: view.host, port: view.port };
+        const moved = view && want && (want.host !== view.host || (want.port !== 0 && want.port !== view.port));
+        if (!view || moved) {
+          // A page elsewhere replaces the one served so far only once it listens.
+          const next = await startView(device, { ...(want ?? {}), boardName: o.board?.name ?? 'MT3620 RDB' }).catch((e: NodeJS.ErrnoException) => {
+            throw new Error(e.code === 'EADDRINUSE' ? 'the port is in use' : e.code === 'EADDRNOTAVAIL' ? `no network interface has the address ${want?.host}` : e.code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : e.message);
+          });
+          await view?.close();
+          view = next;
+        }
+        return { url: view!.url, host: view!.host, port: view!.port };
       },
     });
     debugOut = await serveDebugOutput(device, bound.host);
