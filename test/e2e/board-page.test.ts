@@ -6,7 +6,8 @@
  * clock: LED 1 toggles on the page as GPIO_HighLevelApp blinks it; holding button A on the page
  * slows the blink (125 ms to 250 ms); UART_HighLevelApp's message shows in the ISU0 console when
  * button A is pressed on the page, and a line typed into the console reaches the app, which logs
- * it (seen in the page's log). The browser part skips, saying why, without chromium, ../shared
+ * it (seen in the page's log); a test app's PWM duty shows as a dimmer LED 1 and moving the knob
+ * on the page changes the ADC sample the app logs. The browser part skips, saying why, without chromium, ../shared
  * or the C toolchain. With BOARD_PAGE_SCREENSHOT=<file.png> it also saves a screenshot.
  */
 import { suite } from 'uvu';
@@ -18,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { BIN } from '../helpers';
 import { lab, type Lab } from '../sideload/e2e-helpers';
 import { appLog, deploy, ioShow, until } from './app-helpers';
+import { buildTestApp } from '../sdk/helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SAMPLES = resolve('../shared/fixtures/samples');
@@ -124,7 +126,7 @@ function buildSample(dir: string, project: string): string {
   return join(cwd, 'out', 'ARM-Debug', `${project}.imagepackage`);
 }
 
-test('in chromium: LED 1 blinks on the page, holding button A slows it, the UART console shows the message and sends a line', async () => {
+test('in chromium: LED 1 blinks on the page, holding button A slows it, the UART console shows the message and sends a line, PWM dims LED 1, the knob reaches the app', async () => {
   if (skipBrowser) { console.log(`  (skipped: ${skipBrowser})`); return; }
   mkdirSync(join(l.dir, 'bin'));
   copyFileSync(BIN, join(l.dir, 'bin', 'sphere'));
@@ -135,11 +137,12 @@ test('in chromium: LED 1 blinks on the page, holding button A slows it, the UART
   for (const d of ['Samples/GPIO', 'Samples/UART', 'HardwareDefinitions']) cpSync(join(SAMPLES, d), join(scratch, d), { recursive: true });
   const gpioPkg = buildSample('Samples/GPIO/GPIO_HighLevelApp', 'GPIO_HighLevelApp');
   const uartPkg = buildSample('Samples/UART/UART_HighLevelApp', 'UART_HighLevelApp');
+  const pwmPkg = buildTestApp('pwm-adc', join(l.dir, 'apps'), l.env).package;
 
   const { chromium } = await import('playwright-core');
   const profile = join(l.dir, 'chromium-profile');
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1100, height: 860 },
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1100, height: 720 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
@@ -189,6 +192,16 @@ test('in chromium: LED 1 blinks on the page, holding button A slows it, the UART
     await page.locator('#log', { hasText: "UART received 19 bytes: 'ping from the page" }).waitFor({ timeout: 5000 });
     assert.ok(appLog(l, EMU, cid).some((t) => t.startsWith("UART received 19 bytes: 'ping from the page")), 'the app itself logged the line');
     assert.match(await page.locator('#security').textContent() ?? '', /App development\s*enabled/);
+
+    // A test app that dims LED 1 red with PWM (a quarter lit) and logs each new potentiometer sample.
+    deploy(l, pwmPkg, EMU);
+    const led = page.locator('#led-led1');
+    await page.locator('#led-led1[data-red="1"]').waitFor({ timeout: 10_000 });
+    assert.is(await led.getAttribute('data-color'), 'rgb(155,55,55)', 'a quarter of full brightness, drawn dimmer than full red');
+    await page.locator('#log', { hasText: 'pwm-adc: sample 2048 = 1.250 V' }).waitFor({ timeout: 10_000 });
+    await page.locator('#adc-potentiometer').fill('3000');
+    await page.locator('#log', { hasText: 'pwm-adc: sample 3000 = 1.832 V' }).waitFor({ timeout: 5000 });
+    assert.is((ioShow(l, EMU) as unknown as { parts: Record<string, { sample?: number }> }).parts['potentiometer']?.sample, 3000);
     assert.equal(offsite, [], 'the page fetched nothing from elsewhere');
     const shot = process.env['BOARD_PAGE_SCREENSHOT'];
     if (shot) await page.screenshot({ path: resolve(shot), fullPage: true });

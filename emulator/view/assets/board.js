@@ -123,7 +123,9 @@
       if (!g) continue;
       const v = {};
       for (const c of ['red', 'green', 'blue', 'on']) if (channels[c]) { v[c] = level(s.parts[channels[c]]); g.setAttribute(`data-${c}`, v[c] > 0 ? '1' : '0'); }
-      const r = v.on !== undefined ? v.on : v.red || 0, gr = v.on !== undefined ? v.on * 0.85 : v.green || 0, b = v.on !== undefined ? 0 : v.blue || 0;
+      // Drawn by perceived brightness (square root of the lit share), so a PWM-dimmed LED still shows.
+      const shade = (x) => Math.sqrt(x || 0);
+      const r = shade(v.on !== undefined ? v.on : v.red), gr = v.on !== undefined ? shade(v.on) * 0.85 : shade(v.green), b = v.on !== undefined ? 0 : shade(v.blue);
       const lit = Math.max(r, gr, b);
       const color = lit > 0 ? `rgb(${Math.round(55 + 200 * r)},${Math.round(55 + 200 * gr)},${Math.round(55 + 200 * b)})` : '#3a3a3a';
       g.setAttribute('data-lit', lit > 0 ? '1' : '0');
