@@ -35,6 +35,8 @@ const MIN_STATE_GAP_MS = 15;
 const POLL_MS = 250;
 const LOG_BACKLOG = 200;
 const MAX_BODY = 16 * 1024;
+/** Pages open at once; one more gets 503 (each holds a connection and is sent every change). */
+const MAX_CLIENTS = 32;
 
 const SECURITY_HEADERS = {
   'Cache-Control': 'no-store',
@@ -136,6 +138,7 @@ export async function startView(d: Device, o: ViewOptions = {}): Promise<ViewSer
     if (req.method === 'GET' && url.pathname === '/board.css') return send(res, 200, 'text/css; charset=utf-8', assets.css);
     if (!checkToken(token, given)) return refuse(res, 403, 'Forbidden: this needs the page token. Open the URL "sphere emulator view" prints.');
     if (req.method === 'GET' && url.pathname === '/events') {
+      if (clients.size >= MAX_CLIENTS) return refuse(res, 503, `Busy: ${MAX_CLIENTS} pages are open already. Close one.`);
       res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
       res.socket?.setNoDelay(true);
       clients.add(res);
