@@ -76,6 +76,8 @@ export class GpioBoard {
 
   /** Local TCP ports of the bridged UARTs, by ISU (set when the bridges listen). */
   readonly uartBridges = new Map<number, number>();
+  /** Pseudo-terminals of the UARTs bridged to one (`--uart-pty`), by ISU. */
+  readonly uartPtys = new Map<number, string>();
   /** The analog parts (on ADC controller 0) by name. */
   readonly analog: Readonly<Record<string, { channel: number; initial: number }>>;
 
@@ -156,6 +158,7 @@ export class GpioBoard {
     const uart: Record<string, string> = {};
     for (const isu of this.wiring.uartLoopback) uart[`ISU${isu}`] = 'loopback';
     for (const [isu, port] of this.uartBridges) uart[`ISU${isu}`] = `tcp 127.0.0.1:${port}`;
+    for (const [isu, path] of this.uartPtys) uart[`ISU${isu}`] = `pty ${path}`;
     return { gpio, parts, pwm, adc: [...this.adc], uart, history: [...this.history], changes: this.changes };
   }
 }
