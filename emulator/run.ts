@@ -11,9 +11,10 @@ import { recoverySocketPath, serveRecovery, type RecoveryServer } from './recove
 import { DeviceServer, type ServerLimits } from './api/index';
 import { loadOrCreateTls } from './service/index';
 import { DEFAULT_NAME, Registry, checkName, lockStateDir, type RegistryEntry } from './registry';
-import { controlSocketPath, openUartBridge, serveControl, UartBridgeError, type ControlServer, type UartBridge } from './board/index';
+import { controlSocketPath, MT3620_RDB, openUartBridge, openUartPty, serveControl, UartBridgeError, UartPtyError, type ControlServer, type UartBridge, type UartPty } from './board/index';
 import { controlHandlers } from './control-ops';
 import { serveDebugOutput, type DebugOutput } from './debug-output';
+import { startView, type ViewServer } from './view/index';
 
 export interface StartOptions {
   stateDir: string;
@@ -41,6 +42,8 @@ export interface StartOptions {
   appMemoryKB?: number;
   /** The board's parts and wiring (board/description.ts); this run only. */
   board?: DeviceOptions['board'];
+  /** ISUs whose UART is bridged to a pseudo-terminal (board/uart-pty.ts) instead of the board's wiring. */
+  uartPty?: number[];
 }
 
 /** How long apps get after SIGTERM when the emulator itself stops. */
@@ -82,6 +85,12 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
   let control: ControlServer | undefined;
   let debugOut: DebugOutput | undefined;
   const bridges: UartBridge[] = [];
+  let view: ViewServer | undefined;
+  const ptys: UartPty[] = [];
+  // A UART given a pseudo-terminal is bridged to a local TCP port that socat joins to the terminal.
+  const board = o.uartPty?.length
+    ? { ...(o.board ?? MT3620_RDB), uart: { ...(o.board ?? MT3620_RDB).uart, ...Object.fromEntries(o.uartPty.map((n) => [`ISU${n}`, { tcp: 0 }])) } }
+    : o.board;
   try {
     const device = Device.open({
       stateDir: o.stateDir,
@@ -90,7 +99,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
       ...(o.now === undefined ? {} : { now: o.now }),
       ...(o.clock === undefined ? {} : { clock: o.clock }),
       ...(o.appMemoryKB === undefined ? {} : { appMemoryKB: o.appMemoryKB }),
-      ...(o.board === undefined ? {} : { board: o.board }),
+      ...(board === undefined ? {} : { board }),
     });
     device.onPowerRequest = (state, residency) => {
       // As on the device: every app gets SIGTERM, then the system reboots or sleeps.
@@ -116,7 +125,23 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
     }
     device.serviceAddress = host === '0.0.0.0' || host === '::' ? '192.168.35.2' : host;
     if (o.recovery !== false) recovery = await serveRecovery(device, recoverySocketPath(o.stateDir), o.log);
-    control = await serveControl(controlSocketPath(o.stateDir), controlHandlers(device));
+    control = await serveControl(controlSocketPath(o.stateDir), {
+      ...controlHandlers(device),
+      // The board page, started by the first `sphere emulator view` (board page: view/server.ts).
+      'view.open': async (a) => {
+        const want = typeof a['host'] === 'string' ? { host: a['host'], port: Number(a['port'] ?? 0) } : undefined;
+        const moved = view && want && (want.host !== view.host || (want.port !== 0 && want.port !== view.port));
+        if (!view || moved) {
+          // A page elsewhere replaces the one served so far only once it listens.
+          const next = await startView(device, { ...(want ?? {}), boardName: o.board?.name ?? 'MT3620 RDB' }).catch((e: NodeJS.ErrnoException) => {
+            throw new Error(e.code === 'EADDRINUSE' ? 'the port is in use' : e.code === 'EADDRNOTAVAIL' ? `no network interface has the address ${want?.host}` : e.code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : e.message);
+          });
+          await view?.close();
+          view = next;
+        }
+        return { url: view!.url, host: view!.host, port: view!.port };
+      },
+    });
     debugOut = await serveDebugOutput(device, bound.host);
     for (const [isu, port] of Object.entries(device.board.wiring.uartTcp)) {
       try {
@@ -128,7 +153,17 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
         throw e;
       }
     }
-    device.onUartTx = (isu, data) => bridges.find((b) => b.isu === isu)?.send(data);
+    for (const isu of o.uartPty ?? []) {
+      try {
+        const p = await openUartPty(isu, device.board.uartBridges.get(isu)!, o.stateDir);
+        ptys.push(p);
+        device.board.uartPtys.set(isu, p.path);
+      } catch (e) {
+        if (e instanceof UartPtyError) throw new UsageError(e.message, { code: 'UART_PTY' });
+        throw e;
+      }
+    }
+    device.onUartTx = (isu, data) => { bridges.find((b) => b.isu === isu)?.send(data); view?.uartTx(isu, data); };
     const url = urlOf(bound.host, bound.port);
     const entry: RegistryEntry = {
       name, pid: process.pid, host: bound.host, port: bound.port, url, stateDir: o.stateDir, deviceId: device.deviceId,
@@ -157,7 +192,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
         await Promise.race([device.runtime.stopAll('emulator stopping'), new Promise((done) => setTimeout(done, SHUTDOWN_GRACE_MS).unref())]);
         await device.runtime.killAll('emulator stopping');
         device.runtime.log.flush();
-        await Promise.all([s.close(), r?.close(), c.close(), dbg.close(), ...bridges.map((b) => b.close())]);
+        await Promise.all([s.close(), r?.close(), c.close(), dbg.close(), view?.close(), ...ptys.map((p) => p.close()), ...bridges.map((b) => b.close())]);
         release();
       },
     };
@@ -166,6 +201,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
     if (recovery) await recovery.close().catch(() => {});
     if (control) await control.close().catch(() => {});
     if (debugOut) await debugOut.close().catch(() => {});
+    for (const p of ptys) await p.close().catch(() => {});
     for (const b of bridges) await b.close().catch(() => {});
     release();
     throw e;

@@ -48,6 +48,22 @@ function sdkFilesPlugin() {
   };
 }
 
+/** The board page (emulator/view/assets) as the virtual module `sphere:view-assets` ({ html, js, css }). */
+function viewAssetsPlugin() {
+  const dir = 'emulator/view/assets';
+  return {
+    name: 'sphere-view-assets',
+    setup(b) {
+      b.onResolve({ filter: /^sphere:view-assets$/ }, () => ({ path: 'view-assets', namespace: 'sphere-view' }));
+      b.onLoad({ filter: /.*/, namespace: 'sphere-view' }, () => {
+        const read = (f) => readFileSync(join(dir, f), 'utf8');
+        const assets = { html: read('board.html'), js: read('board.js'), css: read('board.css') };
+        return { contents: `export default ${JSON.stringify(assets)};`, loader: 'js', watchFiles: ['board.html', 'board.js', 'board.css'].map((f) => join(dir, f)) };
+      });
+    },
+  };
+}
+
 const t0 = Date.now();
 const common = {
   bundle: true,
@@ -68,7 +84,7 @@ const common = {
 common.define['import.meta.url'] = '""';
 const worker = await build({ ...common, entryPoints: ['emulator/runtime/worker.ts'], write: false });
 common.define.__SPHERE_APP_WORKER__ = JSON.stringify(worker.outputFiles[0].text);
-await build({ ...common, entryPoints: ['cli/entry.ts'], outfile: 'dist/sphere.cjs', plugins: [sdkFilesPlugin()] });
+await build({ ...common, entryPoints: ['cli/entry.ts'], outfile: 'dist/sphere.cjs', plugins: [sdkFilesPlugin(), viewAssetsPlugin()] });
 // A single-executable app has no dynamic-import hook: every import() must be bundled.
 const leftover = readFileSync('dist/sphere.cjs', 'utf8').match(/\bimport\("[^"]+"\)/g);
 if (leftover) {

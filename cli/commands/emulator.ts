@@ -128,8 +128,9 @@ export const commands: CommandDef[] = [
       { flags: '--board <file.json>', description: 'Board description: its LEDs, buttons and what sits on each bus (default: the MT3620 RDB as the samples wire it; "sphere emulator board" prints it)' },
       { flags: '--app-memory <KiB>', description: 'Memory an app may allocate beyond its start, in KiB (default 256, the MT3620\'s application RAM); malloc fails past it' },
       { flags: '--device-service', description: 'Also serve the PC-side device service (localhost:48938) unless it runs: "sphere device service start --detach"' },
+      { flags: '--uart-pty <ISU>', description: 'Bridge that UART (e.g. ISU0) to a pseudo-terminal, linked at <state>/ISU0.pty, for a terminal program (needs socat; repeatable)', type: [String] },
     ],
-    examples: ['sphere emulator start --detach --capabilities appDevelopment', 'sphere emulator start --detach --clock virtual', 'sphere emulator start --name b --listen 127.0.0.1:8443 --detach', 'sphere emulator start --name old --rest-api-version 4.2.0 --detach'],
+    examples: ['sphere emulator start --detach --capabilities appDevelopment', 'sphere emulator start --detach --uart-pty ISU0', 'sphere emulator start --detach --clock virtual', 'sphere emulator start --name b --listen 127.0.0.1:8443 --detach', 'sphere emulator start --name old --rest-api-version 4.2.0 --detach'],
     async action(ctx) {
       const emu = await emulatorLib();
       const { readText } = await import('../signing');
@@ -155,6 +156,15 @@ export const commands: CommandDef[] = [
       if (appMemoryKB !== undefined && (!Number.isInteger(appMemoryKB) || appMemoryKB < 64 || appMemoryKB > 1024 * 1024)) throw new UsageError(`Cannot use --app-memory "${memText}": give KiB as a whole number from 64 to 1048576.`, { code: 'BAD_APP_MEMORY' });
       const boardFile = optString(ctx, 'board');
       const board = boardFile === undefined ? undefined : readBoard(resolve(ctx.cwd, boardFile), emu);
+      const uartPty = [...new Set(optList(ctx, 'uartPty').map((u) => {
+        const m = /^ISU([0-4])$/i.exec(u.trim());
+        if (!m) throw new UsageError(`Cannot bridge UART "${u}" to a pseudo-terminal: expected ISU0 to ISU4. Fix --uart-pty.`, { code: 'BAD_UART' });
+        return Number(m[1]);
+      }))];
+      try { for (const isu of uartPty) emu.checkSocat(isu); } catch (e) {
+        if (e instanceof emu.UartPtyError) throw new UsageError(e.message, { code: 'UART_PTY' });
+        throw e;
+      }
       const registryDir = emu.runtimeDir(ctx.env, homedir());
       const running = new emu.Registry(registryDir).get(name);
       if (running) throw new UsageError(`Cannot start emulator "${name}": it already runs (pid ${running.pid}, ${running.url}). Stop it first or pick another --name.`, { code: 'ALREADY_RUNNING' });
@@ -174,10 +184,12 @@ export const commands: CommandDef[] = [
         if (clock) args.push('--clock', clock);
         if (appMemoryKB !== undefined) args.push('--app-memory', String(appMemoryKB));
         if (boardFile !== undefined) args.push('--board', resolve(ctx.cwd, boardFile));
+        for (const isu of uartPty) args.push('--uart-pty', `ISU${isu}`);
         const logFile = join(stateDir, 'emulator.log');
         const e = await emu.startDetached({ command: self.command, args, env: ctx.env, logFile, registryDir, name });
         const service = optBool(ctx, 'deviceService') ? await withDeviceService(ctx) : undefined;
-        return { data: { ...e, caPem: undefined, detached: true, ...(service ? { deviceService: service.url } : {}) }, text: `Started emulator ${entryText(e)}  log     ${logFile}\n${service ? `  device service ${service.url}\n` : ''}Pin its CA with "sphere emulator ca-cert${name === DEFAULT_EMULATOR ? '' : ` --name ${name}`} > device-ca.pem".\n` };
+        const ptyPaths = uartPty.map((isu) => emu.uartPtyPath(stateDir, isu));
+        return { data: { ...e, caPem: undefined, detached: true, ...(service ? { deviceService: service.url } : {}), ...(ptyPaths.length ? { uartPty: ptyPaths } : {}) }, text: `Started emulator ${entryText(e)}  log     ${logFile}\n${ptyPaths.map((p) => `  uart    ${p}\n`).join('')}${service ? `  device service ${service.url}\n` : ''}Pin its CA with "sphere emulator ca-cert${name === DEFAULT_EMULATOR ? '' : ` --name ${name}`} > device-ca.pem".\n` };
       }
       const { caDir } = await import('../signing');
       const devCa = join(caDir({ caDir: optString(ctx, 'caDir') }, ctx.env), 'ca.pem');
@@ -190,9 +202,11 @@ export const commands: CommandDef[] = [
         ...(clock === undefined ? {} : { clock }),
         ...(appMemoryKB === undefined ? {} : { appMemoryKB }),
         ...(board === undefined ? {} : { board }),
+        ...(uartPty.length ? { uartPty } : {}),
         log: (line) => ctx.ui.note(`${stamp()} ${line}`),
       });
       ctx.ui.note(`${stamp()} emulator "${name}" listening on ${run.url} (device ${run.device.deviceId.slice(0, 16)}…, state ${stateDir}, REST API ${run.device.apiVersion}, capabilities [${run.device.state.capabilities.join(',')}], ${run.device.clock.mode} clock)`);
+      for (const [isu, path] of run.device.board.uartPtys) ctx.ui.note(`${stamp()} UART ISU${isu} on the pseudo-terminal ${path}`);
       for (const [cid, why] of run.device.bootFailures) ctx.ui.warn(`secure boot refused component ${cid}: ${why}`);
       if (optBool(ctx, 'deviceService')) ctx.ui.note(`${stamp()} device service at ${(await withDeviceService(ctx)).url}`);
       const signal = await new Promise<string>((done) => {

@@ -4,6 +4,7 @@ import { commands as image } from './image';
 import { commands as ca } from './ca';
 import { commands as imageRelease } from './image-release';
 import { commands as emulator } from './emulator';
+import { commands as emulatorView } from './emulator-view';
 import { commands as manifest } from './manifest';
 import { commands as hwdef } from './hwdef';
 import { commands as device, DEVICE_GROUPS } from './device';
@@ -21,4 +22,4 @@ export const GROUPS: Record<string, string> = {
   ...DEVICE_GROUPS,
 };
 
-export const COMMANDS: CommandDef[] = [...image, ...imageRelease, ...ca, ...manifest, ...hwdef, ...emulator, ...device, ...sdk];
+export const COMMANDS: CommandDef[] = [...image, ...imageRelease, ...ca, ...manifest, ...hwdef, ...emulator, ...emulatorView, ...device, ...sdk];

@@ -24,6 +24,8 @@ export async function serveControl(path: string, handlers: ControlHandlers): Pro
     let buf = '';
     socket.setTimeout(30_000, () => socket.destroy());
     socket.on('error', () => {});
+    // Answers go out in the order the requests came, even when a handler answers later (a promise).
+    let queue: Promise<void> = Promise.resolve();
     socket.on('data', (c: Buffer) => {
       buf += c.toString('utf8');
       if (buf.length > MAX_REQUEST) { socket.destroy(); return; }
@@ -40,7 +42,14 @@ export async function serveControl(path: string, handlers: ControlHandlers): Pro
         } catch (e) {
           answer = { error: (e as Error).message };
         }
-        socket.write(JSON.stringify(answer) + '\n');
+        const a = answer as { result?: unknown };
+        if (a.result instanceof Promise) {
+          const p = a.result.then((result: unknown) => ({ result: result ?? null }), (e: Error) => ({ error: e.message }));
+          queue = queue.then(() => p).then((x) => { socket.write(JSON.stringify(x) + '\n'); });
+        } else {
+          const text = JSON.stringify(answer) + '\n';
+          queue = queue.then(() => { socket.write(text); });
+        }
       }
     });
   });

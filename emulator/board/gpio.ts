@@ -33,9 +33,13 @@ export class GpioBoard {
   /** 12-bit samples of ADC controller 0's channels (the RDB's potentiometer is channel 0, at mid travel). */
   adc: number[];
   onAdc: (samples: readonly number[]) => void = () => {};
+  /** Told after anything `view()` shows may have changed (the board page's live updates). */
+  readonly watchers = new Set<() => void>();
+  #changed(): void { for (const w of this.watchers) w(); }
 
   appPwm(states: ReadonlyArray<{ controller: number; channel: number; periodNs: number; dutyNs: number; polarity: number; enabled: boolean }>): void {
     for (const s of states) this.pwm.set(`${s.controller}/${s.channel}`, { ...s });
+    this.#changed();
   }
 
   setAdc(channel: number, value: number): void {
@@ -43,6 +47,7 @@ export class GpioBoard {
     if (!Number.isInteger(value) || value < 0 || value > 4095) throw new RangeError(`an ADC sample is 0 to 4095 (12 bits), got ${value}`);
     this.adc[channel] = value;
     this.onAdc(this.adc);
+    this.#changed();
   }
 
   /** Share of the time an active-low LED on a PWM channel is lit (0..1), when one drives it. */
@@ -71,6 +76,8 @@ export class GpioBoard {
 
   /** Local TCP ports of the bridged UARTs, by ISU (set when the bridges listen). */
   readonly uartBridges = new Map<number, number>();
+  /** Pseudo-terminals of the UARTs bridged to one (`--uart-pty`), by ISU. */
+  readonly uartPtys = new Map<number, string>();
   /** The analog parts (on ADC controller 0) by name. */
   readonly analog: Readonly<Record<string, { channel: number; initial: number }>>;
 
@@ -88,15 +95,18 @@ export class GpioBoard {
     this.opened.clear();
     this.outputs.clear();
     this.pwm.clear();
+    this.#changed();
   }
 
   appOpened(gpio: number, direction: 'input' | 'output'): void {
     this.opened.set(gpio, direction);
+    this.#changed();
   }
 
   appClosed(gpio: number): void {
     this.opened.delete(gpio);
     this.outputs.delete(gpio);
+    this.#changed();
   }
 
   appDrove(changes: ReadonlyArray<readonly [number, number, number]>, dropped: number): void {
@@ -109,12 +119,14 @@ export class GpioBoard {
       this.history.push({ gpio, value, atMs: atNs / 1e6 });
       if (this.history.length > HISTORY) this.history.shift();
     }
+    this.#changed();
   }
 
   setInput(gpio: number, value: 0 | 1): void {
     if (!Number.isInteger(gpio) || gpio < 0 || gpio >= GPIO_PINS) throw new RangeError(`GPIO ${gpio} does not exist on this board (0-${GPIO_PINS - 1})`);
     this.inputs[gpio] = value;
     this.onInput(gpio, value);
+    this.#changed();
   }
 
   button(name: string): Part {
@@ -146,6 +158,7 @@ export class GpioBoard {
     const uart: Record<string, string> = {};
     for (const isu of this.wiring.uartLoopback) uart[`ISU${isu}`] = 'loopback';
     for (const [isu, port] of this.uartBridges) uart[`ISU${isu}`] = `tcp 127.0.0.1:${port}`;
+    for (const [isu, path] of this.uartPtys) uart[`ISU${isu}`] = `pty ${path}`;
     return { gpio, parts, pwm, adc: [...this.adc], uart, history: [...this.history], changes: this.changes };
   }
 }

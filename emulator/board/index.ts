@@ -9,3 +9,4 @@ export { serveControl, controlRequest, controlSocketPath, ControlError, type Con
 export { listenLocal, localSocketPath, type LocalListener } from './local-socket';
 export { Lsm6ds3, LSM6DS3_WHO_AM_I, type Motion } from './lsm6ds3';
 export { checkUartBridgePorts, openUartBridge, UartBridgeError, type UartBridge } from './uart-bridge';
+export { checkSocat, openUartPty, uartPtyPath, UartPtyError, type UartPty } from './uart-pty';

@@ -411,7 +411,8 @@ export class AppHost {
     if (f.kind === 'uart') {
       // Looped back on the board: what the app sends comes back on its RX.
       if (f.loopback) f.rx.push(Buffer.from(data));
-      if (f.bridged) this.post({ t: 'uart', isu: f.isu, data: Uint8Array.from(data) });
+      // The host sees every write (a TCP bridge forwards it; the board page shows it).
+      this.post({ t: 'uart', isu: f.isu, data: Uint8Array.from(data) });
       return data.length;
     }
     if (f.kind === 'i2c') return this.i2cTransfer(f, f.target, data, new Uint8Array(0));
