@@ -1,0 +1,96 @@
+/**
+ * End-to-end: apps' networking. C test apps of our own (test/fixtures/apps/sockets, curl) built by
+ * the SDK run in a detached emulator started with `--host-map`, so that an allowed name and a
+ * name the manifest does not allow both lead to servers this test starts on the loopback: a TCP
+ * echo server, and HTTPS servers whose certificates `openssl` makes here. The apps log what each
+ * call gave; the emulator's `denied ...` lines show the refusals. Skipped, saying why, without
+ * the C toolchain.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect as tcpConnect } from 'node:net';
+import { join } from 'node:path';
+import { lab, type Lab } from '../sideload/e2e-helpers';
+import { appLog, deploy, expectLines, until } from './app-helpers';
+import { buildProject, skipped, TEST_APPS, toolchainMissing } from '../sdk/helpers';
+
+const EMU = 'netapps';
+const CID = { sockets: '7b000000-0000-4000-8000-000000000020', curl: '7b000000-0000-4000-8000-000000000021' };
+let l: Lab;
+const servers: Server[] = [];
+
+const listen = (s: Server, host = '127.0.0.1'): Promise<number> => new Promise((r) => s.listen(0, host, () => r((s.address() as AddressInfo).port)));
+const freePort = async (): Promise<number> => { const s = createServer(); const p = await listen(s); await new Promise((r) => s.close(r)); return p; };
+
+/** Builds a test app from a copy whose manifest fields are replaced (ports known only now). */
+function buildWith(name: string, manifest: Record<string, unknown>, files: Record<string, string | Buffer> = {}) {
+  const src = join(l.dir, 'src', name);
+  cpSync(join(TEST_APPS, name), src, { recursive: true });
+  const path = join(src, 'app_manifest.json');
+  writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), ...manifest }, null, 2));
+  for (const [f, text] of Object.entries(files)) { mkdirSync(join(src, f, '..'), { recursive: true }); writeFileSync(join(src, f), text); }
+  const { run, built } = buildProject(src, join(l.dir, 'apps'), l.env);
+  if (!built) throw new Error(`sphere app build ${name} failed (${run.code}): ${run.stderr}`);
+  return built;
+}
+
+const test = suite('apps\' networking: TCP sockets and curl through the manifest\'s firewall');
+test.before(() => {
+  if (toolchainMissing()) return;
+  l = lab('sphere-net-apps-');
+  l.start(EMU, ['--capabilities', 'appDevelopment', '--host-map', 'echo.test=127.0.0.1', '--host-map', 'blocked.test=127.0.0.2', '--host-map', 'api.test=127.0.0.1', '--host-map', 'other.test=127.0.0.1']);
+  // Networking is ready once Wi-Fi has a network (as on a device).
+  assert.is(l.run(['device', 'wifi', 'add', '--ssid', 'EmuOpen', '--device', EMU]).code, 0);
+});
+test.after(() => {
+  for (const s of servers) s.close();
+  if (!toolchainMissing()) l.done();
+});
+
+test('sockets: echo through the event loop, a closed port, a refused name and address, server ports', async () => {
+  if (skipped(toolchainMissing())) return;
+  const echo = createServer((c: Socket) => c.on('data', (d) => c.write(d)));
+  servers.push(echo);
+  const echoPort = await listen(echo);
+  const closed = await freePort();
+  const serverPort = await freePort();
+  const deniedPort = await freePort();
+  const app = buildWith('sockets', {
+    CmdArgs: ['echo.test', String(echoPort), String(closed), 'blocked.test', '127.0.0.2', String(serverPort), String(deniedPort)],
+    Capabilities: { AllowedConnections: ['echo.test'], AllowedTcpServerPorts: [serverPort] },
+  });
+  deploy(l, app.package, EMU);
+  const log = () => appLog(l, EMU, CID.sockets);
+  await until('the app to listen', () => log().some((t) => t.startsWith('sockets: listening')), 15_000).catch((e: Error) => { throw new Error(`${e.message}\n${log().join('\n')}`); });
+  // A client of the app's server: what it sends comes back with "pong: " before it.
+  const answer = await new Promise<string>((resolve, reject) => {
+    const c = tcpConnect(serverPort, '127.0.0.1', () => c.write('ping'));
+    let got = '';
+    c.on('data', (d) => { got += d.toString(); });
+    c.on('close', () => resolve(got));
+    c.on('error', reject);
+  });
+  assert.is(answer, 'pong: ping');
+  const lines = await until('the app to finish', () => { const x = log(); return x.includes('sockets: done') ? x : undefined; }, 15_000);
+  expectLines(lines, [
+    'sockets: echo.test is 127.0.0.1',
+    'sockets: connect -1, errno EINPROGRESS',
+    'sockets: writable (events 0x4), SO_ERROR 0 (getsockopt 0)',
+    'sockets: sent 12 bytes',
+    'sockets: echo "hello sphere"',
+    `sockets: closed port ${closed}: connect -1, errno ECONNREFUSED`,
+    'sockets: getaddrinfo blocked.test: -2 (Name does not resolve)',
+    'sockets: connect 127.0.0.2: -1, errno EACCES',
+    `sockets: bind ${deniedPort}: -1, errno EACCES`,
+    `sockets: listening on ${serverPort}: bind 0, listen 0`,
+    'sockets: accepted a connection',
+    'sockets: served "ping" (10 bytes back)',
+    'denied getaddrinfo: host "blocked.test" is not allowed by the manifest (Capabilities.AllowedConnections)',
+    'denied connect: address 127.0.0.2 (port 80) is not allowed by the manifest (Capabilities.AllowedConnections)',
+    `denied bind: TCP port ${deniedPort} is not allowed by the manifest (Capabilities.AllowedTcpServerPorts)`,
+  ]);
+});
+
+test.run();
