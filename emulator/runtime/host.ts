@@ -311,6 +311,11 @@ export class AppHost {
 
   // ---- signals and waiting -----------------------------------------------------------------
 
+  /** The wake cell now: read it before checking for an event, then pass it to block(). */
+  wakeSeq(): number {
+    return Atomics.load(this.ctl, CELL.wake);
+  }
+
   /** Runs pending signals the app is not blocking; true when a handler ran (the blocking call then fails with EINTR). */
   deliverSignals(): boolean {
     const pending = Atomics.load(this.ctl, CELL.signals);
@@ -328,12 +333,13 @@ export class AppHost {
   /**
    * Blocks until the wake cell moves (an event, a signal, virtual time) or the deadline
    * (monotonic ns) passes. In virtual mode time moves only while the app waits here: the main
-   * thread advances the clock to the deadline and wakes it.
+   * thread advances the clock to the deadline and wakes it. `since` is the wake cell as read
+   * before the caller last looked for what it waits for (so an event in between is not missed).
    */
-  block(deadline: bigint | undefined): void {
+  block(deadline: bigint | undefined, since?: number): void {
     this.flushGpio();
     this.flushStdio();
-    const seq = Atomics.load(this.ctl, CELL.wake);
+    const seq = since ?? Atomics.load(this.ctl, CELL.wake);
     if (this.init.clock === 'virtual') {
       Atomics.store(this.big, BIG.deadline, deadline ?? -1n);
       Atomics.add(this.ctl, CELL.waitSeq, 1);

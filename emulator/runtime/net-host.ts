@@ -92,11 +92,12 @@ export class NetHost {
   /** Waits (interruptibly) until `ready` holds: 0, or -EAGAIN (non-blocking), -EINTR (a handler ran). */
   #wait(s: SocketFd | undefined, ready: () => boolean): number {
     for (;;) {
+      const seq = this.#h.wakeSeq();
       this.#h.facts();
       if (ready()) return 0;
       if (s?.nonblocking) return -E.EAGAIN;
       if (this.#h.deliverSignals()) return -E.EINTR;
-      this.#h.block(undefined);
+      this.#h.block(undefined, seq);
     }
   }
 
@@ -105,12 +106,13 @@ export class NetHost {
     const id = this.#nextId++;
     this.request(make(id));
     for (;;) {
+      const seq = this.#h.wakeSeq();
       this.#h.facts();
       const r = this.#replies.get(id);
       if (r) { this.#replies.delete(id); return r; }
       // A handler runs, and the call goes on waiting (as a device's resolver and curl do).
-      this.#h.deliverSignals();
-      this.#h.block(undefined);
+      if (this.#h.deliverSignals()) continue;
+      this.#h.block(undefined, seq);
     }
   }
 

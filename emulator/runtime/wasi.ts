@@ -209,6 +209,7 @@ export function wasiImports(h: AppHost, base: Record<string, unknown>): Imports 
       }
       for (;;) {
         if (h.deliverSignals()) return E.EINTR;
+        const seq = h.wakeSeq();
         const now = h.nowNs();
         const events: Array<{ userdata: bigint; error: number; tag: number }> = [];
         let wake: bigint | undefined;
@@ -239,7 +240,7 @@ export function wasiImports(h: AppHost, base: Record<string, unknown>): Imports 
           v.setUint32(neventsPtr, events.length, true);
           return E.SUCCESS;
         }
-        h.block(wake);
+        h.block(wake, seq);
       }
     }) as Fn,
   };
