@@ -10,6 +10,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
+import { execFileSync } from 'node:child_process';
 import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { lab, type Lab } from '../sideload/e2e-helpers';
@@ -90,6 +92,47 @@ test('sockets: echo through the event loop, a closed port, a refused name and ad
     'denied getaddrinfo: host "blocked.test" is not allowed by the manifest (Capabilities.AllowedConnections)',
     'denied connect: address 127.0.0.2 (port 80) is not allowed by the manifest (Capabilities.AllowedConnections)',
     `denied bind: TCP port ${deniedPort} is not allowed by the manifest (Capabilities.AllowedTcpServerPorts)`,
+  ]);
+});
+
+/** Makes a CA and a server certificate it signs (for the names and addresses given) with openssl. */
+function makeCerts(dir: string, name: string, sans: string): { ca: string; cert: string; key: string } {
+  mkdirSync(dir, { recursive: true });
+  const ossl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  ossl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}-ca.key`, '-out', `${name}-ca.pem`, '-subj', `/CN=${name} test CA`, '-days', '2']);
+  ossl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
+  writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${sans}\n`);
+  ossl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${name}-ca.pem`, '-CAkey', `${name}-ca.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`]);
+  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+  return { ca: read(`${name}-ca.pem`), cert: read(`${name}.pem`), key: read(`${name}.key`) };
+}
+
+test('curl: GET from an allowed host, a host not allowed (by name and by address), a certificate that does not chain', async () => {
+  if (skipped(toolchainMissing())) return;
+  const good = makeCerts(join(l.dir, 'certs'), 'good', 'DNS:api.test,DNS:blocked.test,IP:127.0.0.2');
+  const other = makeCerts(join(l.dir, 'certs'), 'other', 'DNS:other.test');
+  const serve = (c: { cert: string; key: string }, text: string) => createHttpsServer({ cert: c.cert, key: c.key }, (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`${text} ${req.url} ${req.headers['user-agent']}\n`);
+  });
+  const api = serve(good, 'hello from api.test');
+  const blocked = serve(good, 'hello from blocked.test');
+  const untrusted = serve(other, 'hello from other.test');
+  servers.push(api, blocked, untrusted);
+  const [pa, pb, pc] = [await listen(api), await listen(blocked, '127.0.0.2'), await listen(untrusted)];
+  const urls = [`https://api.test:${pa}/hello`, `https://blocked.test:${pb}/`, `https://other.test:${pc}/`, `https://127.0.0.2:${pb}/`];
+  const app = buildWith('curl', { CmdArgs: urls }, { 'certs/ca.pem': good.ca });
+  deploy(l, app.package, EMU);
+  const log = () => appLog(l, EMU, CID.curl);
+  const lines = await until('the app to finish', () => { const x = log(); return x.includes('curl: done') ? x : undefined; }, 20_000)
+    .catch((e: Error) => { throw new Error(`${e.message}\n${log().join('\n')}`); });
+  expectLines(lines, [
+    `curl: ${urls[0]}: CURLcode 0 (no error), HTTP 200, body "hello from api.test /hello sphere-test/1.0", headers and progress seen`,
+    `curl: ${urls[1]}: CURLcode 6 (the host name could not be resolved), HTTP 0, body ""`,
+    `curl: ${urls[2]}: CURLcode 60 (the server's certificate was not verified), HTTP 0, body ""`,
+    `curl: ${urls[3]}: CURLcode 7 (no connection to the server could be made), HTTP 0, body ""`,
+    'denied curl_easy_perform: host "blocked.test" is not allowed by the manifest (Capabilities.AllowedConnections)',
+    'denied curl_easy_perform: address 127.0.0.2 is not allowed by the manifest (Capabilities.AllowedConnections)',
   ]);
 });
 
