@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <curl/curl.h>
 
 #include "internal.h"
@@ -115,10 +116,16 @@ CURLcode curl_easy_setopt(CURL *curl, CURLoption option, ...)
     return r;
 }
 
-/* What libcurl's default write callback does: the data goes to a FILE* (stdout without one). */
+/* What libcurl's default write callback does: the data goes to the FILE* of CURLOPT_WRITEDATA,
+ * else to standard output (here through fd 1, so that apps that never use curl do not link
+ * stdio's stdout). */
 static size_t to_file(char *buffer, size_t size, size_t n, void *userdata)
 {
-    return fwrite(buffer, size, n, userdata != NULL ? (FILE *)userdata : stdout);
+    if (userdata != NULL) {
+        return fwrite(buffer, size, n, (FILE *)userdata);
+    }
+    ssize_t w = write(1, buffer, size * n);
+    return w < 0 ? 0 : (size_t)w / (size ? size : 1);
 }
 
 static int progress(struct sphere_curl *c, curl_off_t total, curl_off_t now)
