@@ -211,6 +211,8 @@ export function curlCodeOf(e: NodeJS.ErrnoException): [number, string] {
   if (c === 'ENOTFOUND' || c === 'EAI_AGAIN') return [CURLE.COULDNT_RESOLVE_HOST, `the name does not resolve (${c})`];
   if (c === 'ECONNREFUSED' || c === 'EHOSTUNREACH' || c === 'ENETUNREACH') return [CURLE.COULDNT_CONNECT, `cannot connect (${c})`];
   if (c === 'ETIMEDOUT') return [CURLE.OPERATION_TIMEDOUT, 'the connection timed out'];
+  // An alert from the server (a client certificate it wants, a protocol it refuses) is a failed handshake.
+  if (c.startsWith('ERR_SSL_')) return [CURLE.SSL_CONNECT_ERROR, `the TLS handshake failed (${c})`];
   if (/CERT|SELF_SIGNED|UNABLE_TO_|ALTNAME|HOSTNAME|LEAF_SIGNATURE/.test(c)) return [CURLE.PEER_FAILED_VERIFICATION, `the server's certificate was not verified (${c})`];
   if (c === 'ECONNRESET') return [CURLE.RECV_ERROR, 'the server closed the connection'];
   if (c === 'HPE_INVALID_CONSTANT' || c.startsWith('HPE_')) return [CURLE.WEIRD_SERVER_REPLY, `the server's reply is not HTTP (${c})`];

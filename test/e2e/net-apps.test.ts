@@ -115,13 +115,20 @@ test('curl: GET from an allowed host, a host not allowed (by name and by address
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(`${text} ${req.url} ${req.headers['user-agent']}\n`);
   });
+  const client = makeCerts(join(l.dir, 'certs'), 'client', 'DNS:client');
+  // Answers only a client whose certificate chains to the client CA, saying whose it is.
+  const mtls = createHttpsServer({ cert: good.cert, key: good.key, ca: client.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+    res.end(`hello ${(req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject.CN}\n`);
+  });
+  servers.push(mtls);
+  const pm = await listen(mtls);
   const api = serve(good, 'hello from api.test');
   const blocked = serve(good, 'hello from blocked.test');
   const untrusted = serve(other, 'hello from other.test');
   servers.push(api, blocked, untrusted);
   const [pa, pb, pc] = [await listen(api), await listen(blocked, '127.0.0.2'), await listen(untrusted)];
-  const urls = [`https://api.test:${pa}/hello`, `https://blocked.test:${pb}/`, `https://other.test:${pc}/`, `https://127.0.0.2:${pb}/`];
-  const app = buildWith('curl', { CmdArgs: urls }, { 'certs/ca.pem': good.ca });
+  const urls = [`https://api.test:${pa}/hello`, `https://blocked.test:${pb}/`, `https://other.test:${pc}/`, `https://127.0.0.2:${pb}/`, `mtls+https://api.test:${pm}/`, `https://api.test:${pm}/`];
+  const app = buildWith('curl', { CmdArgs: urls }, { 'certs/ca.pem': good.ca, 'certs/client.pem': client.cert, 'certs/client.key': client.key });
   deploy(l, app.package, EMU);
   const log = () => appLog(l, EMU, CID.curl);
   const lines = await until('the app to finish', () => { const x = log(); return x.includes('curl: done') ? x : undefined; }, 20_000)
@@ -131,9 +138,33 @@ test('curl: GET from an allowed host, a host not allowed (by name and by address
     `curl: ${urls[1]}: CURLcode 6 (the host name could not be resolved), HTTP 0, body ""`,
     `curl: ${urls[2]}: CURLcode 60 (the server's certificate was not verified), HTTP 0, body ""`,
     `curl: ${urls[3]}: CURLcode 7 (no connection to the server could be made), HTTP 0, body ""`,
+    `curl: ${urls[4]}: CURLcode 0 (no error), HTTP 200, body "hello client", headers and progress seen`,
+    `curl: ${urls[5]}: CURLcode 35 (the TLS handshake failed), HTTP 0, body ""`,
     'denied curl_easy_perform: host "blocked.test" is not allowed by the manifest (Capabilities.AllowedConnections)',
     'denied curl_easy_perform: address 127.0.0.2 is not allowed by the manifest (Capabilities.AllowedConnections)',
   ]);
+});
+
+test('curl: a transfer the server never answers still ends when the app is stopped', async () => {
+  if (skipped(toolchainMissing())) return;
+  const silent = createServer(() => { /* accepts, never answers */ });
+  servers.push(silent);
+  const port = await listen(silent);
+  const good = makeCerts(join(l.dir, 'certs2'), 'good', 'DNS:api.test');
+  const app = buildWith('curl', { CmdArgs: [`https://api.test:${port}/`] }, { 'certs/ca.pem': good.ca });
+  deploy(l, app.package, EMU);
+  // This run's lines only (the app ran before with other arguments).
+  const log = () => { const x = appLog(l, EMU, CID.curl); return x.slice(x.lastIndexOf('started "curl" (WebAssembly)')); };
+  await until('the transfer to start', () => log().some((t) => t === `curl: GET https://api.test:${port}/`), 15_000);
+  await new Promise((r) => setTimeout(r, 300));
+  const t0 = Date.now();
+  const r = l.run(['device', 'app', 'stop', '-i', CID.curl, '--device', EMU]);
+  assert.is(r.code, 0, r.stderr);
+  const lines = await until('the app to end', () => { const x = log(); return x.some((t) => t.startsWith('ended:')) ? x : undefined; }, 6000);
+  assert.ok(Date.now() - t0 < 5000, `ended ${Date.now() - t0} ms after the stop`);
+  assert.not.ok(lines.some((t) => t.startsWith(`curl: https://api.test:${port}/: CURLcode`)), 'the transfer did not finish');
+  // Its SIGTERM handler ran and the transfer went on (as libcurl retries after EINTR): the grace time ended it.
+  assert.ok(lines.some((t) => t.startsWith('ended: did not end after SIGTERM; ended')), lines.join('\n'));
 });
 
 test.run();
