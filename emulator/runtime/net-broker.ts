@@ -96,7 +96,8 @@ export class NetBroker {
       case 'close': {
         const s = socks.get(r.sock);
         socks.delete(r.sock);
-        if (s && 'destroy' in s) s.destroy(); else if (s) (s as Server).close();
+        // What the app sent just before close() still goes out, as a kernel would send it.
+        if (s && 'destroy' in s) { s.end(); setTimeout(() => s.destroy(), 2000).unref(); } else if (s) (s as Server).close();
         break;
       }
       case 'listen': {

@@ -83,6 +83,7 @@ test('sockets: echo through the event loop, a closed port, a refused name and ad
     'sockets: sent 12 bytes',
     'sockets: echo "hello sphere"',
     `sockets: closed port ${closed}: connect -1, errno ECONNREFUSED`,
+    'sockets: closed port, non-blocking: poll 1, SO_ERROR ECONNREFUSED',
     'sockets: getaddrinfo blocked.test: -2 (Name does not resolve)',
     'sockets: connect 127.0.0.2: -1, errno EACCES',
     `sockets: bind ${deniedPort}: -1, errno EACCES`,
