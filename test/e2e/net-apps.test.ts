@@ -108,11 +108,15 @@ function makeCerts(dir: string, name: string, sans: string): { ca: string; cert:
   return { ca: read(`${name}-ca.pem`), cert: read(`${name}.pem`), key: read(`${name}.key`) };
 }
 
-test('curl: GET from an allowed host, a host not allowed (by name and by address), a certificate that does not chain', async () => {
+test('curl: GET from an allowed host, a host not allowed (by name, by address, by a redirect), a certificate that does not chain, a client certificate', async () => {
   if (skipped(toolchainMissing())) return;
   const good = makeCerts(join(l.dir, 'certs'), 'good', 'DNS:api.test,DNS:blocked.test,IP:127.0.0.2');
   const other = makeCerts(join(l.dir, 'certs'), 'other', 'DNS:other.test');
+  let blockedPort = 0;
   const serve = (c: { cert: string; key: string }, text: string) => createHttpsServer({ cert: c.cert, key: c.key }, (req, res) => {
+    // Redirects: within the host, and to a host the manifest does not allow.
+    if (req.url === '/moved') { res.writeHead(302, { location: '/hello' }); res.end(); return; }
+    if (req.url === '/away') { res.writeHead(302, { location: `https://blocked.test:${blockedPort}/` }); res.end(); return; }
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(`${text} ${req.url} ${req.headers['user-agent']}\n`);
   });
@@ -128,7 +132,8 @@ test('curl: GET from an allowed host, a host not allowed (by name and by address
   const untrusted = serve(other, 'hello from other.test');
   servers.push(api, blocked, untrusted);
   const [pa, pb, pc] = [await listen(api), await listen(blocked, '127.0.0.2'), await listen(untrusted)];
-  const urls = [`https://api.test:${pa}/hello`, `https://blocked.test:${pb}/`, `https://other.test:${pc}/`, `https://127.0.0.2:${pb}/`, `mtls+https://api.test:${pm}/`, `https://api.test:${pm}/`];
+  blockedPort = pb;
+  const urls = [`https://api.test:${pa}/hello`, `https://blocked.test:${pb}/`, `https://other.test:${pc}/`, `https://127.0.0.2:${pb}/`, `mtls+https://api.test:${pm}/`, `https://api.test:${pm}/`, `https://api.test:${pa}/moved`, `https://api.test:${pa}/away`];
   const app = buildWith('curl', { CmdArgs: urls }, { 'certs/ca.pem': good.ca, 'certs/client.pem': client.cert, 'certs/client.key': client.key });
   deploy(l, app.package, EMU);
   const log = () => appLog(l, EMU, CID.curl);
@@ -141,6 +146,9 @@ test('curl: GET from an allowed host, a host not allowed (by name and by address
     `curl: ${urls[3]}: CURLcode 7 (no connection to the server could be made), HTTP 0, body ""`,
     `curl: ${urls[4]}: CURLcode 0 (no error), HTTP 200, body "hello client", headers and progress seen`,
     `curl: ${urls[5]}: CURLcode 35 (the TLS handshake failed), HTTP 0, body ""`,
+    `curl: ${urls[6]}: CURLcode 0 (no error), HTTP 200, body "hello from api.test /hello sphere-test/1.0", headers and progress seen`,
+    `curl: ${urls[7]}: CURLcode 6 (the host name could not be resolved), HTTP 0, body ""`,
+    'denied curl_easy_perform: host "blocked.test" (a redirect) is not allowed by the manifest (Capabilities.AllowedConnections)',
     'denied curl_easy_perform: host "blocked.test" is not allowed by the manifest (Capabilities.AllowedConnections)',
     'denied curl_easy_perform: address 127.0.0.2 is not allowed by the manifest (Capabilities.AllowedConnections)',
   ]);
