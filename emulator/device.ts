@@ -38,6 +38,8 @@ export interface DeviceOptions {
   appMemoryKB?: number;
   /** The board's parts and wiring (default: the MT3620 RDB as the samples wire it). */
   board?: BoardDescription;
+  /** Names apps resolve to these IPv4 addresses before DNS (`emulator start --host-map`). */
+  hostMap?: Readonly<Record<string, string>>;
 }
 
 export interface RecoveryResult {
@@ -108,6 +110,7 @@ export class Device {
     this.runtime = new AppRuntime({
       stateDir: o.stateDir, clock: this.clock, board: this.board, osVersion: OS_VERSION,
       ...(o.appMemoryKB === undefined ? {} : { appMemoryKB: o.appMemoryKB }),
+      ...(o.hostMap === undefined ? {} : { hostMap: o.hostMap }),
       onEnded: (c, info, restartInMs) => this.#runEnded(c, info, restartInMs),
       onRestart: (c) => { try { this.startApp(c, false, { restart: true }); } catch { /* recorded by startApp */ } },
       onPower: (state, residency) => this.onPowerRequest(state, residency),

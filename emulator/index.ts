@@ -26,7 +26,7 @@ export { recoverStateDir, recoverySocketPath, requestRecovery, serveRecovery, ty
 export { Flash, writeAtomic } from './flash';
 export { startView, viewTokenPath, type ViewServer } from './view/index';
 export { controlRequest, controlSocketPath, ControlError, GpioBoard, MT3620_RDB, MT3620_RDB_PARTS, BoardError, parseBoard, wiringOf, checkUartBridgePorts, UartBridgeError, checkSocat, UartPtyError, uartPtyPath, type BoardDescription } from './board/index';
-export { readAppLog, appLogPath, DEFAULT_APP_MEMORY_KB, STOP_GRACE_MS, RESTART_BACKOFF_MS, HOST_TABLE, WASI_ERRNO, type AppLogLine } from './runtime/index';
+export { readAppLog, appLogPath, DEFAULT_APP_MEMORY_KB, STOP_GRACE_MS, RESTART_BACKOFF_MS, HOST_TABLE, WASI_ERRNO, parseHostMap, type AppLogLine } from './runtime/index';
 export { DEFAULT_PRESS_MS } from './control-ops';
 export { loadScenarios, runScenarios, junitXml, ScenarioError, type ScenarioResult } from './scenario/index';
 export { OS_COMPONENTS } from './images';

@@ -44,6 +44,8 @@ export interface StartOptions {
   board?: DeviceOptions['board'];
   /** ISUs whose UART is bridged to a pseudo-terminal (board/uart-pty.ts) instead of the board's wiring. */
   uartPty?: number[];
+  /** Names apps resolve to these IPv4 addresses before DNS. */
+  hostMap?: DeviceOptions['hostMap'];
 }
 
 /** How long apps get after SIGTERM when the emulator itself stops. */
@@ -100,6 +102,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
       ...(o.clock === undefined ? {} : { clock: o.clock }),
       ...(o.appMemoryKB === undefined ? {} : { appMemoryKB: o.appMemoryKB }),
       ...(board === undefined ? {} : { board }),
+      ...(o.hostMap === undefined ? {} : { hostMap: o.hostMap }),
     });
     device.onPowerRequest = (state, residency) => {
       // As on the device: every app gets SIGTERM, then the system reboots or sleeps.

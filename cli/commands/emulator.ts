@@ -127,6 +127,7 @@ export const commands: CommandDef[] = [
       { flags: '--clock <mode>', description: 'The apps\' clock: real (default) or virtual (time moves only while every app waits, jumping to the next deadline)' },
       { flags: '--board <file.json>', description: 'Board description: its LEDs, buttons and what sits on each bus (default: the MT3620 RDB as the samples wire it; "sphere emulator board" prints it)' },
       { flags: '--app-memory <KiB>', description: 'Memory an app may allocate beyond its start, in KiB (default 256, the MT3620\'s application RAM); malloc fails past it' },
+      { flags: '--host-map <name=address>', description: 'Resolve a host name to an IPv4 address for apps before DNS (repeatable), e.g. api.example.com=127.0.0.1; the manifest\'s AllowedConnections still decides what an app may reach', type: [String] },
       { flags: '--device-service', description: 'Also serve the PC-side device service (localhost:48938) unless it runs: "sphere device service start --detach"' },
       { flags: '--uart-pty <ISU>', description: 'Bridge that UART (e.g. ISU0) to a pseudo-terminal, linked at <state>/ISU0.pty, for a terminal program (needs socat; repeatable)', type: [String] },
     ],
@@ -154,6 +155,11 @@ export const commands: CommandDef[] = [
       const memText = optString(ctx, 'appMemory');
       const appMemoryKB = memText === undefined ? undefined : Number(memText);
       if (appMemoryKB !== undefined && (!Number.isInteger(appMemoryKB) || appMemoryKB < 64 || appMemoryKB > 1024 * 1024)) throw new UsageError(`Cannot use --app-memory "${memText}": give KiB as a whole number from 64 to 1048576.`, { code: 'BAD_APP_MEMORY' });
+      const hostMapEntries = optList(ctx, 'hostMap');
+      let hostMap: Record<string, string> | undefined;
+      try { hostMap = hostMapEntries.length ? emu.parseHostMap(hostMapEntries) : undefined; } catch (e) {
+        throw new UsageError(`${(e as Error).message}.`, { code: 'BAD_HOST_MAP' });
+      }
       const boardFile = optString(ctx, 'board');
       const board = boardFile === undefined ? undefined : readBoard(resolve(ctx.cwd, boardFile), emu);
       const uartPty = [...new Set(optList(ctx, 'uartPty').map((u) => {
@@ -185,6 +191,7 @@ export const commands: CommandDef[] = [
         if (appMemoryKB !== undefined) args.push('--app-memory', String(appMemoryKB));
         if (boardFile !== undefined) args.push('--board', resolve(ctx.cwd, boardFile));
         for (const isu of uartPty) args.push('--uart-pty', `ISU${isu}`);
+        for (const h of hostMapEntries) args.push('--host-map', h);
         const logFile = join(stateDir, 'emulator.log');
         const e = await emu.startDetached({ command: self.command, args, env: ctx.env, logFile, registryDir, name });
         const service = optBool(ctx, 'deviceService') ? await withDeviceService(ctx) : undefined;
@@ -203,6 +210,7 @@ export const commands: CommandDef[] = [
         ...(appMemoryKB === undefined ? {} : { appMemoryKB }),
         ...(board === undefined ? {} : { board }),
         ...(uartPty.length ? { uartPty } : {}),
+        ...(hostMap === undefined ? {} : { hostMap }),
         log: (line) => ctx.ui.note(`${stamp()} ${line}`),
       });
       ctx.ui.note(`${stamp()} emulator "${name}" listening on ${run.url} (device ${run.device.deviceId.slice(0, 16)}…, state ${stateDir}, REST API ${run.device.apiVersion}, capabilities [${run.device.state.capabilities.join(',')}], ${run.device.clock.mode} clock)`);

@@ -50,5 +50,7 @@ export function appCapabilities(manifest: Record<string, unknown>): AppCapabilit
     powerControls: list(caps['PowerControls']).filter((x): x is string => typeof x === 'string'),
     systemEventNotifications: caps['SystemEventNotifications'] === true,
     softwareUpdateDeferral: caps['SoftwareUpdateDeferral'] === true,
+    allowedConnections: list(caps['AllowedConnections']).filter((x): x is string => typeof x === 'string'),
+    allowedTcpServerPorts: list(caps['AllowedTcpServerPorts']).filter((x): x is number => Number.isInteger(x)),
   };
 }

@@ -7,6 +7,7 @@
 import { rmSync, existsSync } from 'node:fs';
 import { E } from './errno';
 import type { AppHost } from './host';
+import { NET_ROWS } from './net-table';
 import { ADC_CHANNELS, CELL, GPIO_OUTPUT_BASE, SIGTERM, type AppCapabilities } from './protocol';
 
 type Gate = (c: AppCapabilities, args: number[]) => [resource: string, field: string] | undefined;
@@ -464,6 +465,7 @@ export const HOST_TABLE: HostRow[] = [
     name: 'os_version', call: 'Applications_GetOsVersion',
     run: (h, ptr, cap) => writeText(h, ptr!, cap!, h.init.osVersion),
   },
+  ...NET_ROWS,
 ];
 
 /** The "applibs" import object for one app: every row wrapped with its capability check. */

@@ -12,13 +12,15 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { ADC_BASE, BIG, CELL, GPIO_INPUT_BASE, GPIO_OUTPUT_BASE, MOTION_BASE, SIGTERM, type PwmChannelState, type WorkerInit, type WorkerMessage } from './protocol';
 import { Lsm6ds3, type Motion } from '../board/index';
 import { E } from './errno';
+import { NetHost, type SocketFd } from './net-host';
+import type { NetEvent } from './net-protocol';
 
 export const FIRST_HOST_FD = 1000;
 const HISTORY = 64;
 
 export interface SysEventNote { t: 'sysevent'; event: number; status: number; maxDeferral: number; updateType: number }
 /** Main thread → worker, read synchronously: a system event, or new network facts. */
-export type InboxMessage = SysEventNote | { t: 'net'; ready: boolean; interfaces: Record<string, number>; deviceAuthReady: boolean } | { t: 'uart'; isu: number; data: Uint8Array };
+export type InboxMessage = SysEventNote | NetEvent | { t: 'net'; ready: boolean; interfaces: Record<string, number>; deviceAuthReady: boolean } | { t: 'uart'; isu: number; data: Uint8Array };
 
 export type HostFd =
   | { kind: 'gpio'; gpio: number; output: boolean }
@@ -30,7 +32,8 @@ export type HostFd =
   | { kind: 'i2c'; isu: number; target: number }
   | { kind: 'spi'; isu: number; cs: number }
   | { kind: 'pwm'; controller: number }
-  | { kind: 'adc'; controller: number };
+  | { kind: 'adc'; controller: number }
+  | SocketFd;
 
 /** Thrown from a host call to end the app (default action of SIGTERM); unwinds wasi.start. */
 export class AppSignalled extends Error {
@@ -71,12 +74,15 @@ export class AppHost {
   sysEventMask = 0;
   /** System events from the main thread, read synchronously (the worker never returns to its event loop while the app runs). */
   inbox: MessagePort | undefined;
+  /** Sockets, the resolver and the manifest's firewall (net-host.ts). */
+  readonly net: NetHost;
 
   constructor(init: WorkerInit, post: (m: WorkerMessage) => void) {
     this.init = init;
     this.post = post;
     this.ctl = new Int32Array(init.control);
     this.big = new BigInt64Array(init.control);
+    this.net = new NetHost(this);
   }
 
   // ---- memory ------------------------------------------------------------------------------
@@ -219,6 +225,8 @@ export class AppHost {
       try { closeSync(f.fd); } catch { /* already gone */ }
     } else if (f.kind === 'sysevent') {
       this.sysEventMask = 0;
+    } else if (f.kind === 'socket') {
+      this.net.closed(f);
     }
     return E.SUCCESS;
   }
@@ -262,8 +270,16 @@ export class AppHost {
       case 'timer': return this.expire(f, now) > 0n;
       case 'sysevent': this.#drainInbox(); return this.pendingSysEvents.length > 0;
       case 'uart': this.#drainInbox(); return f.rx.length > 0;
+      case 'socket': this.#drainInbox(); return this.net.readable(f);
       default: return true;
     }
+  }
+
+  /** Whether poll() sees the fd ready for writing (a socket once connected or failed). */
+  writable(fd: number): boolean {
+    const f = this.fds.get(fd);
+    if (f?.kind === 'socket') { this.#drainInbox(); return this.net.writable(f); }
+    return fd !== 0;
   }
 
   #drainInbox(): void {
@@ -272,6 +288,8 @@ export class AppHost {
       const msg = m.message as InboxMessage;
       if (msg.t === 'uart') {
         for (const f of this.fds.values()) if (f.kind === 'uart' && f.isu === msg.isu) f.rx.push(Buffer.from(msg.data));
+      } else if (msg.t === 'netr' || msg.t === 'sock') {
+        this.net.receive(msg);
       } else if (msg.t === 'net') {
         this.init.networkingReady = msg.ready;
         this.init.interfaces = msg.interfaces;
@@ -293,6 +311,11 @@ export class AppHost {
 
   // ---- signals and waiting -----------------------------------------------------------------
 
+  /** The wake cell now: read it before checking for an event, then pass it to block(). */
+  wakeSeq(): number {
+    return Atomics.load(this.ctl, CELL.wake);
+  }
+
   /** Runs pending signals the app is not blocking; true when a handler ran (the blocking call then fails with EINTR). */
   deliverSignals(): boolean {
     const pending = Atomics.load(this.ctl, CELL.signals);
@@ -310,12 +333,13 @@ export class AppHost {
   /**
    * Blocks until the wake cell moves (an event, a signal, virtual time) or the deadline
    * (monotonic ns) passes. In virtual mode time moves only while the app waits here: the main
-   * thread advances the clock to the deadline and wakes it.
+   * thread advances the clock to the deadline and wakes it. `since` is the wake cell as read
+   * before the caller last looked for what it waits for (so an event in between is not missed).
    */
-  block(deadline: bigint | undefined): void {
+  block(deadline: bigint | undefined, since?: number): void {
     this.flushGpio();
     this.flushStdio();
-    const seq = Atomics.load(this.ctl, CELL.wake);
+    const seq = since ?? Atomics.load(this.ctl, CELL.wake);
     if (this.init.clock === 'virtual') {
       Atomics.store(this.big, BIG.deadline, deadline ?? -1n);
       Atomics.add(this.ctl, CELL.waitSeq, 1);
@@ -386,6 +410,7 @@ export class AppHost {
         return n;
       }
       case 'i2c': return this.i2cTransfer(f, f.target, new Uint8Array(0), into);
+      case 'socket': return this.net.recv(f, into);
       case 'pwm': case 'adc': case 'spi': return -E.EINVAL;
       case 'gpio': return -E.EINVAL;
       case 'sysevent': return -E.EINVAL;
@@ -416,6 +441,7 @@ export class AppHost {
       return data.length;
     }
     if (f.kind === 'i2c') return this.i2cTransfer(f, f.target, data, new Uint8Array(0));
+    if (f.kind === 'socket') return this.net.send(f, data);
     return -E.EINVAL;
   }
 

@@ -13,3 +13,4 @@ export { HOST_TABLE } from './host-table';
 export { E as WASI_ERRNO } from './errno';
 export { wasmImports, type WasmImport } from './wasm-info';
 export { appCapabilities, isWasm, runnableApp, type RunnableApp } from './app-image';
+export { parseHostMap } from './net-broker';

@@ -9,6 +9,7 @@ import { AppLog } from './applog';
 import type { RuntimeClock } from './clock';
 import { AppProcess, type AppSpec, type ExitInfo } from './process';
 import type { PwmChannelState, WorkerInit, WorkerMessage } from './protocol';
+import { NetBroker } from './net-broker';
 
 /** Time an app has after SIGTERM before its worker is ended. */
 export const STOP_GRACE_MS = 2000;
@@ -47,6 +48,8 @@ export interface RuntimeOptions {
   onSysEvent?: (componentId: string, op: 'defer' | 'resume', event: number, minutes: number) => void;
   /** What an app wrote to a bridged UART. */
   onUartTx?: (isu: number, data: Uint8Array) => void;
+  /** Names apps resolve to local addresses before DNS (`emulator start --host-map`). */
+  hostMap?: Readonly<Record<string, string>>;
 }
 
 export class AppRuntime {
@@ -57,6 +60,8 @@ export class AppRuntime {
   readonly #restarts = new Map<string, { count: number; timer?: number }>();
   readonly #o: RuntimeOptions;
   readonly memoryCap: number;
+  /** The apps' connections and transfers. */
+  readonly net: NetBroker;
   #advanceQueued = false;
   /** Virtual clock: time does not pass this point (ns since boot) until it is raised; undefined runs free. */
   #limitNs: bigint | undefined;
@@ -81,6 +86,7 @@ export class AppRuntime {
     this.clock = o.clock;
     this.log = new AppLog(o.stateDir);
     this.memoryCap = (o.appMemoryKB ?? DEFAULT_APP_MEMORY_KB) * 1024;
+    this.net = new NetBroker(o.hostMap ?? {});
     this.clock.onTimerAdded = () => this.#queueAdvance();
   }
 
@@ -187,6 +193,9 @@ export class AppRuntime {
       case 'power':
         if (current) this.#o.onPower?.(m.state, m.residencySeconds);
         break;
+      case 'net':
+        this.net.handle(p, m.req);
+        break;
       case 'sysevent':
         if (current) this.#o.onSysEvent?.(p.spec.componentId, m.op, m.event, m.minutes);
         break;
@@ -198,6 +207,7 @@ export class AppRuntime {
   #ended(p: AppProcess, info: ExitInfo): void {
     const cid = p.spec.componentId;
     this.lastExit.set(cid, info);
+    this.net.closeAll(p);
     if (this.procs.get(cid) === p) this.#o.board.releaseAll();
     const memory = info.memoryCapReached ? ' after reaching its memory cap' : '';
     this.note(cid, `ended: ${info.detail}${memory}`);

@@ -143,6 +143,13 @@ export class AppProcess {
     this.wake();
   }
 
+  /** An answer of the network broker (a connection's data, a resolved name, a finished transfer). */
+  netEvent(e: import('./net-protocol').NetEvent): void {
+    if (this.exited) return;
+    this.#port.postMessage(e);
+    this.wake();
+  }
+
   /** New network facts (an interface went up or down, Wi-Fi connected). */
   netFacts(f: { ready: boolean; interfaces: Record<string, number>; deviceAuthReady: boolean }): void {
     this.#port.postMessage({ t: 'net', ...f });

@@ -86,6 +86,10 @@ export interface AppCapabilities {
   powerControls: string[];
   systemEventNotifications: boolean;
   softwareUpdateDeferral: boolean;
+  /** Capabilities.AllowedConnections: host names and IPv4 addresses the app may connect to. */
+  allowedConnections?: string[];
+  /** Capabilities.AllowedTcpServerPorts. */
+  allowedTcpServerPorts?: number[];
 }
 
 /** Worker → main. */
@@ -97,6 +101,7 @@ export type WorkerMessage =
   | { t: 'uart'; isu: number; data: Uint8Array }
   | { t: 'power'; state: 'reboot' | 'powerdown'; residencySeconds: number }
   | { t: 'sysevent'; op: 'defer' | 'resume'; event: number; minutes: number }
+  | { t: 'net'; req: import('./net-protocol').NetRequest }
   | { t: 'exit'; code: number; reason: ExitReason; detail: string; memoryCapReached: boolean };
 
 /** One PWM channel as the app last applied it. */

@@ -16,6 +16,7 @@ const TAG_READ = 1;
 const TAG_WRITE = 2;
 const FILETYPE_CHAR = 2;
 const FILETYPE_REGULAR = 4;
+const FILETYPE_SOCKET_STREAM = 6;
 const FDFLAG_NONBLOCK = 0x4;
 const FILETYPE_DIRECTORY = 3;
 /** The image package appears to the app as a read-only folder preopened at this descriptor. */
@@ -147,8 +148,8 @@ export function wasiImports(h: AppHost, base: Record<string, unknown>): Imports 
       if (!h.slice(ptr, 24)) return E.EFAULT;
       const v = h.view;
       const regular = f?.kind === 'mutable' || f?.kind === 'image';
-      v.setUint8(ptr, fd === IMAGE_DIR_FD ? FILETYPE_DIRECTORY : regular ? FILETYPE_REGULAR : FILETYPE_CHAR);
-      v.setUint16(ptr + 2, f?.kind === 'timer' && f.nonblocking ? FDFLAG_NONBLOCK : 0, true);
+      v.setUint8(ptr, fd === IMAGE_DIR_FD ? FILETYPE_DIRECTORY : regular ? FILETYPE_REGULAR : f?.kind === 'socket' ? FILETYPE_SOCKET_STREAM : FILETYPE_CHAR);
+      v.setUint16(ptr + 2, (f?.kind === 'timer' || f?.kind === 'socket') && f.nonblocking ? FDFLAG_NONBLOCK : 0, true);
       v.setBigUint64(ptr + 8, 0x1fffffffn, true);
       v.setBigUint64(ptr + 16, 0x1fffffffn, true);
       return E.SUCCESS;
@@ -156,7 +157,7 @@ export function wasiImports(h: AppHost, base: Record<string, unknown>): Imports 
     fd_fdstat_set_flags: ((fd: number, flags: number) => {
       const f = h.fds.get(fd);
       if (!f) return fd <= 2 ? E.SUCCESS : E.EBADF;
-      if (f.kind === 'timer') f.nonblocking = (flags & FDFLAG_NONBLOCK) !== 0;
+      if (f.kind === 'timer' || f.kind === 'socket') f.nonblocking = (flags & FDFLAG_NONBLOCK) !== 0;
       return E.SUCCESS;
     }) as Fn,
     fd_filestat_get: ((fd: number, ptr: number) => {
@@ -208,6 +209,7 @@ export function wasiImports(h: AppHost, base: Record<string, unknown>): Imports 
       }
       for (;;) {
         if (h.deliverSignals()) return E.EINTR;
+        const seq = h.wakeSeq();
         const now = h.nowNs();
         const events: Array<{ userdata: bigint; error: number; tag: number }> = [];
         let wake: bigint | undefined;
@@ -218,7 +220,7 @@ export function wasiImports(h: AppHost, base: Record<string, unknown>): Imports 
           } else if (s.tag === TAG_READ || s.tag === TAG_WRITE) {
             const f = h.fds.get(s.fd);
             if (!f && s.fd > 2) events.push({ userdata: s.userdata, error: E.EBADF, tag: s.tag });
-            else if (s.tag === TAG_WRITE ? s.fd !== 0 : h.readable(s.fd, now)) events.push({ userdata: s.userdata, error: 0, tag: s.tag });
+            else if (s.tag === TAG_WRITE ? h.writable(s.fd) : h.readable(s.fd, now)) events.push({ userdata: s.userdata, error: 0, tag: s.tag });
             else if (f?.kind === 'timer') {
               const d = h.timerDeadline(f);
               if (d !== undefined && (wake === undefined || d < wake)) wake = d;
@@ -238,7 +240,7 @@ export function wasiImports(h: AppHost, base: Record<string, unknown>): Imports 
           v.setUint32(neventsPtr, events.length, true);
           return E.SUCCESS;
         }
-        h.block(wake);
+        h.block(wake, seq);
       }
     }) as Fn,
   };

@@ -9,6 +9,7 @@ import { WASI } from 'node:wasi';
 import { AppHost, AppSignalled } from './host';
 import { HOST_TABLE, applibsImports } from './host-table';
 import { wasiImports } from './wasi';
+import { netWasiImports } from './net-table';
 import { wasmImports } from './wasm-info';
 import type { WorkerInit, WorkerMessage } from './protocol';
 
@@ -51,7 +52,7 @@ function run(init: WorkerInit & { inbox?: import('node:worker_threads').MessageP
     }
     const exportNames = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
     if (!exportNames.has('_start')) throw new LoadError('bin/app has no _start export (link it as a command, -mexec-model=command)');
-    const importObject: WebAssembly.Imports = { wasi_snapshot_preview1: wasiImports(host, base), applibs: applibsImports(host) };
+    const importObject: WebAssembly.Imports = { wasi_snapshot_preview1: { ...wasiImports(host, base), ...netWasiImports(host, base) }, applibs: applibsImports(host) };
     if (memory) importObject['env'] = { memory };
     try { instance = new WebAssembly.Instance(module, importObject); } catch (e) {
       throw new LoadError(`bin/app cannot be instantiated (${(e as Error).message.replace(/^WebAssembly\.Instance\(\): /, '')})`);

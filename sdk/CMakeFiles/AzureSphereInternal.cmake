@@ -6,6 +6,7 @@
 #             from Sysroots/<set>/usr/src/applibs with the app's own flags; an OBJECT library, so
 #             linking it needs no archiver and unused functions are dropped by the linker
 #   tlsutils  device authentication helpers (part of applibs here)
+#   curl      curl's easy interface (part of applibs here)
 #   gcc_s     nothing: the compiler's builtins library is linked by clang itself
 #   c         wasi-libc; left to "-lc"
 
@@ -34,6 +35,11 @@ endif()
 if(NOT TARGET tlsutils)
     add_library(tlsutils INTERFACE)
     target_link_libraries(tlsutils INTERFACE applibs)
+endif()
+if(NOT TARGET curl)
+    # curl's easy interface (curl.c, part of applibs here): transfers are the emulator's.
+    add_library(curl INTERFACE)
+    target_link_libraries(curl INTERFACE applibs)
 endif()
 if(NOT TARGET gcc_s)
     add_library(gcc_s INTERFACE)

@@ -115,8 +115,8 @@ board.run();
 const caps = suite('manifest capabilities');
 caps('takes the GPIOs, storage, power controls and event flags of a resolved manifest', () => {
   assert.equal(appCapabilities({ Capabilities: { Gpio: [8, 12, '13'], Uart: ['ISU0'], I2cMaster: ['ISU2', 'bogus'], MutableStorage: { SizeKB: 8 }, PowerControls: ['ForceReboot'], SystemEventNotifications: true } }),
-    { spi: [], pwm: [], adc: [], uart: [0], i2c: [2], gpio: [8, 12, 13], mutableStorageKB: 8, powerControls: ['ForceReboot'], systemEventNotifications: true, softwareUpdateDeferral: false });
-  assert.equal(appCapabilities({}), { spi: [], pwm: [], adc: [], uart: [], i2c: [], gpio: [], mutableStorageKB: 0, powerControls: [], systemEventNotifications: false, softwareUpdateDeferral: false });
+    { spi: [], pwm: [], adc: [], uart: [0], i2c: [2], gpio: [8, 12, 13], mutableStorageKB: 8, powerControls: ['ForceReboot'], systemEventNotifications: true, softwareUpdateDeferral: false, allowedConnections: [], allowedTcpServerPorts: [] });
+  assert.equal(appCapabilities({}), { spi: [], pwm: [], adc: [], uart: [], i2c: [], gpio: [], mutableStorageKB: 0, powerControls: [], systemEventNotifications: false, softwareUpdateDeferral: false, allowedConnections: [], allowedTcpServerPorts: [] });
 });
 caps.run();
 

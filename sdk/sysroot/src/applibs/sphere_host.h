@@ -121,3 +121,44 @@ SPHERE_IMPORT("adc_poll") int32_t __sphere_adc_poll(int32_t fd, uint32_t channel
 SPHERE_IMPORT("spi_open") int32_t __sphere_spi_open(int32_t id, int32_t chipSelect, uint32_t csPolarity);
 SPHERE_IMPORT("spi_set") int32_t __sphere_spi_set(int32_t fd, uint32_t what, uint32_t value);
 SPHERE_IMPORT("spi_transfer") int32_t __sphere_spi_transfer(int32_t fd, const void *transfers, uint32_t count);
+
+/* TCP sockets (sys/socket.h, socket.c). The fd is the host's and pollable: readable when data,
+ * the peer's end, an error or (listening) a connection waits; writable once connected or failed.
+ * wasi-libc's send(), recv(), shutdown() and accept() reach the host through WASI's sock_* calls,
+ * read()/write()/close()/poll() through the fd calls. Only AF_INET (1) and SOCK_STREAM (6, with
+ * SOCK_NONBLOCK 0x4000 / SOCK_CLOEXEC 0x2000) exist. Addresses are 4 bytes in network order,
+ * ports host-order numbers. Gates: connect's address must be in AllowedConnections or have come
+ * from resolving an allowed name (-EACCES, logged as a denial); bind's port must be in
+ * AllowedTcpServerPorts (-EACCES). A blocking connect/recv/accept waits interruptibly. */
+SPHERE_IMPORT("sock_open") int32_t __sphere_sock_open(int32_t domain, int32_t type);
+SPHERE_IMPORT("sock_connect") int32_t __sphere_sock_connect(int32_t fd, const uint8_t *ip4, uint32_t port);
+SPHERE_IMPORT("sock_bind") int32_t __sphere_sock_bind(int32_t fd, const uint8_t *ip4, uint32_t port);
+SPHERE_IMPORT("sock_listen") int32_t __sphere_sock_listen(int32_t fd, int32_t backlog);
+/* SOL_SOCKET (0x7fffffff) SO_ERROR (4: the pending error, cleared) and SO_TYPE (3); else -ENOPROTOOPT. */
+SPHERE_IMPORT("sock_getopt") int32_t __sphere_sock_getopt(int32_t fd, int32_t level, int32_t name, int32_t *outValue);
+/* Accepted and without effect (SO_REUSEADDR, SO_KEEPALIVE, TCP_NODELAY, timeouts). */
+SPHERE_IMPORT("sock_setopt") int32_t __sphere_sock_setopt(int32_t fd, int32_t level, int32_t name, int32_t value);
+/* peer 0: the local address (getsockname), 1: the peer's (getpeername). */
+SPHERE_IMPORT("sock_name") int32_t __sphere_sock_name(int32_t fd, uint32_t peer, uint8_t *ip4, uint32_t *port);
+/* getaddrinfo for one name: writes up to capacity IPv4 addresses (4 bytes each) and returns how
+ * many, or a negative EAI_* code of netdb.h (not an errno): EAI_NONAME for a name that is not in
+ * AllowedConnections (logged as a denial) or does not resolve, EAI_AGAIN while the network is
+ * not ready. */
+SPHERE_IMPORT("net_resolve") int32_t __sphere_net_resolve(const char *name, uint32_t length, uint8_t *ip4s, uint32_t capacity);
+
+/* curl's easy interface (curl.c): the host carries out a whole transfer. The request is twelve
+ * 32-bit fields: url, cainfo, useragent, sslcert, sslkey (NUL-terminated strings or 0; the
+ * files are paths in the image package), follow, maxredirs (-1: no limit), verifypeer,
+ * verifyhost, timeout_ms, connect_timeout_ms (0: none), verbose. perform blocks until the
+ * transfer ends and returns a transfer id (>= 0) or -CURLcode; a host not in AllowedConnections
+ * is -CURLE_COULDNT_RESOLVE_HOST (a name) or -CURLE_COULDNT_CONNECT (an address), logged as a
+ * denial. read copies the response's header block (which 0) or body (1) from where the last
+ * read stopped and returns the bytes copied (0 at the end). info: 0 = HTTP status, 1 = body size. */
+struct __sphere_curl_request {
+    const char *url, *cainfo, *useragent, *sslcert, *sslkey;
+    int32_t follow, maxredirs, verifypeer, verifyhost, timeout_ms, connect_timeout_ms, verbose;
+};
+SPHERE_IMPORT("curl_perform") int32_t __sphere_curl_perform(const struct __sphere_curl_request *request);
+SPHERE_IMPORT("curl_read") int32_t __sphere_curl_read(int32_t id, uint32_t which, void *buf, uint32_t capacity);
+SPHERE_IMPORT("curl_info") int32_t __sphere_curl_info(int32_t id, uint32_t what);
+SPHERE_IMPORT("curl_release") int32_t __sphere_curl_release(int32_t id);
