@@ -78,8 +78,7 @@ const COMMON: Record<string, FlagRule> = {
   '--deviceid': v('--device'), '--device': v('--device'), '-d': v('--device'),
   '--query': v('--query'),
   '--enablertcoredebugging': b('--enable-rt-core-debugging'),
-  '--verbose': { kind: 'drop', takesValue: false }, '--only-show-errors': { kind: 'drop', takesValue: false },
-  '--debug': { kind: 'drop', takesValue: false },
+  '--verbose': b('--verbose'), '--only-show-errors': b('--only-show-errors'), '--debug': b('--debug'),
 };
 
 /** Commands that talk to the cloud Security Service, which sphere does not. */

@@ -108,7 +108,7 @@ const main: CommandDef[] = [
     group: 'device', name: 'get-support-data', description: 'Save the device log, error reports and state as a .tar.gz',
     options: [
       ...deviceOptions,
-      { flags: '-o, --destination <file>', description: 'Archive to write (default support-data.tar.gz)' },
+      { flags: '--destination <file>', description: 'Archive to write (default support-data.tar.gz)', deprecated: ['-o'] },
       { flags: '--clear-telemetry', description: 'Delete the error reports on the device after reading them' },
     ],
     action: (ctx) => withDevice(ctx, async (api) => {

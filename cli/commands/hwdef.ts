@@ -36,7 +36,7 @@ async function load(ctx: CommandContext, definition: string) {
   return { m, file: parsed.file, header, content: m.generateHeader(parsed.file) };
 }
 
-const outputDir = { flags: '-o, --output-dir <dir>', description: 'Folder of the header (default: inc/hw beside the definition)' };
+const outputDir = { flags: '--output-dir <dir>', description: 'Folder of the header (default: inc/hw beside the definition)', deprecated: ['-o'] };
 
 export const commands: CommandDef[] = [
   {

@@ -28,7 +28,7 @@ const cases: Array<[string, string]> = [
   ['device app start -i X --debug-mode', 'device app start --component-id X --debug-mode'],
   ['device app show-status --component-id X --output jsonc', 'device app show-status --component-id X --output json'],
   ['device image list-installed --full -o yamlc', 'device image list-installed --all --output yaml'],
-  ['device show-attached --verbose --only-show-errors', 'device show-attached'],
+  ['device show-attached --verbose --only-show-errors', 'device show-attached --verbose --only-show-errors'],
   ['device prep-sideload', 'device enable-development'],
   ['device enable-development --enable-rt-core-debugging --device-group Bench', 'device enable-development --enable-rt-core-debugging --device-group Bench'],
   ['device enable-development --enablertcoredebugging -d 192.168.35.2', 'device enable-development --enable-rt-core-debugging --device 192.168.35.2'],

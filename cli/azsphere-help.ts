@@ -1,0 +1,2 @@
+/** placeholder */
+export function azsphereHelp(version: string): string { return `azsphere ${version}\n`; }
