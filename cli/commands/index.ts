@@ -9,6 +9,7 @@ import { commands as device, DEVICE_GROUPS } from './device';
 import { commands as sdk } from './sdk';
 import { commands as config } from './config';
 import { commands as version } from './version';
+import { commands as completion } from './completion';
 
 export const GROUPS: Record<string, string> = {
   ca: 'Development certificate authority that signs images',
@@ -23,4 +24,4 @@ export const GROUPS: Record<string, string> = {
   ...DEVICE_GROUPS,
 };
 
-export const COMMANDS: CommandDef[] = [...image, ...ca, ...manifest, ...hwdef, ...emulator, ...device, ...sdk, ...config, ...version];
+export const COMMANDS: CommandDef[] = [...image, ...ca, ...manifest, ...hwdef, ...emulator, ...device, ...sdk, ...config, ...version, ...completion];

@@ -73,7 +73,7 @@ e2e.after(() => l.done());
 
 e2e('pack-application gives the same bytes as sphere image pack', () => {
   const app = resolve('samples/hello/approot');
-  const a = l.run(['image', 'pack', app, '-o', 'native.imagepackage', '--target-api-set', '16'], { env: EPOCH });
+  const a = l.run(['image', 'pack', app, '--destination', 'native.imagepackage', '--target-api-set', '16'], { env: EPOCH });
   assert.is(a.code, 0, a.stderr);
   const b = spawnSync(az, ['image-package', 'pack-application', '--package-directory', app, '--destination', 'az.imagepackage', '--target-api-set', '16'], { cwd: l.dir, env: { PATH: process.env['PATH'] ?? '', ...l.env, ...EPOCH }, encoding: 'utf8' });
   assert.is(b.status, 0, b.stderr);
