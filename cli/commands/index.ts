@@ -10,6 +10,7 @@ import { commands as sdk } from './sdk';
 import { commands as config } from './config';
 import { commands as version } from './version';
 import { commands as completion } from './completion';
+import { commands as doctor } from './doctor';
 
 export const GROUPS: Record<string, string> = {
   ca: 'Development certificate authority that signs images',
@@ -24,4 +25,4 @@ export const GROUPS: Record<string, string> = {
   ...DEVICE_GROUPS,
 };
 
-export const COMMANDS: CommandDef[] = [...image, ...ca, ...manifest, ...hwdef, ...emulator, ...device, ...sdk, ...config, ...version, ...completion];
+export const COMMANDS: CommandDef[] = [...image, ...ca, ...manifest, ...hwdef, ...emulator, ...device, ...sdk, ...config, ...version, ...completion, ...doctor];
