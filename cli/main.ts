@@ -11,7 +11,7 @@ import { outputFormat, render, type OutputFormat } from './output';
 import { compileQuery } from './query';
 import { ArgvError, OUTPUT_FORMATS, parseArgs, type GlobalOptions } from './argv';
 import type { CommandDef, CommandResult } from './command';
-import { mapAzsphereArgs } from './azsphere';
+import { azsphereHints, mapAzsphereArgs } from './azsphere';
 
 declare const __SPHERE_VERSION__: string;
 const VERSION = typeof __SPHERE_VERSION__ === 'string' ? __SPHERE_VERSION__ : '0.0.0-dev';
@@ -154,9 +154,13 @@ export async function main(argv: string[]): Promise<number> {
   const azsphere = [argv[1], process.argv0].some((a) => basename(a ?? '') === 'azsphere') || args[0] === 'azsphere';
   if (azsphere) {
     if (args[0] === 'azsphere') args.shift();
-    env['SPHERE_INVOKED_AS'] = 'azsphere';
-    try { args = mapAzsphereArgs(args); } catch (e) { return reportError(e, fallbackUi()); }
-    if (args.length === 0 || args[0] === '--help' || args[0] === '-h') { out((await import('./azsphere-help')).azsphereHelp(VERSION)); return 0; }
+    if (args.length === 0 || args.includes('--help') || args.includes('-h')) {
+      const words: string[] = [];
+      for (const a of args) { if (a.startsWith('-')) break; words.push(a); }
+      const help = (await import('./azsphere-help')).azsphereHelp(words, COMMANDS, VERSION);
+      if (help) { out(help); return 0; }
+    }
+    try { args = mapAzsphereArgs(args); } catch (e) { return reportError(e, fallbackUi(), true); }
   }
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) { out(VERSION + '\n'); return 0; }
   if (args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] === 'help') { out(topHelp()); return 0; }
@@ -173,12 +177,14 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const ui = fallbackUi();
     ui.progressEnd();
-    return reportError(e, ui);
+    return reportError(e, ui, azsphere);
   }
 }
 
-function reportError(e: unknown, ui: Ui): number {
+function reportError(e: unknown, base: Ui, azsphere = false): number {
   const err = e as Error & { exitCode?: unknown; code?: unknown };
+  // Invoked as azsphere: hints name the azsphere commands that do the same.
+  const ui: Ui = azsphere ? { ...base, error: (m: string) => base.error(azsphereHints(m)) } : base;
   if (e instanceof Usage || err?.name === 'CACError') {
     // cac reports options camel-cased (`--hardwareDefinitions`); show them as typed.
     const cacText = err.message.replace(/`/g, '"').replace(/--([a-z]+(?:[A-Z][a-z0-9]*)+)/g, (_m, n: string) => '--' + n.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()));

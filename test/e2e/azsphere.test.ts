@@ -39,7 +39,10 @@ const cases: Array<[string, string]> = [
   ['device network proxy apply --address p --port 8 --no-proxy-addresses a b --enable', 'device network proxy apply --address p --port 8 --bypass-addresses a --bypass-addresses b'],
   ['device wifi forget --id 3', 'device wifi forget --id 3'],
   ['get-support-data --destination s.tar.gz', 'device get-support-data --destination s.tar.gz'],
-  ['show-version', '--version'],
+  ['show-version', 'show-version'],
+  ['show-sdk-version -o json', 'show-version --output json'],
+  ['hardware-definition generate-header --hardware-definition-file hw/a.json', 'hwdef generate-header hw/a.json'],
+  ['hardware-definition test-header --hardware-definition-file hw/a.json', 'hwdef test-header hw/a.json'],
 ];
 for (const [az, native] of cases) map(az, () => assert.is(mapAzsphereArgs(az.split(' ')).join(' '), native));
 map('cloud-only commands are refused with a usage error; --query is passed on to sphere\'s own', () => {

@@ -184,7 +184,7 @@ hwdef('generate-header refuses an Imports cycle as manifest check does, and writ
   }
 });
 
-hwdef('-o names the header folder; a missing header is stale; a broken definition is one error line', () => {
+hwdef('--destination names the header folder; a missing header is stale; a broken definition is one error line', () => {
   const t = tempDir();
   try {
     const out = join(t.dir, 'headers');
