@@ -93,7 +93,7 @@ async function runCommand(def: CommandDef, rest: string[], lead: GlobalOptions, 
     const config: { default?: unknown; type?: unknown[] } = {};
     if (o.default !== undefined) config.default = o.default;
     if (o.type) config.type = o.type;
-    cmd.option(cacFlags(o.flags), o.type ? `${o.description} (several values after one flag, or the flag repeated)` : o.description, config);
+    cmd.option(cacFlags(o.flags), o.type ? multiHelp(o.description) : o.description, config);
   }
   for (const [flags, text] of GLOBAL_HELP) cmd.option(flags, text);
   for (const e of def.examples ?? []) cmd.example(e);
@@ -121,6 +121,11 @@ async function runCommand(def: CommandDef, rest: string[], lead: GlobalOptions, 
     if (text) out(text);
   }
   return box.result?.exitCode ?? 0;
+}
+
+/** Multi-value options say both ways of giving several values. */
+function multiHelp(description: string): string {
+  return /repeatable/.test(description) ? description.replace('repeatable', 'several values after the flag, or the flag repeated') : `${description} (several values after the flag, or the flag repeated)`;
 }
 
 /** The global options as shown in every command's help (parsed by cli/argv.ts, not by cac). */
