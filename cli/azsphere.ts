@@ -55,6 +55,7 @@ export const AZ_COMMANDS: readonly AzCommand[] = [
   { az: 'device prep-sideload', to: 'device enable-development', flags: ENABLE_DEV },
   { az: 'device enable-development', to: 'device enable-development', flags: ENABLE_DEV },
   { az: 'device enable-cloud-test', to: 'device enable-cloud-test', flags: ENABLE_CLOUD },
+  { az: 'device list-attached', to: 'device list-attached' },
   { az: 'device rescan-attached', to: 'device list-attached' },
   { az: 'device app start', to: 'device app start', flags: { ...COMPONENT, '--debug-mode': b('--debug-mode'), '--debug': b('--debug-mode') } },
   { az: 'device app stop', to: 'device app stop', flags: COMPONENT },
