@@ -73,7 +73,8 @@ export function parseArgs(tokens: string[], def?: CommandDef): ParsedArgs {
   };
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;
-    if (tok === '--') { for (const t of tokens.slice(i + 1)) { positionals.push(out.length); out.push(t); } break; }
+    // `--` ends the options; it stays for cac, which then reads `-500` as a value, not a flag.
+    if (tok === '--') { out.push('--'); for (const t of tokens.slice(i + 1)) { positionals.push(out.length); out.push(t); } break; }
     if (!isFlag(tok)) { positionals.push(out.length); out.push(tok); continue; }
     const eq = tok.startsWith('--') ? tok.indexOf('=') : -1;
     const flag = eq > 0 ? tok.slice(0, eq) : tok;

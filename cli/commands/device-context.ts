@@ -86,7 +86,9 @@ export async function chooseDevice(ctx: CommandContext): Promise<Chosen> {
     },
   };
   if (found.boardCa) sel.boardCa = found.boardCa;
+  ctx.ui.verbose(`found ${found.candidates.length} device(s): ${found.candidates.map((c) => `${c.name} (${c.host}:${c.port})`).join(', ') || 'none'}`);
   const target = await s.selectDevice(found.candidates, selectorOf(ctx), sel);
+  ctx.ui.verbose(`using ${target.kind} ${target.name} at ${target.host}:${target.port}`);
   return { target, found, connect: (c = target) => connect(c) };
 }
 

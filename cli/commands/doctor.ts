@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { CommandContext, CommandDef } from '../command';
-import { DEV_CA } from '../../signer/format';
 import { runningEmulators } from './device-context';
 
 async function world(ctx: CommandContext): Promise<import('../doctor').DoctorWorld> {
@@ -17,6 +16,7 @@ async function world(ctx: CommandContext): Promise<import('../doctor').DoctorWor
   const { caDir } = await import('../signing');
   const dir = caDir(ctx.options, ctx.env);
   const s = await import('../../sideload/index');
+  const { DEV_CA } = await import('../../signer/format');
   const deviceCaFile = ctx.env[s.DEVICE_CA_ENV] || join(s.configDir(ctx.env, homedir()), s.DEVICE_CA_FILE);
   let deviceCa: import('../doctor').DoctorWorld['deviceCa'] = { source: deviceCaFile, present: false };
   if (existsSync(deviceCaFile)) {

@@ -26,7 +26,8 @@ const CASES: Array<[string, string, Partial<{ output: string; query: string; ver
   ['--hardware-definitions a b app', 'app --hardware-definitions a --hardware-definitions b', {}, 0],
   ['--hardware-definitions a --hardware-definitions b app', 'app --hardware-definitions a --hardware-definitions b', {}, 0],
   ['--hardware-definitions=a b', '--hardware-definitions a b', {}, 0], // an inline value is one value; b stays the positional
-  ['app -- -o', 'app -o', {}, 0],
+  ['app -- -o', 'app -- -o', {}, 0],
+  ['motion az --name e -o json -- -500', 'motion az --name e -- -500', { output: 'json' }, 0],
 ];
 for (const [input, expected, globals, notices] of CASES) {
   t(input, () => {

@@ -141,6 +141,7 @@ online('--debug shows each HTTP exchange with its status and time on stderr; std
   assert.not.match(plain.stderr, /Request:/);
   const v = az(['device', 'show-attached', '--verbose'], env());
   assert.is(v.code, 0, v.stderr);
-  assert.match(v.stderr, /^info: /m);
+  assert.match(v.stderr, /^info: using emulator azh at [\d.]+:\d+$/m);
+  assert.is(v.stdout, az(['device', 'show-attached'], env()).stdout, 'stdout unchanged by --verbose');
 });
 online.run();

@@ -180,9 +180,13 @@ completion('zsh and fish scripts parse in their shells (when installed); an unkn
   for (const [shell, args] of [['zsh', ['-n']], ['fish', ['--no-execute']]] as const) {
     const probe = spawnSync(shell, ['-c', 'true']);
     if (probe.error) { console.log(`  (${shell} not installed: its syntax check skipped)`); continue; }
-    const r = sphere(['completion', shell]);
-    const check = spawnSync(shell, [...args], { input: r.stdout, encoding: 'utf8' });
-    assert.is(check.status, 0, `${shell}: ${check.stderr}`);
+    const t = tempDir();
+    try {
+      const file = join(t.dir, `sphere.${shell}`);
+      writeFileSync(file, sphere(['completion', shell]).stdout);
+      const check = spawnSync(shell, [...args, file], { encoding: 'utf8' });
+      assert.is(check.status, 0, `${shell}: ${check.stderr}`);
+    } finally { t.done(); }
   }
   const probe = spawnSync('fish', ['-c', 'true']);
   if (!probe.error) {
