@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IMAGEPACKAGES, SDK_FIXTURES, sphere, tempDir } from '../helpers';
+import { lab } from '../sideload/e2e-helpers';
 
 const FILE = join(IMAGEPACKAGES, SDK_FIXTURES[1]!);
 const SAMPLE = resolve('samples/hello/approot');
@@ -287,3 +288,22 @@ version('names the API sets the SDK serves: the sysroots "sdk path" writes', () 
 });
 version.run();
 
+
+const device = suite('config device: flag > env > file');
+device('the file names the default device; SPHERE_DEVICE beats it; --device beats both', () => {
+  const l = lab('sphere-config-dev-');
+  try {
+    l.start('cfg1');
+    const env = { XDG_CONFIG_HOME: join(l.dir, 'xdg') };
+    assert.is(l.run(['config', 'set', 'device', 'nosuch'], { env }).code, 0);
+    const file = l.run(['device', 'show-attached', '-o', 'json'], { env });
+    assert.is(file.code, 3);
+    assert.match(file.stderr, /Cannot find device "nosuch"/);
+    const fromEnv = l.run(['device', 'show-attached', '-o', 'json'], { env: { ...env, SPHERE_DEVICE: 'cfg1' } });
+    assert.is(fromEnv.code, 0, fromEnv.stderr);
+    const flag = l.run(['device', 'show-attached', '-o', 'json', '--device', 'cfg1'], { env: { ...env, SPHERE_DEVICE: 'other' } });
+    assert.is(flag.code, 0, flag.stderr);
+    assert.is(JSON.parse(flag.stdout).deviceId, JSON.parse(fromEnv.stdout).deviceId);
+  } finally { l.done(); }
+});
+device.run();
