@@ -62,7 +62,7 @@ function cacFlags(flags: string): string {
   return flags.replace(/(^|,\s*)-o,\s*/, '$1');
 }
 
-async function runCommand(def: CommandDef, rest: string[], lead: GlobalOptions, env: NodeJS.ProcessEnv, out: (s: string) => void): Promise<number> {
+async function runCommand(def: CommandDef, rest: string[], lead: GlobalOptions, env: NodeJS.ProcessEnv, out: (s: string) => void, azsphere = false): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try { parsed = parseArgs(rest, def); } catch (e) { throw e instanceof ArgvError ? new Usage(e.message) : e; }
   const g: GlobalOptions = {
@@ -72,7 +72,9 @@ async function runCommand(def: CommandDef, rest: string[], lead: GlobalOptions, 
   const query = parsed.globals.query ?? lead.query;
   if (outputName !== undefined) g.output = outputName;
   if (query !== undefined) g.query = query;
-  const ui = createUi(env, process.stderr, g);
+  const base = createUi(env, process.stderr, g);
+  // Invoked as azsphere: warnings and notes name azsphere commands too (errors are rewritten in reportError).
+  const ui: Ui = azsphere ? { ...base, warn: (m) => base.warn(azsphereHints(m)), note: (m) => base.note(azsphereHints(m)) } : base;
   current.ui = ui;
   for (const n of parsed.notices) ui.warn(n);
   // -o: flag, then $SPHERE_OUTPUT, then the config file's "output"; else the human text.
@@ -178,7 +180,7 @@ export async function main(argv: string[]): Promise<number> {
       const what = group ? `command "${group} ${rest[0] ?? ''}"`.replace(/ "$/, '"') : `command "${lead.rest[0]}"`;
       throw new Usage(`Cannot run ${what}: there is no such command. Run "${azsphere ? 'azsphere' : 'sphere'} ${group || ''} --help" for the list.`.replace('  ', ' '));
     }
-    return await runCommand(def, rest, lead.globals, env, out);
+    return await runCommand(def, rest, lead.globals, env, out, azsphere);
   } catch (e) {
     const ui = fallbackUi();
     ui.progressEnd();
