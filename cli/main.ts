@@ -78,16 +78,18 @@ async function runCommand(def: CommandDef, rest: string[], lead: GlobalOptions, 
   current.ui = ui;
   for (const n of parsed.notices) ui.warn(n);
   // -o: flag, then $SPHERE_OUTPUT, then the config file's "output"; else the human text.
+  // Help is shown whatever the settings say (a broken config file must not hide it).
+  const wantsHelp = parsed.args.includes('--help') || parsed.args.includes('-h');
   const { applyConfig, configValue } = await import('./config');
-  applyConfig(env);
-  const chosen = outputName !== undefined ? { value: outputName, source: 'flag' } : configValue('output', env);
+  if (!wantsHelp) applyConfig(env);
+  const chosen = wantsHelp ? undefined : outputName !== undefined ? { value: outputName, source: 'flag' } : configValue('output', env);
   let format: OutputFormat = 'text';
   if (chosen !== undefined) {
     const f = outputFormat(chosen.value);
     if (!f) throw new Usage(`Cannot use output format "${chosen.value}"${chosen.source === 'flag' ? '' : ` (from ${chosen.source})`}: expected one of ${OUTPUT_FORMATS.join(', ')}.`);
     format = f;
   }
-  const evaluate = g.query !== undefined ? await compileQuery(g.query) : undefined;
+  const evaluate = g.query !== undefined && !wantsHelp ? await compileQuery(g.query) : undefined;
   ui.debug(`command: sphere ${def.group ? def.group + ' ' : ''}${def.name.split(' ')[0]} ${parsed.args.join(' ')}`.trimEnd());
   const cli = cac(`sphere ${def.group}`.trimEnd());
   const cmd = cli.command(def.name, def.description);

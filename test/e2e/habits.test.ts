@@ -268,6 +268,9 @@ config('bad input: an unknown setting, a bad format, a broken file — one line 
     assert.is(broken.stderr.trim().split('\n').length, 1);
     assert.match(broken.stderr, /Cannot read config file ".*config\.json": it is not JSON/);
     assert.is(readFileSync(join(t.dir, 'xdg', 'sphere', 'config.json'), 'utf8'), '{"output": ');
+    const help = sphere(['image', 'show', '--help'], { env });
+    assert.is(help.code, 0, 'help still shows with a broken config file');
+    assert.match(help.stdout, /--query <jmespath>/);
   } finally { t.done(); }
 });
 config.run();
