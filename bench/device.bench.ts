@@ -71,7 +71,7 @@ export default async function bench(): Promise<BenchRow[]> {
     writeFileSync(join(approot, 'app_manifest.json'), JSON.stringify({ SchemaVersion: 1, Name: 'Bench4M', ComponentId: COMPONENT, EntryPoint: '/bin/app', CmdArgs: [], Capabilities: {}, ApplicationType: 'Default', TargetApplicationRuntimeVersion: 16 }));
     writeFileSync(join(approot, 'bin', 'app'), randomFillSync(Buffer.alloc(4 * 1024 * 1024 - 16 * 1024)));
     const pkg = join(work, 'bench.imagepackage');
-    run(['image', 'pack', approot, '-o', pkg], env);
+    run(['image', 'pack', approot, '--destination', pkg], env);
     const size = readFileSync(pkg).length;
     const started = JSON.parse(run(['emulator', 'start', '--detach', '--name', 'bench', '--capabilities', 'appDevelopment', '-o', 'json'], env).stdout) as { stateDir: string };
     const log = join(started.stateDir, 'emulator.log');

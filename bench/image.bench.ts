@@ -61,7 +61,7 @@ export default async function bench() {
     const files = makeApproot(work);
     const out = join(work, 'bench.imagepackage');
     const pack = compare(5,
-      () => time(BIN, ['image', 'pack', join(work, 'approot'), '-o', out, '--target-api-set', '16', '--output', 'none'], env),
+      () => time(BIN, ['image', 'pack', join(work, 'approot'), '--destination', out, '--target-api-set', '16', '--output', 'none'], env),
       () => time('sha256sum', files));
     const verify = compare(7, () => time(BIN, ['image', 'verify', out, '--output', 'none'], env), () => time('sha256sum', [out]));
     const start = compare(15, () => time(BIN, ['--version']), () => time(process.execPath, ['-e', '0']));

@@ -117,7 +117,7 @@ function scenarioRow(work: string): BenchRow {
   const env = { ...process.env, SPHERE_CA_DIR: join(work, 'ca-scenario') };
   spawnSync(sphere, ['ca', 'init'], { env });
   const pkg = join(work, 'hello.imagepackage');
-  spawnSync(sphere, ['image', 'pack', resolve('samples/hello/approot'), '-o', pkg, '--target-api-set', '16'], { env });
+  spawnSync(sphere, ['image', 'pack', resolve('samples/hello/approot'), '--destination', pkg, '--target-api-set', '16'], { env });
   const file = join(work, 'blink.yaml');
   writeFileSync(file, 'name: blink a minute\nsteps:\n  - wait-serial: "HelloSphere: starting"\n  - delay: 60s\n  - expect-app-state: running\n');
   const times: number[] = [];

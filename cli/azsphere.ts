@@ -12,7 +12,7 @@ type FlagRule =
   | { kind: 'positional' }
   | { kind: 'drop'; takesValue: boolean };
 
-interface AzCommand {
+export interface AzCommand {
   /** azsphere command words. */
   az: string;
   /** sphere command words. */
@@ -55,6 +55,7 @@ export const AZ_COMMANDS: readonly AzCommand[] = [
   { az: 'device prep-sideload', to: 'device enable-development', flags: ENABLE_DEV },
   { az: 'device enable-development', to: 'device enable-development', flags: ENABLE_DEV },
   { az: 'device enable-cloud-test', to: 'device enable-cloud-test', flags: ENABLE_CLOUD },
+  { az: 'device list-attached', to: 'device list-attached' },
   { az: 'device rescan-attached', to: 'device list-attached' },
   { az: 'device app start', to: 'device app start', flags: { ...COMPONENT, '--debug-mode': b('--debug-mode'), '--debug': b('--debug-mode') } },
   { az: 'device app stop', to: 'device app stop', flags: COMPONENT },
@@ -70,6 +71,10 @@ export const AZ_COMMANDS: readonly AzCommand[] = [
   { az: 'device network proxy apply', to: 'device network proxy apply', flags: PROXY },
   { az: 'device manufacturing-state update', to: 'device manufacturing-state update', flags: { '--state': v('--state') } },
   { az: 'get-support-data', to: 'device get-support-data', flags: { '--destination': v('--destination'), '--output-file': v('--destination'), '-of': v('--destination') } },
+  { az: 'hardware-definition generate-header', to: 'hwdef generate-header', flags: { '--hardware-definition-file': POS } },
+  { az: 'hardware-definition test-header', to: 'hwdef test-header', flags: { '--hardware-definition-file': POS } },
+  { az: 'show-version', to: 'show-version' },
+  { az: 'show-sdk-version', to: 'show-version' },
 ];
 
 /** Spellings valid on every command: the renames table (§14) and the CLIv2 device flag. */
@@ -78,8 +83,7 @@ const COMMON: Record<string, FlagRule> = {
   '--deviceid': v('--device'), '--device': v('--device'), '-d': v('--device'),
   '--query': v('--query'),
   '--enablertcoredebugging': b('--enable-rt-core-debugging'),
-  '--verbose': { kind: 'drop', takesValue: false }, '--only-show-errors': { kind: 'drop', takesValue: false },
-  '--debug': { kind: 'drop', takesValue: false },
+  '--verbose': b('--verbose'), '--only-show-errors': b('--only-show-errors'), '--debug': b('--debug'),
 };
 
 /** Commands that talk to the cloud Security Service, which sphere does not. */
@@ -96,10 +100,25 @@ function commandWords(args: string[]): string[] {
   return words;
 }
 
+/**
+ * Rewrites the sphere commands named in a message (`"sphere device app start ..."`) as the
+ * azsphere commands that do the same, for users who invoked azsphere; commands azsphere has no
+ * equivalent for (the emulator, the CA) stay as sphere commands, which is what they must run.
+ */
+export function azsphereHints(message: string): string {
+  return message.replace(/"sphere ((?:[a-z][a-z0-9-]*)(?: [a-z][a-z0-9-]*)*)/g, (whole, words: string) => {
+    const candidates = AZ_COMMANDS.filter((c) => words === c.to || words.startsWith(c.to + ' '));
+    const best = candidates.sort((x, y) => y.to.length - x.to.length || Number(y.az === y.to) - Number(x.az === x.to))[0];
+    if (best) return `"azsphere ${best.az}${words.slice(best.to.length)}`;
+    const group = words.split(' ')[0]!;
+    if (AZ_COMMANDS.some((c) => c.az.startsWith(group + ' ')) && /^(device|image)$/.test(group) && words.split(' ').length === 1) return `"azsphere ${words}`;
+    return whole;
+  });
+}
+
 /** Rewrites azsphere argv (without the program name) into sphere argv. Throws UsageError for what sphere cannot do. */
 export function mapAzsphereArgs(args: string[]): string[] {
   if (args.length === 0) return args;
-  if (args[0] === 'show-version' || args[0] === 'show-sdk-version') return ['--version'];
   const words = commandWords(args);
   const phrase = words.join(' ');
   const cloud = CLOUD.find((c) => phrase === c || phrase.startsWith(c + ' '));

@@ -10,8 +10,10 @@ export interface OptionDef {
   flags: string;
   description: string;
   default?: unknown;
-  /** `[String]` for repeatable options that collect into an array. */
+  /** `[String]` for options that collect into an array: repeated flags, or several values after one flag. */
   type?: unknown[];
+  /** Old spellings still accepted, with a deprecation notice on stderr (e.g. `['-o']` before `--destination`). */
+  deprecated?: string[];
 }
 
 /** Columns for `--output table|tsv`: each row is a flat record. */

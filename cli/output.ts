@@ -1,12 +1,21 @@
 /**
- * Result formats for `--output table|json|yaml|tsv|none`. JSON and YAML print the data; table
- * prints the human text or aligned columns; tsv prints rows tab-separated without a header, as
- * scripts expect.
+ * Result formats, as `az` prints them: `-o json|jsonc` the data, `-o yaml|yamlc` the data as YAML
+ * (through the `yaml` library, loaded only then), `-o table` a table (a header, a line of dashes
+ * under each column, columns two spaces apart; for data without a command-defined table, one row
+ * per object with its scalar fields, keys capitalised and `id`/`type`/`etag` left out, as az
+ * does), `-o tsv` one line per item with its values tab-separated and no header (a nested object
+ * prints as nothing and a list as its length, so the columns stay put), `-o none` nothing. With
+ * no `-o`, commands print their human text.
  */
 import type { CommandResult, Table } from './command';
 
-export const OUTPUT_FORMATS = ['table', 'json', 'yaml', 'tsv', 'none'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export type OutputFormat = 'text' | 'table' | 'json' | 'yaml' | 'tsv' | 'none';
+
+/** Maps `-o` values to formats (`jsonc`/`yamlc` are az's coloured variants); undefined when unknown. */
+export function outputFormat(name: string): OutputFormat | undefined {
+  const map: Record<string, OutputFormat> = { table: 'table', json: 'json', jsonc: 'json', yaml: 'yaml', yamlc: 'yaml', tsv: 'tsv', none: 'none' };
+  return map[name];
+}
 
 function scalar(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -14,42 +23,7 @@ function scalar(v: unknown): string {
   return String(v);
 }
 
-const PLAIN = /^[A-Za-z_][A-Za-z0-9_.\-/ ]*$/;
-const RESERVED = /^(true|false|null|yes|no|on|off|~|-?\d.*)$/i;
-
-function yamlScalar(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  const s = String(v);
-  if (s !== '' && PLAIN.test(s) && !RESERVED.test(s) && !s.endsWith(' ')) return s;
-  return JSON.stringify(s);
-}
-
-/** A small YAML emitter for JSON-shaped data (block style; strings quoted when ambiguous). */
-export function toYaml(data: unknown, indent = ''): string {
-  if (Array.isArray(data)) {
-    if (data.length === 0) return `${indent}[]\n`;
-    return data.map((item) => {
-      if (item !== null && typeof item === 'object' && Object.keys(item).length) {
-        const inner = toYaml(item, indent + '  ');
-        return `${indent}- ${inner.slice(indent.length + 2)}`;
-      }
-      return `${indent}- ${yamlScalar(item)}\n`;
-    }).join('');
-  }
-  if (data !== null && typeof data === 'object') {
-    const entries = Object.entries(data as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    if (entries.length === 0) return `${indent}{}\n`;
-    return entries.map(([k, v]) => {
-      const key = PLAIN.test(k) && !RESERVED.test(k) ? k : JSON.stringify(k);
-      if (v !== null && typeof v === 'object' && (Array.isArray(v) ? v.length : Object.keys(v).length)) {
-        return `${indent}${key}:\n${toYaml(v, Array.isArray(v) ? indent : indent + '  ')}`;
-      }
-      return `${indent}${key}: ${Array.isArray(v) ? '[]' : v !== null && typeof v === 'object' ? '{}' : yamlScalar(v)}\n`;
-    }).join('');
-  }
-  return `${indent}${yamlScalar(data)}\n`;
-}
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export function renderTable(t: Table): string {
   const cells = t.rows.map((r) => t.columns.map((c) => scalar(r[c])));
@@ -58,34 +32,86 @@ export function renderTable(t: Table): string {
   return [fmt(t.columns), fmt(widths.map((w) => '-'.repeat(w))), ...cells.map(fmt)].join('\n') + '\n';
 }
 
+const SKIP_KEYS = new Set(['id', 'type', 'etag']);
+
+/** az's automatic table: rows from objects (scalar fields), `Column1..n` from lists, `Result` from scalars. */
+export function autoTable(data: unknown): Table {
+  const items = Array.isArray(data) ? data : [data];
+  const columns: string[] = [];
+  const rows = items.map((item) => {
+    const row: Record<string, unknown> = {};
+    if (isObject(item)) {
+      for (const [k, v] of Object.entries(item)) {
+        if (SKIP_KEYS.has(k) || v === null || v === undefined || typeof v === 'object') continue;
+        row[k.charAt(0).toUpperCase() + k.slice(1)] = v;
+      }
+    } else if (Array.isArray(item)) {
+      item.forEach((v, i) => { row[`Column${i + 1}`] = v; });
+    } else {
+      row['Result'] = item;
+    }
+    for (const c of Object.keys(row)) if (!columns.includes(c)) columns.push(c);
+    return row;
+  });
+  return { columns, rows };
+}
+
+function tsvValue(v: unknown): string {
+  if (Array.isArray(v)) return String(v.length);
+  if (isObject(v)) return '';
+  if (v === null || v === undefined) return 'None';
+  return String(v).replace(/[\t\n]/g, ' ');
+}
+
+/** az's tsv: one line per item; an object's values in order, a list's items, a scalar as itself. */
+export function toTsv(data: unknown): string {
+  const items = Array.isArray(data) ? data : [data];
+  return items.map((item) => {
+    if (isObject(item)) return Object.values(item).map(tsvValue).join('\t');
+    if (Array.isArray(item)) return item.map(tsvValue).join('\t');
+    if (typeof item === 'boolean') return String(item);
+    return tsvValue(item);
+  }).map((l) => l + '\n').join('');
+}
+
 function flatten(data: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
-  if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
-    for (const [k, v] of Object.entries(data as Record<string, unknown>)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  if (isObject(data)) {
+    for (const [k, v] of Object.entries(data)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
   } else {
     out[prefix] = data;
   }
   return out;
 }
 
-/** Renders a result; returns the text for stdout ('' for none). */
-export function render(result: CommandResult, format: OutputFormat): string {
+function text(result: CommandResult): string {
+  if (result.data === null || typeof result.data !== 'object') return result.text ?? `${scalar(result.data)}\n`;
+  if (result.text !== undefined) return result.text.endsWith('\n') || result.text === '' ? result.text : result.text + '\n';
+  if (Array.isArray(result.data) && !result.table && result.data.every((x) => x === null || typeof x !== 'object')) return result.data.map(scalar).join('\n') + (result.data.length ? '\n' : '');
+  if (result.table) return renderTable(result.table);
+  if (Array.isArray(result.data)) return result.data.length ? renderTable(autoTable(result.data)) : '';
+  const flat = flatten(result.data);
+  const width = Math.max(0, ...Object.keys(flat).map((k) => k.length));
+  return Object.entries(flat).map(([k, v]) => `${k.padEnd(width)}  ${scalar(v)}`).join('\n') + '\n';
+}
+
+/** Renders a result; resolves to the text for stdout ('' for none). */
+export async function render(result: CommandResult, format: OutputFormat): Promise<string> {
   switch (format) {
     case 'none': return '';
     case 'json': return JSON.stringify(result.data ?? null, null, 2) + '\n';
-    case 'yaml': return toYaml(result.data ?? null);
+    case 'yaml': {
+      const { stringify } = await import('yaml');
+      // YAML 1.1 rules (as PyYAML, which az uses, reads them): yes/no/on/off stay strings by being quoted.
+      return stringify(result.data ?? null, { version: '1.1' });
+    }
     case 'tsv': {
       if (result.table) return result.table.rows.map((r) => result.table!.columns.map((c) => scalar(r[c]).replace(/[\t\n]/g, ' ')).join('\t')).join('\n') + (result.table.rows.length ? '\n' : '');
-      if (Array.isArray(result.data)) return result.data.map((x) => Object.values(flatten(x)).map(scalar).join('\t')).join('\n') + '\n';
-      return Object.values(flatten(result.data)).map(scalar).join('\t') + '\n';
+      return toTsv(result.data ?? null);
     }
     case 'table': {
-      if (result.data === null || typeof result.data !== 'object') return result.text ?? `${scalar(result.data)}\n`;
-      if (Array.isArray(result.data) && !result.table && result.text === undefined && result.data.every((x) => x === null || typeof x !== 'object')) return result.data.map(scalar).join('\n') + (result.data.length ? '\n' : '');
-      if (result.text !== undefined) return result.text.endsWith('\n') || result.text === '' ? result.text : result.text + '\n';
-      if (result.table) return renderTable(result.table);
-      const flat = flatten(result.data);
-      const width = Math.max(0, ...Object.keys(flat).map((k) => k.length));
-      return Object.entries(flat).map(([k, v]) => `${k.padEnd(width)}  ${scalar(v)}`).join('\n') + '\n';
+      const t = result.table ?? autoTable(result.data ?? null);
+      return t.rows.length ? renderTable(t) : '';
     }
+    case 'text': return text(result);
   }
 }

@@ -12,6 +12,12 @@ export interface Ui {
   warn(message: string): void;
   note(message: string): void;
   error(message: string): void;
+  /** A step, shown with --verbose (and --debug). */
+  verbose(message: string): void;
+  /** Internals such as HTTP exchanges and timings, shown with --debug. */
+  debug(message: string): void;
+  /** Whether --debug is on (to skip building debug text otherwise). */
+  debugging: boolean;
   /** A progress line that redraws in place on a TTY; silent elsewhere. */
   progress(label: string, done: number, total: number): void;
   progressEnd(): void;
@@ -24,7 +30,10 @@ export function colorEnabled(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   return isTTY && env['TERM'] !== 'dumb';
 }
 
-export function createUi(env: NodeJS.ProcessEnv, stderr: NodeJS.WriteStream = process.stderr): Ui {
+/** az's verbosity switches: --verbose shows steps, --debug also internals, --only-show-errors hides warnings. */
+export interface Verbosity { verbose?: boolean; debug?: boolean; onlyShowErrors?: boolean }
+
+export function createUi(env: NodeJS.ProcessEnv, stderr: NodeJS.WriteStream = process.stderr, level: Verbosity = {}): Ui {
   const isTTY = Boolean(stderr.isTTY);
   const color = colorEnabled(env, isTTY);
   kleur.enabled = color;
@@ -36,7 +45,10 @@ export function createUi(env: NodeJS.ProcessEnv, stderr: NodeJS.WriteStream = pr
   };
   return {
     color, interactive, paint: kleur,
-    warn: (m) => line(`${kleur.yellow('warning')}: ${m}`),
+    warn: (m) => { if (!level.onlyShowErrors) line(`${kleur.yellow('warning')}: ${m}`); },
+    verbose: (m) => { if (level.verbose || level.debug) line(`${kleur.dim('info')}: ${m}`); },
+    debug: (m) => { if (level.debug) line(`${kleur.dim('debug')}: ${m}`); },
+    debugging: Boolean(level.debug),
     note: (m) => line(m),
     error: (m) => line(`${kleur.red('error')}: ${m}`),
     progress(label, done, total) {

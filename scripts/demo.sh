@@ -45,7 +45,7 @@ step "sphere ca init"
 "$SPHERE" ca show
 
 step "sphere image pack samples/hello/approot"
-SOURCE_DATE_EPOCH=1735689600 "$SPHERE" image pack samples/hello/approot -o "$DEMO/hello.imagepackage" --target-api-set 16
+SOURCE_DATE_EPOCH=1735689600 "$SPHERE" image pack samples/hello/approot --destination "$DEMO/hello.imagepackage" --target-api-set 16
 "$SPHERE" image show "$DEMO/hello.imagepackage"
 "$SPHERE" image verify "$DEMO/hello.imagepackage"
 

@@ -38,7 +38,7 @@ const offline = [
   ['--help'], ['image', '--help'], ['device', '--help'], ['device', 'sideload', 'deploy', '--help'],
   ['ca', 'init'], ['ca', 'show'],
   ['manifest', 'check', 'samples/hello/approot/app_manifest.json'],
-  ['image', 'pack', 'samples/hello/approot', '-o', pkg],
+  ['image', 'pack', 'samples/hello/approot', '--destination', pkg],
   ['image', 'show', pkg], ['image', 'show', pkg, '-o', 'json'], ['image', 'verify', pkg], ['image', 'verify', pkg, '-o', 'json'],
   ['emulator', 'list'], ['emulator', 'list', '-o', 'json'],
 ];

@@ -1,5 +1,6 @@
 /**
- * `get-support-data`: everything a support request needs from the device in one gzip'd tar
+ * `get-support-data`: everything a support request needs from the device in one gzip'd tar (or a
+ * zip, as azsphere writes it)
  * (spec/device-rest-api.md §4.7, and spec/azsphere-cli.md §12): the binary device log
  * (`GET /log`), the error reports (`GET /telemetry`), Wi-Fi diagnostics, and the device's state
  * as JSON. Each part the device cannot give is listed in `errors.json` instead of failing the lot.
@@ -30,7 +31,7 @@ async function part<T>(missing: SupportBundle['missing'], name: string, f: () =>
 const json = (v: unknown) => Buffer.from(JSON.stringify(v, null, 2) + '\n', 'utf8');
 
 /** Collects the bundle. `clearTelemetry` deletes the error reports after they were read (as azsphere does). */
-export async function collectSupportData(api: DeviceApi, o: { now?: () => number; clearTelemetry?: boolean } = {}): Promise<SupportBundle> {
+export async function collectSupportData(api: DeviceApi, o: { now?: () => number; clearTelemetry?: boolean; format?: 'tar.gz' | 'zip' } = {}): Promise<SupportBundle> {
   const missing: SupportBundle['missing'] = [];
   const files: Array<[string, Buffer]> = [];
   const log = await part(missing, 'device log', () => api.log());
@@ -56,7 +57,9 @@ export async function collectSupportData(api: DeviceApi, o: { now?: () => number
   if (missing.length) files.push(['errors.json', json(missing)]);
   const mtime = new Date(Math.floor((o.now ?? Date.now)() / 1000) * 1000);
   // node:zlib is loaded here, not with the module: the other device commands never need it.
-  const bytes = process.getBuiltinModule('node:zlib').gzipSync(await tarOf(files, mtime));
+  const bytes = o.format === 'zip'
+    ? (await import('./zip')).zipOf(files.map(([name, data]) => ({ name: `support-data/${name}`, data })), mtime)
+    : process.getBuiltinModule('node:zlib').gzipSync(await tarOf(files, mtime));
   return { bytes, entries: files.map(([name, b]) => ({ name, size: b.length })), missing, telemetryCleared };
 }
 

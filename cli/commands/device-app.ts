@@ -64,13 +64,17 @@ async function followOutput(host: string, port: number, out: (s: string) => void
   });
 }
 
-const componentOption = { flags: '-i, --component-id <id>', description: 'The application\'s component ID (from its manifest)' };
+const componentOption = { flags: '-i, --component-id <id>', description: 'The application\'s component ID (from its manifest; default: the only installed application)' };
 
-async function requiredComponent(ctx: CommandContext, what: string): Promise<string> {
-  const id = optString(ctx, 'componentId');
-  if (!id) throw new UsageError(`Cannot ${what}: no component ID given. Pass --component-id <guid> ("sphere device image list-installed" lists them).`, { code: 'NO_COMPONENT_ID' });
+/** The component to act on: --component-id, else the only installed application (as azsphere does). */
+async function componentOf(ctx: CommandContext, api: import('../../sideload/index').DeviceApi, what: string): Promise<string> {
   const s = await import('../../sideload/index');
-  return s.checkComponentId(id);
+  const id = optString(ctx, 'componentId');
+  if (id) return s.checkComponentId(id);
+  const apps = await s.appStates(api);
+  if (apps.length === 1) { ctx.ui.verbose(`using the only installed application, ${apps[0]!.componentId}`); return apps[0]!.componentId; }
+  if (apps.length === 0) throw new UsageError(`Cannot ${what}: no application is installed. Deploy one with "sphere device sideload deploy --image-package <file>".`, { code: 'NO_COMPONENT_ID' });
+  throw new UsageError(`Cannot ${what}: ${apps.length} applications are installed (${apps.map((a) => a.componentId).join(', ')}). Pass --component-id <guid>.`, { code: 'NO_COMPONENT_ID' });
 }
 
 export const commands: CommandDef[] = [
@@ -82,8 +86,8 @@ export const commands: CommandDef[] = [
       { flags: '--follow', description: 'With --debug-mode: print the app\'s output from the output port until interrupted' },
     ],
     async action(ctx) {
-      const id = await requiredComponent(ctx, 'start an app');
       return withDevice(ctx, async (api, target) => {
+        const id = await componentOf(ctx, api, 'start an app');
         const r = await api.setAppStatus(id, optBool(ctx, 'debugMode') ? 'startDebug' : 'start');
         const data = { componentId: id, ...r };
         const wasm = (await runtimeStatus(target))?.find((a) => a.componentId === id)?.executed === true;
@@ -104,8 +108,8 @@ export const commands: CommandDef[] = [
     group: 'device app', name: 'stop', description: 'Stop a running application',
     options: [...deviceOptions, componentOption],
     async action(ctx) {
-      const id = await requiredComponent(ctx, 'stop an app');
       return withDevice(ctx, async (api) => {
+        const id = await componentOf(ctx, api, 'stop an app');
         const r = await api.setAppStatus(id, 'stop');
         return { data: { componentId: id, ...r }, text: `${appStateLine(id, r.state)}\n` };
       });
@@ -134,8 +138,8 @@ export const commands: CommandDef[] = [
     group: 'device app', name: 'show-quota', description: 'Show an application\'s mutable storage use and limit',
     options: [...deviceOptions, componentOption],
     async action(ctx) {
-      const id = await requiredComponent(ctx, 'show an app\'s quota');
       return withDevice(ctx, async (api) => {
+        const id = await componentOf(ctx, api, 'show an app\'s quota');
         const q = await api.appQuota(id);
         const data = { componentId: id, usageKB: q.UsageKB, limitKB: q.LimitKB };
         return { data, text: `${q.UsageKB} KB used of ${q.LimitKB} KB of mutable storage (${id}).\n` };

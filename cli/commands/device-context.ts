@@ -12,6 +12,7 @@ import type { CommandContext, OptionDef } from '../command';
 import { optString } from '../command';
 import type { DeviceApi, DeviceCandidate, EmulatorRef, ImageEntry, PinnedCa } from '../../sideload/index';
 import type { Ui } from '../ui';
+import { traceTransport } from '../http-trace';
 
 export const deviceOptions: OptionDef[] = [
   { flags: '-d, --device <device>', description: 'Emulator name, IP address[:port] or device ID (default: $SPHERE_DEVICE, else the only attached device)' },
@@ -60,6 +61,11 @@ export interface Chosen {
   connect(c?: DeviceCandidate): DeviceApi;
 }
 
+/** --debug: the HTTPS transport connectDevice would make, wrapped to report each exchange. */
+function traceOf(s: typeof import('../../sideload/index'), ctx: CommandContext, connectMs: number | undefined) {
+  return (c: DeviceCandidate, ca: PinnedCa) => traceTransport(s.httpsTransport({ host: c.host, port: c.port, caPem: ca.pem, connectTimeoutMs: connectMs ?? 5_000 }), (l) => ctx.ui.debug(l));
+}
+
 /** Chooses the device; asks candidates for their IDs only when `--device` looks like one. */
 export async function chooseDevice(ctx: CommandContext): Promise<Chosen> {
   const s = await import('../../sideload/index');
@@ -70,6 +76,7 @@ export async function chooseDevice(ctx: CommandContext): Promise<Chosen> {
       onBusy: (attempt, ms) => ctx.ui.note(`The device is busy; trying again in ${ms} ms (attempt ${attempt + 1}).`),
     };
     if (found.caOverride) o.caOverride = found.caOverride;
+    if (ctx.ui.debugging) o.transport = traceOf(s, ctx, o.timeouts?.connectMs);
     return s.connectDevice(c, o);
   };
   const sel: Parameters<typeof s.selectDevice>[2] = {
@@ -79,7 +86,9 @@ export async function chooseDevice(ctx: CommandContext): Promise<Chosen> {
     },
   };
   if (found.boardCa) sel.boardCa = found.boardCa;
+  ctx.ui.verbose(`found ${found.candidates.length} device(s): ${found.candidates.map((c) => `${c.name} (${c.host}:${c.port})`).join(', ') || 'none'}`);
   const target = await s.selectDevice(found.candidates, selectorOf(ctx), sel);
+  ctx.ui.verbose(`using ${target.kind} ${target.name} at ${target.host}:${target.port}`);
   return { target, found, connect: (c = target) => connect(c) };
 }
 

@@ -105,18 +105,19 @@ const main: CommandDef[] = [
     action: (ctx) => recoverEmulator(ctx),
   },
   {
-    group: 'device', name: 'get-support-data', description: 'Save the device log, error reports and state as a .tar.gz',
+    group: 'device', name: 'get-support-data', description: 'Save the device log, error reports and state as a .zip (as azsphere) or .tar.gz',
     options: [
       ...deviceOptions,
-      { flags: '-o, --destination <file>', description: 'Archive to write (default support-data.tar.gz)' },
+      { flags: '--destination <file>', description: 'Archive to write, *.zip or *.tar.gz (default support-data.tar.gz)', deprecated: ['-o'] },
       { flags: '--clear-telemetry', description: 'Delete the error reports on the device after reading them' },
     ],
     action: (ctx) => withDevice(ctx, async (api) => {
       const s = await import('../../sideload/index');
       const { writeFileAtomic } = await import('../../image-builder/index');
       const file = resolve(ctx.cwd, optString(ctx, 'destination') ?? 'support-data.tar.gz');
-      if (!/\.(tar\.gz|tgz)$/.test(file)) throw new UsageError(`Cannot write support data to "${file}": the archive is a gzip'd tar. Name it *.tar.gz.`, { code: 'BAD_DESTINATION' });
-      const b = await s.collectSupportData(api, { clearTelemetry: optBool(ctx, 'clearTelemetry') });
+      const format = /\.zip$/i.test(file) ? 'zip' : /\.(tar\.gz|tgz)$/.test(file) ? 'tar.gz' : undefined;
+      if (!format) throw new UsageError(`Cannot write support data to "${file}": the archive is a zip or a gzip'd tar. Name it *.zip or *.tar.gz.`, { code: 'BAD_DESTINATION' });
+      const b = await s.collectSupportData(api, { clearTelemetry: optBool(ctx, 'clearTelemetry'), format });
       writeFileAtomic(file, b.bytes);
       for (const m of b.missing) ctx.ui.warn(`left out ${m.part}: ${m.reason}`);
       const data = { destination: file, size: b.bytes.length, entries: b.entries, missing: b.missing, telemetryCleared: b.telemetryCleared };

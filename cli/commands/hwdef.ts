@@ -31,12 +31,12 @@ async function load(ctx: CommandContext, definition: string) {
   // left to packing: the header only names their headers).
   const cycle = m.resolveHardwareDefinition(path).diagnostics.find((d) => d.code === 'HWDEF_IMPORT_CYCLE');
   if (cycle) throw new ValidationError(m.formatDiagnostic(cycle), { code: cycle.code, path: definition, pointer: cycle.pointer });
-  const dir = optString(ctx, 'outputDir');
+  const dir = optString(ctx, 'destination');
   const header = join(dir === undefined ? join(dirname(path), 'inc', 'hw') : resolve(ctx.cwd, dir), m.headerFileName(path));
   return { m, file: parsed.file, header, content: m.generateHeader(parsed.file) };
 }
 
-const outputDir = { flags: '-o, --output-dir <dir>', description: 'Folder of the header (default: inc/hw beside the definition)' };
+const outputDir = { flags: '--destination <dir>', description: 'Folder of the header (default: inc/hw beside the definition)', deprecated: ['-o', '--output-dir'] };
 
 export const commands: CommandDef[] = [
   {

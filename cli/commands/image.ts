@@ -127,7 +127,7 @@ export const commands: CommandDef[] = [
   {
     group: 'image', name: 'pack <approot>', description: 'Pack an application folder into a signed .imagepackage',
     options: [
-      { flags: '-o, --destination <file>', description: 'Package file to write (required)' },
+      { flags: '--destination <file>', description: 'Package file to write (required)', deprecated: ['-o'] },
       { flags: '--manifest <file>', description: 'Application manifest (default: <approot>/app_manifest.json)' },
       { flags: '--hardware-definitions <dir>', description: 'Folder(s) searched for hardware definitions (repeatable)', type: [String] },
       { flags: '--target-definition <file>', description: 'Target hardware definition JSON resolving $NAME peripherals' },
@@ -135,10 +135,10 @@ export const commands: CommandDef[] = [
       { flags: '--executables <path>', description: 'Extra files stored as executable (repeatable)', type: [String] },
       ...signingOptions, ...reproOptions,
     ],
-    examples: ['sphere image pack samples/hello/approot -o hello.imagepackage --target-api-set 16'],
+    examples: ['sphere image pack samples/hello/approot --destination hello.imagepackage --target-api-set 16'],
     async action(ctx, approot) {
       const destination = optString(ctx, 'destination');
-      if (!destination) throw new UsageError('Cannot pack: no destination given. Pass -o <file.imagepackage>.', { code: 'NO_DESTINATION' });
+      if (!destination) throw new UsageError('Cannot pack: no destination given. Pass --destination <file.imagepackage>.', { code: 'NO_DESTINATION' });
       const ib = await import('../../image-builder/index');
       const o: import('../../image-builder/index').PackOptions = { approot: approot!, destination, ...reproducibility(ctx), ...parseSecurityVersion(ctx) };
       const manifest = optString(ctx, 'manifest'); if (manifest) o.manifest = manifest;
@@ -154,7 +154,7 @@ export const commands: CommandDef[] = [
     group: 'image', name: 'pack-board-config', description: 'Pack a board configuration package (type 21) from a preset',
     options: [
       { flags: '--preset <name>', description: 'Board configuration preset, e.g. lan-enc28j60-isu0-int5' },
-      { flags: '-o, --destination <file>', description: 'Package file to write (required)' },
+      { flags: '--destination <file>', description: 'Package file to write (required)', deprecated: ['-o'] },
       { flags: '--component-id <guid>', description: 'Component ID; default random, or derived when reproducible' },
       ...signingOptions, ...reproOptions,
     ],
@@ -162,7 +162,7 @@ export const commands: CommandDef[] = [
       const destination = optString(ctx, 'destination');
       const preset = optString(ctx, 'preset');
       if (!preset) throw new UsageError('Cannot pack a board configuration: no preset given. Pass --preset (e.g. lan-enc28j60-isu0-int5).', { code: 'NO_PRESET' });
-      if (!destination) throw new UsageError('Cannot pack: no destination given. Pass -o <file.imagepackage>.', { code: 'NO_DESTINATION' });
+      if (!destination) throw new UsageError('Cannot pack: no destination given. Pass --destination <file.imagepackage>.', { code: 'NO_DESTINATION' });
       const ib = await import('../../image-builder/index');
       const o: import('../../image-builder/index').BoardConfigOptions = { preset, ...reproducibility(ctx), ...parseSecurityVersion(ctx) };
       const id = optString(ctx, 'imageId'); if (id) o.imageId = id;
@@ -203,7 +203,7 @@ export const commands: CommandDef[] = [
   {
     group: 'image', name: 'extract <file>', description: 'Write the files of a package to a folder or a tar archive',
     options: [
-      { flags: '-o, --destination <dir>', description: 'Folder to create (must be absent or empty)' },
+      { flags: '--destination <dir>', description: 'Folder to create (must be absent or empty)', deprecated: ['-o'] },
       { flags: '--tar <file>', description: 'Write a tar archive instead of a folder' },
       { flags: '--force', description: 'Extract into a folder that is not empty' },
     ],
@@ -211,7 +211,7 @@ export const commands: CommandDef[] = [
       const ib = await import('../../image-builder/index');
       const dest = optString(ctx, 'destination');
       const tar = optString(ctx, 'tar');
-      if (!dest === !tar) throw new UsageError('Cannot extract: give exactly one of -o <folder> or --tar <file>.', { code: 'NEED_DESTINATION' });
+      if (!dest === !tar) throw new UsageError('Cannot extract: give exactly one of --destination <folder> or --tar <file>.', { code: 'NEED_DESTINATION' });
       const view = ib.readPackage(readPackageFile(file!));
       const entries = tar ? await ib.extractToTar(view, tar) : ib.extractToFolder(view, dest!, { force: optBool(ctx, 'force') });
       const data = { file, destination: tar ?? dest, format: tar ? 'tar' : 'folder', entries };

@@ -9,6 +9,10 @@ import { commands as manifest } from './manifest';
 import { commands as hwdef } from './hwdef';
 import { commands as device, DEVICE_GROUPS } from './device';
 import { commands as sdk } from './sdk';
+import { commands as config } from './config';
+import { commands as version } from './version';
+import { commands as completion } from './completion';
+import { commands as doctor } from './doctor';
 
 export const GROUPS: Record<string, string> = {
   ca: 'Development certificate authority: signs images, issues and revokes signing certificates',
@@ -19,7 +23,8 @@ export const GROUPS: Record<string, string> = {
   'emulator io': 'The emulated board\'s inputs and outputs: show GPIOs, LEDs and buttons, press buttons, drive GPIOs',
   sdk: 'The SDK for building apps in C: its folder for CMake, and the host tools it needs',
   app: 'Build apps from their C sources with the SDK',
+  config: 'Default device, output format and CA folder (a settings file and environment variables)',
   ...DEVICE_GROUPS,
 };
 
-export const COMMANDS: CommandDef[] = [...image, ...imageRelease, ...ca, ...manifest, ...hwdef, ...emulator, ...emulatorView, ...device, ...sdk];
+export const COMMANDS: CommandDef[] = [...image, ...imageRelease, ...ca, ...manifest, ...hwdef, ...emulator, ...emulatorView, ...device, ...sdk, ...config, ...version, ...completion, ...doctor];

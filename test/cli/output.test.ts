@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { render, toYaml } from '../../cli/output';
+import { render } from '../../cli/output';
 import { colorEnabled } from '../../cli/ui';
 
 const data = {
@@ -10,26 +10,40 @@ const data = {
   nested: { list: [{ a: 1, b: [1, 2] }, { a: 2, b: [] }], empty: {} }, 'key with space': 'v', '0key': 1,
 };
 
-const yaml = suite('toYaml');
-yaml('round-trips through an independent YAML parser (PyYAML)', () => {
+const yaml = suite('yaml output');
+yaml('round-trips through an independent YAML parser (PyYAML)', async () => {
   const probe = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' });
   if (probe.status !== 0) { console.log('  (PyYAML not installed: skipped)'); return; }
-  const r = spawnSync('python3', ['-c', 'import sys, json, yaml; print(json.dumps(yaml.safe_load(sys.stdin.read())))'], { input: toYaml(data), encoding: 'utf8' });
+  const r = spawnSync('python3', ['-c', 'import sys, json, yaml; print(json.dumps(yaml.safe_load(sys.stdin.read())))'], { input: await render({ data }, 'yaml'), encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout), data);
 });
 yaml.run();
 
 const out = suite('render');
-out('json is the data and nothing else', () => {
-  assert.equal(JSON.parse(render({ data, text: 'human' }, 'json')), data);
-  assert.is(render({ data, text: 'human' }, 'none'), '');
-  assert.is(render({ data, text: 'human' }, 'table'), 'human\n');
+out('json is the data and nothing else; the default is the human text', async () => {
+  assert.equal(JSON.parse(await render({ data, text: 'human' }, 'json')), data);
+  assert.is(await render({ data, text: 'human' }, 'none'), '');
+  assert.is(await render({ data, text: 'human' }, 'text'), 'human\n');
 });
-out('tsv prints table rows tab-separated without a header', () => {
+out('tsv prints table rows tab-separated without a header', async () => {
   const t = { columns: ['a', 'b'], rows: [{ a: 1, b: 'x\ty' }, { a: 2, b: null }] };
-  assert.is(render({ data: [], table: t }, 'tsv'), '1\tx y\n2\t\n');
-  assert.match(render({ data: [], table: t }, 'table'), /^a  b\n-  -+\n1  x\ty\n2\n$/);
+  assert.is(await render({ data: [], table: t }, 'tsv'), '1\tx y\n2\t\n');
+  assert.match(await render({ data: [], table: t }, 'table'), /^a  b\n-  -+\n1  x\ty\n2\n$/);
+});
+out('-o table of objects: az layout (capitalised keys, dashes, scalar fields only, id/type/etag left out)', async () => {
+  const rows = [{ name: 'emu1', id: 'x', port: 4443, nested: { a: 1 }, list: [1], state: 'running' }, { name: 'emulator2', port: 4444, state: null }];
+  assert.is(await render({ data: rows, text: 'human' }, 'table'),
+    'Name       Port  State\n' +
+    '---------  ----  -------\n' +
+    'emu1       4443  running\n' +
+    'emulator2  4444\n');
+  assert.is(await render({ data: 'x' }, 'table'), 'Result\n------\nx\n');
+});
+out('-o tsv of data: values in order, a nested object empty, a list its length, null as None', async () => {
+  assert.is(await render({ data: [{ a: 1, b: { c: 2 }, d: [1, 2, 3], e: null, f: true }, { a: 2, b: {}, d: [], e: 'x', f: false }] }, 'tsv'), '1\t\t3\tNone\ttrue\n2\t\t0\tx\tfalse\n');
+  assert.is(await render({ data: ['a', 'b'] }, 'tsv'), 'a\nb\n');
+  assert.is(await render({ data: 'one' }, 'tsv'), 'one\n');
 });
 out.run();
 

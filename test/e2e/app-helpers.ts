@@ -52,7 +52,7 @@ export function packApp(l: Lab, name: string, cid: string, wasm: Uint8Array, cap
   writeFileSync(join(root, 'bin', 'app'), wasm);
   writeFileSync(join(root, 'app_manifest.json'), JSON.stringify({ SchemaVersion: 1, Name: name, ComponentId: cid, EntryPoint: '/bin/app', CmdArgs: [], Capabilities: capabilities, ApplicationType: 'Default' }));
   const pkg = join(l.dir, `${name}.imagepackage`);
-  const r = l.run(['image', 'pack', root, '-o', pkg, '--target-api-set', '16']);
+  const r = l.run(['image', 'pack', root, '--destination', pkg, '--target-api-set', '16']);
   assert.is(r.code, 0, r.stderr);
   return pkg;
 }

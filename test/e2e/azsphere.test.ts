@@ -28,7 +28,7 @@ const cases: Array<[string, string]> = [
   ['device app start -i X --debug-mode', 'device app start --component-id X --debug-mode'],
   ['device app show-status --component-id X --output jsonc', 'device app show-status --component-id X --output json'],
   ['device image list-installed --full -o yamlc', 'device image list-installed --all --output yaml'],
-  ['device show-attached --verbose --only-show-errors', 'device show-attached'],
+  ['device show-attached --verbose --only-show-errors', 'device show-attached --verbose --only-show-errors'],
   ['device prep-sideload', 'device enable-development'],
   ['device enable-development --enable-rt-core-debugging --device-group Bench', 'device enable-development --enable-rt-core-debugging --device-group Bench'],
   ['device enable-development --enablertcoredebugging -d 192.168.35.2', 'device enable-development --enable-rt-core-debugging --device 192.168.35.2'],
@@ -39,7 +39,10 @@ const cases: Array<[string, string]> = [
   ['device network proxy apply --address p --port 8 --no-proxy-addresses a b --enable', 'device network proxy apply --address p --port 8 --bypass-addresses a --bypass-addresses b'],
   ['device wifi forget --id 3', 'device wifi forget --id 3'],
   ['get-support-data --destination s.tar.gz', 'device get-support-data --destination s.tar.gz'],
-  ['show-version', '--version'],
+  ['show-version', 'show-version'],
+  ['show-sdk-version -o json', 'show-version --output json'],
+  ['hardware-definition generate-header --hardware-definition-file hw/a.json', 'hwdef generate-header hw/a.json'],
+  ['hardware-definition test-header --hardware-definition-file hw/a.json', 'hwdef test-header hw/a.json'],
 ];
 for (const [az, native] of cases) map(az, () => assert.is(mapAzsphereArgs(az.split(' ')).join(' '), native));
 map('cloud-only commands are refused with a usage error; --query is passed on to sphere\'s own', () => {
@@ -73,7 +76,7 @@ e2e.after(() => l.done());
 
 e2e('pack-application gives the same bytes as sphere image pack', () => {
   const app = resolve('samples/hello/approot');
-  const a = l.run(['image', 'pack', app, '-o', 'native.imagepackage', '--target-api-set', '16'], { env: EPOCH });
+  const a = l.run(['image', 'pack', app, '--destination', 'native.imagepackage', '--target-api-set', '16'], { env: EPOCH });
   assert.is(a.code, 0, a.stderr);
   const b = spawnSync(az, ['image-package', 'pack-application', '--package-directory', app, '--destination', 'az.imagepackage', '--target-api-set', '16'], { cwd: l.dir, env: { PATH: process.env['PATH'] ?? '', ...l.env, ...EPOCH }, encoding: 'utf8' });
   assert.is(b.status, 0, b.stderr);

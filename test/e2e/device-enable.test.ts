@@ -87,7 +87,7 @@ test('a capability image signed by the dev CA (trusted for apps), or by the Secu
   const id = ((await l.rest('dev', '/device/security_state')).json as { deviceIdentifier: string }).deviceIdentifier;
   const before = await l.rest('dev', '/images');
   const ca = await loadDevCa(join(l.dir, 'ca'));
-  const app = l.run(['image', 'pack', resolve('samples/hello/approot'), '-o', 'hello.imagepackage', '--target-api-set', '16']);
+  const app = l.run(['image', 'pack', resolve('samples/hello/approot'), '--destination', 'hello.imagepackage', '--target-api-set', '16']);
   assert.is(app.code, 0, app.stderr);
   assert.equal((await stageRaw(readFileSync(join(l.dir, 'hello.imagepackage')))).json, {}, 'the dev CA is trusted for applications');
   await l.rest('dev', `/app/image/5a7f3c2e-9b1d-4e6a-8c0f-2d4b6e8a1c3f`, { method: 'DELETE' });

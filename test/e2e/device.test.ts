@@ -30,7 +30,7 @@ const test = suite('device commands on the emulator');
 test.before(() => {
   l = lab();
   pkg = join(l.dir, 'hello.imagepackage');
-  const p = l.run(['image', 'pack', resolve('samples/hello/approot'), '-o', pkg, '--target-api-set', '16']);
+  const p = l.run(['image', 'pack', resolve('samples/hello/approot'), '--destination', pkg, '--target-api-set', '16']);
   assert.is(p.code, 0, p.stderr);
   l.start('e2e');
 });
@@ -179,7 +179,7 @@ test('restart waits for the new boot; the app, installed with --manual-start, st
   assert.is(await appState(l, 'e2e', CID), 'stopped');
 });
 test('get-support-data writes a tar.gz with the device log and state', () => {
-  human(['device', 'get-support-data', '-o', 'sd.tar.gz'], /^Wrote .*sd\.tar\.gz/);
+  human(['device', 'get-support-data', '--destination', 'sd.tar.gz'], /^Wrote .*sd\.tar\.gz/);
   const list = spawnSync('tar', ['tzf', join(l.dir, 'sd.tar.gz')], { encoding: 'utf8' });
   assert.match(list.stdout, /support-data\/AzureSphere_DeviceLog\.bin/);
   assert.match(list.stdout, /support-data\/device-state\.json/);

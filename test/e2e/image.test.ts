@@ -105,7 +105,7 @@ verify.run();
 const pack = suite('image pack');
 pack('packs, signs, shows and verifies the sample with the dev CA; OpenSSL accepts the signature', () => withCa((dir, env) => {
   const out = join(dir, 'hello.imagepackage');
-  const r = sphere(['image', 'pack', SAMPLE, '-o', out, '--target-api-set', '16'], { env });
+  const r = sphere(['image', 'pack', SAMPLE, '--destination', out, '--target-api-set', '16'], { env });
   assert.is(r.code, 0, r.stderr);
   const v = sphere(['image', 'verify', out], { env });
   assert.is(v.code, 0, v.stdout + v.stderr);
@@ -132,7 +132,7 @@ pack('packs, signs, shows and verifies the sample with the dev CA; OpenSSL accep
 }));
 pack('is byte-identical across runs with SOURCE_DATE_EPOCH, and with --build-time plus --image-id', () => withCa((dir, env) => {
   const run = (name: string, args: string[], extra: Record<string, string> = {}) => {
-    const r = sphere(['image', 'pack', SAMPLE, '-o', join(dir, name), '--target-api-set', '16', ...args], { env: { ...env, ...extra } });
+    const r = sphere(['image', 'pack', SAMPLE, '--destination', join(dir, name), '--target-api-set', '16', ...args], { env: { ...env, ...extra } });
     assert.is(r.code, 0, r.stderr);
     return readFileSync(join(dir, name));
   };
@@ -149,7 +149,7 @@ pack('is byte-identical across runs with SOURCE_DATE_EPOCH, and with --build-tim
 pack('fails with the reason and leaves no output for bad folders', () => withCa((dir, env) => {
   const out = join(dir, 'bad.imagepackage');
   const attempt = (approot: string, code: number, pattern: RegExp, extra: string[] = []) => {
-    const r = sphere(['image', 'pack', approot, '-o', out, '--target-api-set', '16', ...extra], { env });
+    const r = sphere(['image', 'pack', approot, '--destination', out, '--target-api-set', '16', ...extra], { env });
     assert.is(r.code, code, `${approot}: ${r.stderr}`);
     assert.match(r.stderr, pattern);
     assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -184,7 +184,7 @@ pack('fails with the reason and leaves no output for bad folders', () => withCa(
 }));
 pack('pack-board-config writes a type-21 package that verifies', () => withCa((dir, env) => {
   const out = join(dir, 'board.imagepackage');
-  const r = sphere(['image', 'pack-board-config', '--preset', 'lan-enc28j60-isu0-int5', '-o', out], { env });
+  const r = sphere(['image', 'pack-board-config', '--preset', 'lan-enc28j60-isu0-int5', '--destination', out], { env });
   assert.is(r.code, 0, r.stderr);
   const s = JSON.parse(sphere(['image', 'show', out, '-o', 'json'], { env }).stdout);
   assert.is(s.summary.imageType, 21);
@@ -200,14 +200,14 @@ pack('signs in two steps (--digest-out, then --signature) and through --sign-com
   const key = join(rel, 'ca.key.pem'), cert = join(rel, 'ca.pem');
   const e = { ...env, SOURCE_DATE_EPOCH: '1710000000' };
   const base = ['image', 'pack', SAMPLE, '--target-api-set', '16', '--cert', cert];
-  const d = sphere([...base, '--digest-out', join(dir, 'digest.bin'), '-o', join(dir, 'unused')], { env: e });
+  const d = sphere([...base, '--digest-out', join(dir, 'digest.bin'), '--destination', join(dir, 'unused')], { env: e });
   assert.is(d.code, 0, d.stderr);
   assert.is(readFileSync(join(dir, 'digest.bin')).length, 32);
   assert.not.ok(existsSync(join(dir, 'unused')));
   execFileSync('openssl', ['pkeyutl', '-sign', '-inkey', key, '-in', join(dir, 'digest.bin'), '-out', join(dir, 'sig.der')]);
-  const two = sphere([...base, '--signature', join(dir, 'sig.der'), '-o', join(dir, 'two.imagepackage')], { env: e });
+  const two = sphere([...base, '--signature', join(dir, 'sig.der'), '--destination', join(dir, 'two.imagepackage')], { env: e });
   assert.is(two.code, 0, two.stderr);
-  const hook = sphere([...base, '--sign-command', `openssl pkeyutl -sign -inkey '${key}' -in "$SPHERE_DIGEST_FILE"`, '-o', join(dir, 'hook.imagepackage')], { env: e });
+  const hook = sphere([...base, '--sign-command', `openssl pkeyutl -sign -inkey '${key}' -in "$SPHERE_DIGEST_FILE"`, '--destination', join(dir, 'hook.imagepackage')], { env: e });
   assert.is(hook.code, 0, hook.stderr);
   for (const f of ['two.imagepackage', 'hook.imagepackage']) {
     assert.is(sphere(['image', 'verify', join(dir, f)], { env }).code, 1, `${f} must not verify without trusting the release cert`);
@@ -220,7 +220,7 @@ pack('signs in two steps (--digest-out, then --signature) and through --sign-com
   // A signature of other bytes is refused and nothing is written.
   writeFileSync(join(dir, 'other.bin'), Buffer.alloc(32, 7));
   execFileSync('openssl', ['pkeyutl', '-sign', '-inkey', key, '-in', join(dir, 'other.bin'), '-out', join(dir, 'bad.der')]);
-  const bad = sphere([...base, '--signature', join(dir, 'bad.der'), '-o', join(dir, 'bad.imagepackage')], { env: e });
+  const bad = sphere([...base, '--signature', join(dir, 'bad.der'), '--destination', join(dir, 'bad.imagepackage')], { env: e });
   assert.is(bad.code, 1, bad.stderr);
   assert.not.ok(existsSync(join(dir, 'bad.imagepackage')));
 }));
@@ -232,7 +232,7 @@ pack('refuses a manifest with errors with the same diagnostic as manifest check,
   m.Capabilities.Gpio = [8, 999];
   writeFileSync(manifestPath, JSON.stringify(m, null, 2));
   const out = join(dir, 'x.imagepackage');
-  const r = sphere(['image', 'pack', approot, '-o', out], { env });
+  const r = sphere(['image', 'pack', approot, '--destination', out], { env });
   assert.is(r.code, 1, r.stderr);
   assert.not.ok(existsSync(out));
   const check = sphere(['manifest', 'check', manifestPath, '-o', 'json'], { env });
@@ -244,7 +244,7 @@ pack('refuses a manifest with errors with the same diagnostic as manifest check,
   m.Capabilities.Gpio = [8];
   m.SomethingNew = true;
   writeFileSync(manifestPath, JSON.stringify(m, null, 2));
-  const w = sphere(['image', 'pack', approot, '-o', out, '--output', 'json'], { env });
+  const w = sphere(['image', 'pack', approot, '--destination', out, '--output', 'json'], { env });
   assert.is(w.code, 0, w.stderr);
   assert.match(w.stderr, /warning/);
   assert.is(JSON.parse(w.stdout).destination, out);
@@ -260,13 +260,13 @@ pack('resolves $NAME peripherals through --hardware-definitions and --target-def
   writeFileSync(manifestPath, JSON.stringify(m, null, 2));
   const out = join(dir, 'hw.imagepackage');
   const hw = resolve('test/fixtures/hardware-definitions');
-  const r = sphere(['image', 'pack', approot, '-o', out, '--hardware-definitions', join(hw, 'mt3620_rdb'), '--hardware-definitions', join(hw, 'sdk-20.x'), '--target-definition', 'sample_appliance.json'], { env });
+  const r = sphere(['image', 'pack', approot, '--destination', out, '--hardware-definitions', join(hw, 'mt3620_rdb'), '--hardware-definitions', join(hw, 'sdk-20.x'), '--target-definition', 'sample_appliance.json'], { env });
   assert.is(r.code, 0, r.stderr);
   const shown = JSON.parse(sphere(['image', 'show', out, '-o', 'json'], { env }).stdout);
   assert.equal(shown.manifest.Capabilities.Gpio, [8, 12]);
   // The source manifest is never modified.
   assert.equal(JSON.parse(readFileSync(manifestPath, 'utf8')).Capabilities.Gpio, ['$SAMPLE_LED', '$SAMPLE_BUTTON_1']);
-  const unresolved = sphere(['image', 'pack', approot, '-o', out + '2'], { env });
+  const unresolved = sphere(['image', 'pack', approot, '--destination', out + '2'], { env });
   assert.is(unresolved.code, 1);
   assert.match(unresolved.stderr, /SAMPLE_LED/);
 }));
@@ -277,7 +277,7 @@ extract('writes the files of a real package to a folder and a tar', () => {
   const t = tempDir();
   try {
     const pkg = join(IMAGEPACKAGES, 'AzureSphereCloudEnabledAltair8800--AltairOnAzureSphere--emulator_avnet_r1_sd_retro.imagepackage');
-    const r = sphere(['image', 'extract', pkg, '-o', join(t.dir, 'out')]);
+    const r = sphere(['image', 'extract', pkg, '--destination', join(t.dir, 'out')]);
     assert.is(r.code, 0, r.stderr);
     assert.ok(statSync(join(t.dir, 'out/Disks/88dskrom.bin')).isFile());
     assert.is(statSync(join(t.dir, 'out/bin/app')).mode & 0o777, 0o755);
@@ -286,7 +286,7 @@ extract('writes the files of a real package to a folder and a tar', () => {
     const list = execFileSync('tar', ['-tvf', join(t.dir, 'out.tar')], { encoding: 'utf8' });
     assert.match(list, /Disks\/altair_basic\.bin/);
     // A non-empty folder is refused.
-    const again = sphere(['image', 'extract', pkg, '-o', join(t.dir, 'out')]);
+    const again = sphere(['image', 'extract', pkg, '--destination', join(t.dir, 'out')]);
     assert.is(again.code, 2);
     chmodSync(t.dir, 0o755);
   } finally {

@@ -184,16 +184,16 @@ hwdef('generate-header refuses an Imports cycle as manifest check does, and writ
   }
 });
 
-hwdef('-o names the header folder; a missing header is stale; a broken definition is one error line', () => {
+hwdef('--destination names the header folder; a missing header is stale; a broken definition is one error line', () => {
   const t = tempDir();
   try {
     const out = join(t.dir, 'headers');
     const def = join(HW, 'sdk-20.x/mt3620.json');
-    assert.is(sphere(['hwdef', 'test-header', def, '-o', out]).code, 1);
-    const g = sphere(['hwdef', 'generate-header', def, '-o', out]);
+    assert.is(sphere(['hwdef', 'test-header', def, '--destination', out]).code, 1);
+    const g = sphere(['hwdef', 'generate-header', def, '--destination', out]);
     assert.is(g.code, 0, g.stderr);
     assert.ok(existsSync(join(out, 'mt3620.h')));
-    assert.is(sphere(['hwdef', 'test-header', def, '-o', out]).code, 0);
+    assert.is(sphere(['hwdef', 'test-header', def, '--destination', out]).code, 0);
     mkdirSync(join(t.dir, 'bad'));
     writeFileSync(join(t.dir, 'bad/x.json'), '{"Metadata": {"Type": "Azure Sphere Hardware Definition", "Version": 1}, "Peripherals": [{"Name": "A B", "Type": "Gpio", "MainCoreHeaderValue": "(1)"}]}');
     const bad = sphere(['hwdef', 'generate-header', join(t.dir, 'bad/x.json')]);

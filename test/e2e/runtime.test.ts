@@ -122,7 +122,7 @@ test('modules that cannot load install, fail to start with one clear line, are n
 test('samples/hello runs: its output, LED 1 blinking, button A through io press and io set, debug mode streaming on the output port', async () => {
   const cid = '5a7f3c2e-9b1d-4e6a-8c0f-2d4b6e8a1c3f';
   const pkg = join(l.dir, 'hello.imagepackage');
-  assert.is(l.run(['image', 'pack', resolve('samples/hello/approot'), '-o', pkg, '--target-api-set', '16']).code, 0);
+  assert.is(l.run(['image', 'pack', resolve('samples/hello/approot'), '--destination', pkg, '--target-api-set', '16']).code, 0);
   deployPkg(pkg);
   await until('LED toggles', () => appLogOf(cid).some((t) => /^HelloSphere: LED (on|off) \(toggle 2\)$/.test(t)));
   assert.ok(appLogOf(cid).some((t) => t.startsWith('HelloSphere: readme.txt says')), 'a resource file of the package is read');

@@ -36,7 +36,7 @@ const test = suite('scenario runner');
 test.before(() => {
   l = lab('sphere-scenario-e2e-');
   pkg = join(l.dir, 'hello.imagepackage');
-  assert.is(l.run(['image', 'pack', resolve('samples/hello/approot'), '-o', pkg, '--target-api-set', '16']).code, 0);
+  assert.is(l.run(['image', 'pack', resolve('samples/hello/approot'), '--destination', pkg, '--target-api-set', '16']).code, 0);
 });
 test.after(() => l.done());
 

@@ -42,7 +42,7 @@ function withCa(fn: (dir: string, env: Record<string, string>) => void): void {
 }
 
 const pack = (out: string, env: Record<string, string>, extra: string[] = []) =>
-  sphere(['image', 'pack', SAMPLE, '-o', out, '--target-api-set', '16', '--build-time', '1700000000', '--reproducible', ...extra], { env });
+  sphere(['image', 'pack', SAMPLE, '--destination', out, '--target-api-set', '16', '--build-time', '1700000000', '--reproducible', ...extra], { env });
 
 const sv = suite('image pack --security-version');
 sv('writes an RV section holding the u32 little-endian value after the usual five', () => withCa((dir, env) => {
@@ -75,7 +75,7 @@ sv('image show prints it in the table and as securityVersion in JSON', () => wit
 }));
 sv('board configuration packages carry it too', () => withCa((dir, env) => {
   const out = join(dir, 'bc.imagepackage');
-  const r = sphere(['image', 'pack-board-config', '--preset', 'lan-enc28j60-isu0-int5', '-o', out, '--security-version', '0'], { env });
+  const r = sphere(['image', 'pack-board-config', '--preset', 'lan-enc28j60-isu0-int5', '--destination', out, '--security-version', '0'], { env });
   assert.is(r.code, 0, r.stderr);
   const s = rawSections(readFileSync(out));
   assert.is(s.at(-1)!.tag, 'RV');

@@ -95,7 +95,7 @@ run('pipeline: image pack signs with the dev CA; the emulator trusts that CA, an
   const caEnv = { ...env, SPHERE_CA_DIR: join(t.dir, 'devca') };
   assert.is(sphere(['ca', 'init'], { env: caEnv }).code, 0);
   const pkgFile = join(t.dir, 'hello.imagepackage');
-  const pack = sphere(['image', 'pack', 'samples/hello/approot', '-o', pkgFile], { env: caEnv });
+  const pack = sphere(['image', 'pack', 'samples/hello/approot', '--destination', pkgFile], { env: caEnv });
   assert.is(pack.code, 0, pack.stderr);
   const cid = (JSON.parse(readFileSync('samples/hello/approot/app_manifest.json', 'utf8')) as { ComponentId: string }).ComponentId.toLowerCase();
   const put = async (e: { url: string }, caPem: string) => deviceRequest({ url: e.url, caPem, method: 'PUT', path: '/update/stage', body: readFileSync(pkgFile), headers: { 'Content-Type': 'application/octet-stream' } });
