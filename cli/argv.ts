@@ -104,7 +104,8 @@ export function parseArgs(tokens: string[], def?: CommandDef): ParsedArgs {
     const spelled = own.deprecated ? own.long : flag;
     if (own.deprecated) notices.push(`"${flag}" is deprecated: write "${own.long}".`);
     if (!own.takesValue) { out.push(eq > 0 ? `${spelled}=${inline}` : spelled); continue; }
-    if (inline !== undefined) { out.push(spelled, inline); continue; }
+    // Kept as one token, so a value that looks like a flag (`--x=-1`) stays a value.
+    if (inline !== undefined) { out.push(`${spelled}=${inline}`); continue; }
     const first = tokens[i + 1];
     if (first === undefined) { out.push(spelled); continue; } // cac reports the missing value
     out.push(spelled, first);
