@@ -11,6 +11,7 @@ import { OUTPUT_FORMATS, render, type OutputFormat } from './output';
 import { compileQuery } from './query';
 import type { CommandDef, CommandResult } from './command';
 import { mapAzsphereArgs } from './azsphere';
+import { commandHelp } from './help';
 
 declare const __SPHERE_VERSION__: string;
 const VERSION = typeof __SPHERE_VERSION__ === 'string' ? __SPHERE_VERSION__ : '0.0.0-dev';
@@ -71,7 +72,7 @@ async function runCommand(def: CommandDef, rest: string[], ui: Ui, out: (s: stri
     cmd.option('--query <jmespath>', 'Keep only this part of the result (JMESPath subset), e.g. --query "[0].deviceId"');
   }
   for (const e of def.examples ?? []) cmd.example(e);
-  cli.help();
+  cli.help(commandHelp(def));
   const box: { result?: CommandResult } = {};
   let format: OutputFormat = 'table';
   let query: ((data: unknown) => unknown) | undefined;
