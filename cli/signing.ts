@@ -10,7 +10,7 @@ import { NotFoundError, UsageError } from '../image-builder/errors';
 import type { SignatureCheck, SignatureChecker } from '../image-builder/index';
 import type { CommandContext } from './command';
 import { optList } from './command';
-import { commandSigner, defaultCaDir, fileSigner, loadDevCa, PrefixVerifier, presignedSigner, TrustStore, verifyImageSignature, verifyImageSignatureAsync, type SignatureVerdict, type Signer } from '../signer/index';
+import { commandSigner, defaultCaDir, fileSigner, loadDevCa, PrefixVerifier, presignedSigner, StreamVerifier, TrustStore, verifyImageSignature, verifyImageSignatureAsync, verifyImageSignatureStreamed, type SignatureVerdict, type Signer } from '../signer/index';
 import type { PackageRead } from './files';
 
 export function readText(path: string, what: string): string {
@@ -68,6 +68,8 @@ function asCheck(v: SignatureVerdict): SignatureCheck {
 export function checkerFor(store: TrustStore, prefix?: PrefixVerifier): SignatureChecker {
   return {
     check: (thumbprint, signed, signature) => asCheck(verifyImageSignature(store, thumbprint, signed, signature)),
+    startStream: () => new StreamVerifier(),
+    checkStreamed: (thumbprint, stream, signature) => asCheck(verifyImageSignatureStreamed(store, thumbprint, stream, signature)),
     checkAsync: async (thumbprint, signed, signature) => asCheck(await verifyImageSignatureAsync(store, thumbprint, signed, signature, prefix)),
   };
 }

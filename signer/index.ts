@@ -25,7 +25,7 @@ export {
   publicPointFromPrivateKey,
   type KeyPair,
 } from './keys';
-export { derToRaw, digestOf, parseSignature, PrefixVerifier, rawToDer, sign, signDigest, verify, verifyAsync, verifyDigest } from './ecdsa';
+export { derToRaw, digestOf, parseSignature, PrefixVerifier, rawToDer, StreamVerifier, sign, signDigest, verify, verifyAsync, verifyDigest } from './ecdsa';
 export { certificateThumbprint, certificatesFromPem, parseCertificate, type CertificateInfo } from './certificate';
 export type { DistinguishedName } from './names';
 export {
@@ -47,5 +47,5 @@ export {
   type IssueSigningCertOptions,
 } from './devca';
 export { commandSigner, fileSigner, presignedSigner, type CommandSignerOptions, type Signer } from './signers';
-export { TrustStore, sdkTestEntry, verifyImageSignature, verifyImageSignatureAsync, type SignatureVerdict, type TrustEntry } from './trust';
+export { TrustStore, sdkTestEntry, verifyImageSignature, verifyImageSignatureAsync, verifyImageSignatureStreamed, type SignatureVerdict, type TrustEntry } from './trust';
 export { parsePemBlocks, toPem, type PemBlock } from './pem';

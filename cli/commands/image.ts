@@ -5,7 +5,7 @@
 import type { CommandContext, CommandDef } from '../command';
 import { optBool, optList, optString } from '../command';
 import { UsageError } from '../../image-builder/errors';
-import { readPackageFile } from '../files';
+import { packageFilePath, readPackageFile } from '../files';
 import { showText, verifyText } from './image-text';
 
 /** `--build-time` / SOURCE_DATE_EPOCH: Unix seconds or an ISO 8601 date. */
@@ -160,7 +160,8 @@ export const commands: CommandDef[] = [
     async action(ctx, file) {
       const ib = await import('../../image-builder/index');
       const { localChecker } = await import('../signing');
-      const verdict = ib.verifyPackage(readPackageFile(file!), localChecker(ctx));
+      const path = packageFilePath(file!, ctx.cwd);
+      const verdict = ib.verifyPackageFile(path, localChecker(ctx), () => readPackageFile(file!, ctx.cwd));
       const data = verdict.ok
         ? { file, valid: true, signer: verdict.signer, thumbprint: verdict.thumbprint, layers: verdict.layers }
         : { file, valid: false, reason: verdict.reason, message: verdict.message, thumbprint: verdict.thumbprint ?? null, layers: verdict.layers };
