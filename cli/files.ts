@@ -14,6 +14,13 @@ export function readPackageFile(shown: string, cwd = process.cwd()): Uint8Array 
   }
 }
 
+/** The absolute path of a package file that exists; the not-found error otherwise. */
+export function packageFilePath(shown: string, cwd = process.cwd()): string {
+  const file = resolve(cwd, shown);
+  try { if (statSync(file).isFile()) return file; } catch { /* reported below */ }
+  throw packageNotFound(shown);
+}
+
 function packageNotFound(shown: string): NotFoundError {
   return new NotFoundError(`Cannot read package "${shown}": the file does not exist. Check the path.`, { code: 'PACKAGE_NOT_FOUND', path: shown });
 }

@@ -12,6 +12,7 @@ import { compileQuery } from './query';
 import { ArgvError, OUTPUT_FORMATS, parseArgs, type GlobalOptions } from './argv';
 import type { CommandDef, CommandResult } from './command';
 import { azsphereHints, mapAzsphereArgs } from './azsphere';
+import { commandHelp } from './help';
 
 declare const __SPHERE_VERSION__: string;
 const VERSION = typeof __SPHERE_VERSION__ === 'string' ? __SPHERE_VERSION__ : '0.0.0-dev';
@@ -101,7 +102,7 @@ async function runCommand(def: CommandDef, rest: string[], lead: GlobalOptions, 
   }
   for (const [flags, text] of GLOBAL_HELP) cmd.option(flags, text);
   for (const e of def.examples ?? []) cmd.example(e);
-  cli.help();
+  cli.help(commandHelp(def));
   const box: { result?: CommandResult } = {};
   cmd.action(async (...args: unknown[]) => {
     const options = args.pop() as Record<string, unknown>;

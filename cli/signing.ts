@@ -10,7 +10,7 @@ import { NotFoundError, UsageError, ValidationError } from '../image-builder/err
 import type { SignatureCheck, SignatureChecker } from '../image-builder/index';
 import type { CommandContext } from './command';
 import { optList } from './command';
-import { caRecordsSync, commandSigner, defaultCaDir, certificatesFromPem, fileSigner, followChain, issuedBy, loadCaKey, parseCertificate, parsePkcs11Uri, pkcs11Signer, PrefixVerifier, presignedSigner, TrustStore, verify, verifyAsync, type CertificateInfo, type Signer } from '../signer/index';
+import { caRecordsSync, commandSigner, defaultCaDir, certificatesFromPem, fileSigner, followChain, issuedBy, loadCaKey, parseCertificate, parsePkcs11Uri, pkcs11Signer, PrefixVerifier, presignedSigner, StreamVerifier, TrustStore, verify, verifyAsync, type CertificateInfo, type Signer } from '../signer/index';
 import type { PackageRead } from './files';
 
 export function readText(path: string, what: string): string {
@@ -126,6 +126,12 @@ export function checkerFor(setup: TrustSetup | TrustStore, prefix?: PrefixVerifi
       if (!c.ok) return { ok: false, reason: c.reason, detail: c.detail, chain: c.links };
       if (prefix?.covers(signed)) return result(c, prefix.verify(signed, signature, c.publicKey));
       return result(c, await verifyAsync(signed, signature, c.publicKey));
+    },
+    startStream: () => new StreamVerifier(),
+    checkStreamed(thumbprint, stream, signature) {
+      const c = chainOf(thumbprint);
+      if (!c.ok) return { ok: false, reason: c.reason, detail: c.detail, chain: c.links };
+      return result(c, stream.verify(signature, c.publicKey));
     },
   };
 }

@@ -4,9 +4,9 @@
  * stop one by its recorded pid. Which command re-runs the binary is the caller's to say.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DeviceError, SphereError } from '../image-builder/index';
+import { DeviceError, EXIT, NotFoundError, SphereError, UsageError } from '../image-builder/index';
 import { deviceRequest } from './probe';
 import { Registry, isAlive, type RegistryEntry } from './registry';
 
@@ -30,10 +30,19 @@ export function tail(file: string, lines = 20): string {
   }
 }
 
+/** The child's own `error: …` line, written to its log since `from`, without the prefix. */
+function childError(file: string, from: number): string | undefined {
+  let text: string;
+  try { text = readFileSync(file).subarray(from).toString('utf8'); } catch { return undefined; }
+  const errors = text.split('\n').filter((l) => l.startsWith('error: '));
+  return errors.length === 1 ? errors[0]!.slice('error: '.length) : undefined;
+}
+
 /** Spawns the emulator detached and resolves once it is recorded and answers GET /status. */
 export async function startDetached(o: DetachOptions): Promise<RegistryEntry> {
   mkdirSync(dirname(o.logFile), { recursive: true });
   const fd = openSync(o.logFile, 'a');
+  const logStart = fstatSync(fd).size;
   const child = spawn(o.command, o.args, { detached: true, stdio: ['ignore', fd, fd], env: o.env });
   closeSync(fd);
   let exited: number | null | undefined;
@@ -45,6 +54,13 @@ export async function startDetached(o: DetachOptions): Promise<RegistryEntry> {
   const deadline = Date.now() + (o.timeoutMs ?? 15_000);
   while (Date.now() < deadline) {
     if (exited !== undefined) {
+      // The child refused to start with one error line of its own (a busy port, a bad flag):
+      // that line and its exit code, as a foreground start gives them.
+      const own = childError(o.logFile, logStart);
+      if (own !== undefined) {
+        const E = exited === EXIT.USAGE ? UsageError : exited === EXIT.NOT_FOUND ? NotFoundError : SphereError;
+        throw new E(own, { code: 'EMULATOR_EXITED', path: o.logFile });
+      }
       const log = tail(o.logFile, 5);
       throw new SphereError(`Cannot start emulator "${o.name}": it exited${exited === null ? '' : ` with code ${exited}`}. ${log ? `Its log says:\n${log}` : `See ${o.logFile}.`}`, { code: 'EMULATOR_EXITED', path: o.logFile });
     }

@@ -67,6 +67,17 @@ function manifestFacts(view: PackageView, componentId: string): ManifestFacts {
   return { highLevel, storageKB, runtimeVersion: abi?.version, entryPoint: typeof m['EntryPoint'] === 'string' ? m['EntryPoint'] : undefined };
 }
 
+/**
+ * The manifest's EntryPoint must name a file of the image's file system: the device refuses to
+ * stage an app it could never start (the path is read as the manifest writes it, `/` or not).
+ */
+function checkEntryPoint(view: PackageView, entryPoint: string | undefined): void {
+  if (entryPoint === undefined || entryPoint.trim() === '') fault('APP_EXEC_FAILED', 'the manifest names no EntryPoint');
+  const path = '/' + entryPoint.split('/').filter((p) => p !== '' && p !== '.').join('/');
+  const node = view.asxipfs?.inodes.find((i) => i.path === path);
+  if (!node || node.type !== 'file') fault('APP_EXEC_FAILED', `the manifest's EntryPoint "${entryPoint}" is not a file in the image`);
+}
+
 /** A capability image's grant, checked: signed by this device's Security Service certificate alone, naming this device (CAPABILITY_IMAGE). */
 function capabilityGrant(view: PackageView, signerThumbprint: string, securityService: string | undefined, deviceId: string): number[] {
   if (securityService === undefined || signerThumbprint.toLowerCase() !== securityService.toLowerCase()) {
@@ -109,6 +120,7 @@ export function inspectPackage(bytes: Uint8Array, store: TrustStore, now: number
   if (id.imageType === IMAGE_TYPE_APPLICATIONS) {
     if (inner.payloadKind !== 'asxipfs') fault('IMAGE_NOT_STAGED', 'an application image must hold an ASXipFS file system');
     const f = manifestFacts(v.view, id.componentId);
+    checkEntryPoint(inner, f.entryPoint);
     rec.app = { highLevel: f.highLevel, storageKB: f.storageKB, runtimeVersion: f.runtimeVersion };
     rec.entryPoint = f.entryPoint;
   } else if (id.imageType === CAPABILITY_IMAGE.imageType) {

@@ -7,7 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { join } from 'node:path';
 import { UsageError } from '../image-builder/index';
 import { writeAtomic } from './flash';
-import { isAlive, readRegistry, readRegistryFile, type RegistryEntry } from '../sideload/protocol/index';
+import { isAlive, readRegistry, readRegistryFile, readRegistryRecord, readRegistryRecords, type RegistryEntry } from '../sideload/protocol/index';
 
 export { EMULATOR_HOME_ENV, defaultStateDir, isAlive, runtimeDir, type RegistryEntry } from '../sideload/protocol/index';
 
@@ -31,9 +31,19 @@ export class Registry {
     writeAtomic(this.#path(entry.name), JSON.stringify(entry, null, 2) + '\n');
   }
 
-  /** The entry of a running emulator; stale entries (process gone) are removed and read as absent. */
+  /** The entry of a running emulator; an entry whose process is gone reads as absent (see `record`). */
   get(name: string): RegistryEntry | undefined {
     return readRegistryFile(this.#path(name));
+  }
+
+  /** The entry of `name` whether its process runs or not: one that is gone crashed or was killed. */
+  record(name: string): { entry: RegistryEntry; alive: boolean } | undefined {
+    return readRegistryRecord(this.#path(name));
+  }
+
+  /** Every entry, running or not. */
+  records(): Array<{ entry: RegistryEntry; alive: boolean }> {
+    return readRegistryRecords(this.dir);
   }
 
   /** Removes the entry only if it still belongs to `pid` (a newer emulator may have taken the name). */

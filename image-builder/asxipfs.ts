@@ -191,7 +191,8 @@ export function asxipfsCrc(p: Uint8Array, size: number): number {
 }
 
 /** Walks the payload, checking every bound; throws FormatError on anything the kernel would refuse. */
-export function readAsxipfs(p: Uint8Array): AsxipfsView {
+/** `o.crc`: the CRC already computed over these bytes (a caller that streamed them), instead of reading them again. */
+export function readAsxipfs(p: Uint8Array, o: { crc?: number } = {}): AsxipfsView {
   if (p.length < ASXIPFS_SUPERBLOCK_SIZE) bad('BAD_PAYLOAD', `it is ${p.length} bytes, shorter than the 76-byte superblock`, 0);
   if (u32(p, O.magic) !== ASXIPFS_MAGIC) bad('BAD_PAYLOAD_MAGIC', `magic is ${hex32(u32(p, O.magic))}, expected ${hex32(ASXIPFS_MAGIC)}`, 0);
   const size = u32(p, O.size);
@@ -253,7 +254,7 @@ export function readAsxipfs(p: Uint8Array): AsxipfsView {
   if (inodes.length !== files) bad('BAD_INODE_COUNT', `the superblock counts ${files} inodes but the tree holds ${inodes.length}`, O.files);
   return {
     magic: ASXIPFS_MAGIC, size, flags, future: u32(p, O.future), signature: latin(p.subarray(O.signature, O.signature + 16)),
-    crc: u32(p, O.crc), crcRecomputed: asxipfsCrc(p, size), edition: u32(p, O.edition), blocks: u32(p, O.blocks), files,
+    crc: u32(p, O.crc), crcRecomputed: o.crc ?? asxipfsCrc(p, size), edition: u32(p, O.edition), blocks: u32(p, O.blocks), files,
     name: latin(p.subarray(O.name, O.name + 16)), inodes,
   };
 }

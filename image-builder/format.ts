@@ -97,6 +97,8 @@ export const ABI_TYPE: Readonly<Record<number, string>> = {
   3: 'ApplicationRuntime',
 };
 export const ABI_TYPE_APPLICATION_RUNTIME = 3;
+/** ApplicationRuntime versions (API sets) released Azure Sphere OS versions serve: `image pack` refuses others. */
+export const APPLICATION_RUNTIME_KNOWN = { oldest: 1, newest: 16 } as const;
 export const ABI_ENTRY_SIZE = 8;
 
 /** §2.9: compression types. */

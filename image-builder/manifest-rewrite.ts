@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { NotFoundError, UsageError, ValidationError } from './errors';
+import { APPLICATION_RUNTIME_KNOWN } from './format';
 
 import { checkManifest, formatDiagnostic } from './manifest/index';
 
@@ -35,6 +36,14 @@ export function parseApiSet(text: string): { runtimeVersion: number; beta: strin
   return { runtimeVersion: Number(m[1]), beta: m[2] };
 }
 
+/** An API set no released OS serves would make an app no device can run. */
+function checkKnownApiSet(version: number, what: string, path: string, E: typeof UsageError | typeof ValidationError): void {
+  const { oldest, newest } = APPLICATION_RUNTIME_KNOWN;
+  if (version < oldest || version > newest) {
+    throw new E(`Cannot pack manifest "${path}": ${what} is not an API set any known Azure Sphere OS serves (${oldest} to ${newest}). Target one of them, e.g. --target-api-set ${newest}.`, { code: 'UNKNOWN_API_SET', path });
+  }
+}
+
 export function prepareManifest(path: string, o: PrepareOptions = {}): PreparedManifest {
   let source: Buffer;
   try {
@@ -59,12 +68,22 @@ export function prepareManifest(path: string, o: PrepareOptions = {}): PreparedM
   const applicationType = json['ApplicationType'] === 'RealTimeCapable' ? 'RealTimeCapable' : 'Default';
   let runtimeVersion: number | undefined;
   if (applicationType === 'Default') {
+    const inManifest = typeof json['TargetApplicationRuntimeVersion'] === 'number' ? json['TargetApplicationRuntimeVersion'] as number : undefined;
     if (o.targetApiSet !== undefined) {
       const api = parseApiSet(o.targetApiSet);
       runtimeVersion = api.runtimeVersion;
-      if (api.beta && json['TargetBetaApis'] === undefined) json['TargetBetaApis'] = api.beta;
-    } else if (typeof json['TargetApplicationRuntimeVersion'] === 'number') {
-      runtimeVersion = json['TargetApplicationRuntimeVersion'] as number;
+      checkKnownApiSet(runtimeVersion, `--target-api-set "${o.targetApiSet}"`, path, UsageError);
+      if (inManifest !== undefined && inManifest !== runtimeVersion) {
+        throw new UsageError(`Cannot pack manifest "${path}": --target-api-set "${o.targetApiSet}" disagrees with its TargetApplicationRuntimeVersion ${inManifest}. Pass --target-api-set ${inManifest}, or change the manifest.`, { code: 'API_SET_MISMATCH', path });
+      }
+      const beta = json['TargetBetaApis'];
+      if (api.beta && beta !== undefined && beta !== api.beta) {
+        throw new UsageError(`Cannot pack manifest "${path}": --target-api-set "${o.targetApiSet}" disagrees with its TargetBetaApis "${String(beta)}". Pass --target-api-set ${runtimeVersion}+${String(beta)}, or change the manifest.`, { code: 'API_SET_MISMATCH', path });
+      }
+      if (api.beta && beta === undefined) json['TargetBetaApis'] = api.beta;
+    } else if (inManifest !== undefined) {
+      runtimeVersion = inManifest;
+      checkKnownApiSet(runtimeVersion, `TargetApplicationRuntimeVersion ${runtimeVersion}`, path, ValidationError);
     } else {
       throw new UsageError(`Cannot pack manifest "${path}": no target API set is known. Pass --target-api-set (e.g. 16) or set TargetApplicationRuntimeVersion in the manifest.`, { code: 'NO_API_SET', path });
     }

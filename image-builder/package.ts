@@ -38,7 +38,8 @@ function lzmaInfo(payload: Uint8Array): LzmaInfo {
 }
 
 /** Parses a package. Throws FormatError (with a code) on anything malformed. */
-export function readPackage(bytes: Uint8Array, depth = 0): PackageView {
+/** `o.asxipfsCrc`: the outer file system's CRC, already computed by a caller that streamed the bytes. */
+export function readPackage(bytes: Uint8Array, depth = 0, o: { asxipfsCrc?: number } = {}): PackageView {
   const split = splitPackage(bytes);
   const metadata = decodeSections(split.sections);
   const payload = split.payload;
@@ -64,7 +65,7 @@ export function readPackage(bytes: Uint8Array, depth = 0): PackageView {
     view.inner = readPackage(inner, depth + 1);
   } else if (isAsxipfs(payload)) {
     view.payloadKind = 'asxipfs';
-    view.asxipfs = readAsxipfs(payload);
+    view.asxipfs = readAsxipfs(payload, o.asxipfsCrc === undefined ? {} : { crc: o.asxipfsCrc });
   } else if (payload.length >= 40 && payload[0] === 0xd0 && payload[1] === 0x0d && payload[2] === 0xfe && payload[3] === 0xed) {
     view.payloadKind = 'flattened-device-tree';
     const words: number[] = [];

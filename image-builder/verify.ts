@@ -15,6 +15,10 @@ export type VerifyReason =
 /** What a verifier needs from a trust store: look up a signer by thumbprint and check a signature. */
 export interface SignatureChecker {
   check(thumbprint: string, signed: Uint8Array, signature: Uint8Array): SignatureCheck;
+  /** A hash the signed bytes can be fed to in order, for `checkStreamed` (`verifyPackageFile` uses both). */
+  startStream?(): SignedStream;
+  /** The same check for signed bytes already fed to `stream`. */
+  checkStreamed?(thumbprint: string, stream: SignedStream, signature: Uint8Array): SignatureCheck;
   /** The same check off the caller's thread (`verifyPackageAsync` uses it when present). */
   checkAsync?(thumbprint: string, signed: Uint8Array, signature: Uint8Array): Promise<SignatureCheck>;
 }
@@ -77,10 +81,16 @@ function layerSignature(layer: 'outer' | 'inner', thumbprint: string, r: Signatu
 type Layer = { view: PackageView; name: 'outer' | 'inner' };
 
 /** The package's layers, or the structural failure that stops verification before any signature. */
-function layersOf(bytes: Uint8Array): { layers: Layer[]; view: PackageView } | { failed: Verdict } {
+/** What a caller that streamed the bytes computed already: the outer layer's file-system CRC and signed-bytes digest. */
+export interface Precomputed { asxipfsCrc: number; signed: SignedStream }
+
+/** Signed bytes hashed as they are fed, checked once (signer/ecdsa.ts `StreamVerifier`). */
+export interface SignedStream { update(chunk: Uint8Array): void; verify(signature: Uint8Array, publicKey: Uint8Array): boolean }
+
+function layersOf(bytes: Uint8Array, pre?: Precomputed): { layers: Layer[]; view: PackageView } | { failed: Verdict } {
   let view: PackageView;
   try {
-    view = readPackage(bytes);
+    view = readPackage(bytes, 0, pre ? { asxipfsCrc: pre.asxipfsCrc } : {});
   } catch (e) {
     if (!(e instanceof SphereError)) throw e;
     const reason = STRUCTURE_REASON[e.code] ?? (e.code.startsWith('LZMA') ? 'BAD_COMPRESSION' : 'BAD_PAYLOAD');
@@ -111,10 +121,12 @@ function layerVerdicts<T>(layers: Layer[], check: (name: 'outer' | 'inner', thum
 }
 
 /** Verifies a package's bytes against the trust store behind `checker`. */
-export function verifyPackage(bytes: Uint8Array, checker: SignatureChecker): Verdict {
-  const found = layersOf(bytes);
+export function verifyPackage(bytes: Uint8Array, checker: SignatureChecker, pre?: Precomputed): Verdict {
+  const found = layersOf(bytes, pre);
   if ('failed' in found) return found.failed;
-  return verdictOf(found.view, layerVerdicts(found.layers, (name, thumbprint, args) => layerSignature(name, thumbprint, checker.check(...args))));
+  if (pre && !checker.checkStreamed) throw new TypeError('verifyPackage: streamed signed bytes need a checker with checkStreamed');
+  return verdictOf(found.view, layerVerdicts(found.layers, (name, thumbprint, args) => layerSignature(name, thumbprint,
+    pre && name === 'outer' ? checker.checkStreamed!(thumbprint, pre.signed, args[2]) : checker.check(...args))));
 }
 
 /**

@@ -5,8 +5,10 @@
  * plan expects, or the deploy fails loudly. Progress is reported through callbacks, never printed.
  */
 import { DeviceError, IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG, NotFoundError, ValidationError, type SignatureChecker } from '../image-builder/index';
-import { optional } from './errors';
-import { checkPackage, factsNeeded, planDeploy, type DeployPlan, type DeployStep, type DeviceFacts, type LocalCheck, type PlanOptions } from './deploy-plan';
+import { codePair, optional } from './errors';
+import { DEVICE_ERROR } from './protocol/index';
+import { SDK_TEST_CERT } from '../signer/index';
+import { checkPackage, factsNeeded, planDeploy, type DeployPlan, type DeployStep, type DeviceFacts, type LocalCheck, type PackageFacts, type PlanOptions } from './deploy-plan';
 import { uptimeBefore, waitForRestart } from './lifecycle';
 import type { DeviceApi } from './device-api';
 import type { AppState, ComponentList } from './protocol/index';
@@ -80,7 +82,11 @@ async function runSteps(api: DeviceApi, steps: DeployStep[], o: DeployOptions, r
     o.onStep?.(step);
     const t = now();
     if (step.kind === 'stage') {
-      await api.stage(o.bytes, o.onProgress);
+      try {
+        await api.stage(o.bytes, o.onProgress);
+      } catch (e) {
+        throw result.plan.package ? untrustedSigner(e, result.plan.package, label) : e;
+      }
       result.ms.stage = now() - t;
     } else if (step.kind === 'install') {
       // Only a board configuration makes the device restart; its wait needs the uptime before
@@ -105,6 +111,21 @@ async function runSteps(api: DeviceApi, steps: DeployStep[], o: DeployOptions, r
       result.ms.confirm += now() - t;
     }
   }
+}
+
+/**
+ * A device that refuses the package's signer: enabling development helps only for the SDK Test
+ * certificate, so any other signer gets the fix that works — the emulator's keystore
+ * (`--trust`, kept in its state) or a signer the device already trusts.
+ */
+export function untrustedSigner(e: unknown, p: PackageFacts, label: string): unknown {
+  if (!(e instanceof DeviceError) || e.code !== 'IMAGE_NOT_TRUSTED' || p.thumbprint === SDK_TEST_CERT.thumbprint) return e;
+  const who = `${p.signer ? `"${p.signer}" ` : ''}(thumbprint ${p.thumbprint})`;
+  const emulator = /^emulator "([^"]*)"/.exec(label);
+  const fix = emulator
+    ? `Restart the emulator trusting that certificate ("sphere emulator stop${emulator[1] === 'default' ? '' : ` --name ${emulator[1]}`}", then "sphere emulator start${emulator[1] === 'default' ? '' : ` --name ${emulator[1]}`} --detach --trust <signer cert.pem>"), or sign the package with your development CA ("sphere image pack" uses it by default), which emulators trust`
+    : 'A board trusts only images signed through Microsoft\'s Security Service, or by the SDK Test certificate once development is enabled: pack it with the Azure Sphere SDK, or deploy to an emulator';
+  return new DeviceError(`Cannot deploy package "${p.file}" on ${label}: the device does not trust its signer ${who}, and enabling development would not change that (device error ${codePair(DEVICE_ERROR.IMAGE_NOT_TRUSTED.code)}). ${fix}.`, { code: 'IMAGE_NOT_TRUSTED', path: p.file, cause: e, ...(e.deviceCode === undefined ? {} : { deviceCode: e.deviceCode }) });
 }
 
 export function isListed(images: ComponentList, componentId: string, imageId: string): boolean {

@@ -25,9 +25,9 @@ const FIX_MANIFEST = 'Fix app_manifest.json ("sphere manifest check") and pack t
 const HINT: Partial<Record<DeviceErrorName, string>> = {
   PERMISSION_DENIED: DEV_MODE,
   APP_OPERATION_NOT_PERMITTED: DEV_MODE,
-  IMAGE_NOT_TRUSTED: `${DEV_MODE}, and sign the package with a key the device trusts`,
+  IMAGE_NOT_TRUSTED: `Sign the package with a certificate the device trusts (an emulator trusts your development CA and any "sphere emulator start --trust <cert.pem>"); for a package signed by the SDK Test certificate, ${DEV_MODE.charAt(0).toLowerCase()}${DEV_MODE.slice(1)}`,
   DEBUG_SERVER_MISSING: DEV_MODE,
-  APP_EXEC_FAILED: 'Rebuild the application and deploy it again',
+  APP_EXEC_FAILED: 'Check that the package holds the file its manifest names as EntryPoint ("sphere image show <file>" lists its files), then rebuild the application and deploy it again',
   APP_NOT_PRESENT: 'Check the component ID with "sphere device image list-installed", or deploy the app first',
   APP_ALREADY_EXISTS: 'Deploy with --force, or delete the app first ("sphere device sideload delete --component-id <id>")',
   ALREADY_DEPLOYED: 'Nothing to do, or deploy with --force',

@@ -87,6 +87,27 @@ export function verifyAsync(message: Uint8Array, signature: Uint8Array, publicKe
 }
 
 /**
+ * A signature check over bytes fed in order by `update` (a file streamed through a small buffer),
+ * checked once by `verify`; the SHA-256 runs in OpenSSL as `verify` does. Same answers.
+ */
+export class StreamVerifier {
+  readonly #hash: Verify = createVerify('sha256');
+  #used = false;
+
+  update(chunk: Uint8Array): void {
+    if (this.#used) throw new TypeError('StreamVerifier.update: already verified');
+    this.#hash.update(chunk);
+  }
+
+  verify(signature: Uint8Array, publicKey: Uint8Array): boolean {
+    if (this.#used) throw new TypeError('StreamVerifier.verify: already used');
+    this.#used = true;
+    const key = rawSignatureKey(publicKey, signature);
+    return key !== undefined && this.#hash.verify(key, signature);
+  }
+}
+
+/**
  * A signature check over the start of one buffer, hashed while the buffer is still being filled
  * (a package read from disk piece by piece), so that once the last piece is in, only the few bytes
  * after it and the ECDSA check are left. `advance(n)` hashes up to byte `n`, but never into the

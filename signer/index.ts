@@ -28,7 +28,7 @@ export {
   publicPointFromPrivateKey,
   type KeyPair,
 } from './keys';
-export { derToRaw, digestOf, parseSignature, PrefixVerifier, rawToDer, sign, signDigest, verify, verifyAsync, verifyDigest } from './ecdsa';
+export { derToRaw, digestOf, parseSignature, PrefixVerifier, rawToDer, StreamVerifier, sign, signDigest, verify, verifyAsync, verifyDigest } from './ecdsa';
 export { certificateThumbprint, certificatesFromPem, parseCertificate, type CertificateInfo } from './certificate';
 export type { DistinguishedName } from './names';
 export {
@@ -53,7 +53,7 @@ export {
   type IssueSigningCertOptions,
 } from './devca';
 export { commandSigner, fileSigner, presignedSigner, type CommandSignerOptions, type Signer } from './signers';
-export { TrustStore, sdkTestEntry, verifyImageSignature, verifyImageSignatureAsync, type SignatureVerdict, type TrustEntry } from './trust';
+export { TrustStore, sdkTestEntry, verifyImageSignature, verifyImageSignatureAsync, verifyImageSignatureStreamed, type SignatureVerdict, type TrustEntry } from './trust';
 export { parsePemBlocks, toPem, type PemBlock } from './pem';
 export { parsePkcs11Uri, type Pkcs11Uri } from './pkcs11-uri';
 export { pkcs11PublicKey, pkcs11SignDigest, pkcs11Signer, type Pkcs11Options } from './pkcs11';

@@ -5,7 +5,7 @@
  * verification (spec §2.5) returns a verdict; only misuse throws.
  */
 import { SDK_TEST_CERT, SIGNATURE_LENGTH, THUMBPRINT_LENGTH } from './format';
-import { verify, verifyAsync, type PrefixVerifier } from './ecdsa';
+import { verify, verifyAsync, type PrefixVerifier, type StreamVerifier } from './ecdsa';
 import { assertPublicPoint } from './keys';
 import { certificateKey, certificatesFromPem, parseCertificate } from './certificate';
 import { fromHex, normalizeThumbprint } from './pem';
@@ -103,6 +103,12 @@ export function verifyImageSignature(
 ): SignatureVerdict {
   const { hex, signer } = _signerFor(store, thumbprint, signature);
   return _verdict(hex, signer, signer !== undefined && verify(signedBytes, signature, signer.publicKey));
+}
+
+/** `verifyImageSignature` for signed bytes already fed, in order, to `stream`. */
+export function verifyImageSignatureStreamed(store: TrustStore, thumbprint: string | Uint8Array, stream: Pick<StreamVerifier, 'verify'>, signature: Uint8Array): SignatureVerdict {
+  const { hex, signer } = _signerFor(store, thumbprint, signature);
+  return _verdict(hex, signer, signer !== undefined && stream.verify(signature, signer.publicKey));
 }
 
 /**

@@ -9,6 +9,9 @@ import { optString } from '../command';
 import { UsageError } from '../../image-builder/errors';
 import { deviceOptions, fields, withDevice } from './device-context';
 
+/** The device writes certificate dates in UTC without a zone (`2026-12-03T14:26:30`); people read them with the `Z`. */
+const utc = (t: string) => (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?$/.test(t) ? `${t}Z` : t);
+
 const certOption = { flags: '-c, --certificate <id>', description: 'Certificate identifier (1-16 characters: letters, digits, . - _)' };
 
 async function certId(ctx: CommandContext): Promise<string> {
@@ -52,7 +55,7 @@ export const commands: CommandDef[] = [
       return withDevice(ctx, async (api) => {
         await api.addCert(id, body);
         const info = await api.cert(id);
-        return { data: info, text: `Added certificate "${id}" (${body.certType}).\n` + fields([['Subject', info.subjectName], ['Issuer', info.issuerName], ['Not before', info.notBefore], ['Not after', info.notAfter]]) };
+        return { data: info, text: `Added certificate "${id}" (${body.certType}).\n` + fields([['Subject', info.subjectName], ['Issuer', info.issuerName], ['Not before', utc(info.notBefore)], ['Not after', utc(info.notAfter)]]) };
       });
     },
   },
@@ -71,7 +74,7 @@ export const commands: CommandDef[] = [
       const id = await certId(ctx);
       return withDevice(ctx, async (api) => {
         const c = await api.cert(id);
-        return { data: c, text: fields([['Id', c.id], ['Subject', c.subjectName], ['Issuer', c.issuerName], ['Not before', c.notBefore], ['Not after', c.notAfter]]) };
+        return { data: c, text: fields([['Id', c.id], ['Subject', c.subjectName], ['Issuer', c.issuerName], ['Not before', utc(c.notBefore)], ['Not after', utc(c.notAfter)]]) };
       });
     },
   },

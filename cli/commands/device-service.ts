@@ -128,7 +128,7 @@ export const commands: CommandDef[] = [
       { flags: '--detach', description: 'Run in the background; return once it answers' },
       { flags: '--port <port>', description: 'Port on 127.0.0.1 and ::1 (default 48938, or $SPHERE_DEVICE_SERVICE_PORT)' },
     ],
-    examples: ['sphere device service start --detach', 'curl http://localhost:48938/api/service/devices'],
+    examples: ['sphere device service start --detach && curl http://localhost:48938/api/service/devices', 'sphere device service start --port 48939'],
     async action(ctx) {
       const port = await portOf(ctx);
       const running = await readServiceRecord(ctx.env);

@@ -3,7 +3,7 @@
  * detached), stop, status, list, reset, logs, and ca-cert to pin its device CA. The emulator
  * library is loaded inside each action, so this table costs nothing at start-up.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CommandContext, CommandDef } from '../command';
@@ -66,6 +66,32 @@ function entryText(e: RegistryEntry): string {
   return `${e.name}  ${e.url}  pid ${e.pid}\n  state   ${e.stateDir}\n  device  ${e.deviceId.slice(0, 16)}…\n`;
 }
 
+/** The last line of a (crashed) emulator's own log, read with node:fs alone; '' when it has none. */
+function lastLogLine(e: RegistryEntry): string {
+  const file = e.logFile ?? join(e.stateDir, 'emulator.log');
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const n = Math.min(size, 8192);
+      const buf = Buffer.alloc(n);
+      readSync(fd, buf, 0, n, size - n);
+      return buf.toString('utf8').trimEnd().split('\n').pop() ?? '';
+    } finally { closeSync(fd); }
+  } catch { return ''; }
+}
+
+/** What `list` and `status` say of an emulator whose process is gone (it never removed its entry). */
+function crashedView(e: RegistryEntry): { name: string; state: 'crashed'; pid: number; url: string; stateDir: string; startedAt: string; logFile: string; lastLogLine: string } {
+  return { name: e.name, state: 'crashed', pid: e.pid, url: e.url, stateDir: e.stateDir, startedAt: e.startedAt, logFile: e.logFile ?? join(e.stateDir, 'emulator.log'), lastLogLine: lastLogLine(e) };
+}
+
+const nameFlag = (name: string) => (name === DEFAULT_EMULATOR ? '' : ` --name ${name}`);
+
+function crashedText(c: ReturnType<typeof crashedView>): string {
+  return `Emulator ${c.name} crashed: its process ${c.pid} is gone (started ${c.startedAt}).\n  last log line  ${c.lastLogLine || '(none)'}\n  log            ${c.logFile}\nStart it again with "sphere emulator start${nameFlag(c.name)} --detach", or clear it with "sphere emulator stop${nameFlag(c.name)}".\n`;
+}
+
 async function requireRunning(ctx: CommandContext): Promise<RegistryEntry> {
   const name = await nameOf(ctx);
   const e = (await registryOf(ctx)).get(name);
@@ -97,6 +123,37 @@ function readBoard(file: string, emu: typeof import('../../emulator/index')): im
 function appLogText(l: import('../../emulator/index').AppLogLine): string {
   const who = l.source === 'app' ? `${l.app.slice(0, 8)} app` : `${l.app.slice(0, 8)} emulator`;
   return `${new Date(l.t).toISOString()} (+${(l.clock / 1000).toFixed(3)} s) ${who}: ${l.text.endsWith('\n') ? l.text : l.text + '\n'}`;
+}
+
+/**
+ * Prints each whole line appended to `file` from its current end, every 200 ms, until `ended()`
+ * (the emulator stopped: what it wrote last is printed first), SIGINT or SIGTERM. A file that
+ * shrinks was started anew (a restart truncates nothing, but a reset may remove it): read from 0.
+ */
+async function followFile(file: string, line: (l: string) => void, ended: () => boolean): Promise<void> {
+  let at = (() => { try { return statSync(file).size; } catch { return 0; } })();
+  let partial = '';
+  const drain = () => {
+    let size: number;
+    try { size = statSync(file).size; } catch { return; }
+    if (size < at) { at = 0; partial = ''; }
+    if (size === at) return;
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(size - at);
+      const got = readSync(fd, buf, 0, buf.length, at);
+      at += got;
+      const lines = (partial + buf.subarray(0, got).toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) line(l);
+    } finally { closeSync(fd); }
+  };
+  await new Promise<void>((done) => {
+    const stop = () => { clearInterval(timer); process.off('SIGINT', stop); process.off('SIGTERM', stop); drain(); if (partial) line(partial); done(); };
+    const timer = setInterval(() => { drain(); if (ended()) stop(); }, 200);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
 
 /** One request over a running emulator's control channel. */
@@ -227,22 +284,44 @@ export const commands: CommandDef[] = [
     },
   },
   {
-    group: 'emulator', name: 'stop', description: 'Stop a running emulator',
-    options: [nameOption],
+    group: 'emulator', name: 'stop', description: 'Stop a running emulator (and clear the entry of one that crashed); --all stops every one',
+    options: [nameOption, { flags: '--all', description: 'Stop every running emulator and clear every crashed one' }],
+    examples: ['sphere emulator stop', 'sphere emulator stop --name b', 'sphere emulator stop --all'],
     async action(ctx) {
       const { stopEmulator } = await emulatorLib();
-      const e = await requireRunning(ctx);
-      const r = await stopEmulator(e, (await registryOf(ctx)).dir);
-      return { data: { name: e.name, pid: e.pid, stopped: true, forced: r.forced }, text: `Stopped emulator ${e.name} (pid ${e.pid})${r.forced ? ', forcibly' : ''}\n` };
+      const registry = await registryOf(ctx);
+      const stopOne = async (r: { entry: RegistryEntry; alive: boolean }) => {
+        if (!r.alive) {
+          registry.remove(r.entry.name, r.entry.pid);
+          return { data: { name: r.entry.name, pid: r.entry.pid, stopped: false, crashed: true, forced: false }, text: `Cleared emulator ${r.entry.name}: it had crashed (pid ${r.entry.pid} was gone)\n` };
+        }
+        const x = await stopEmulator(r.entry, registry.dir);
+        return { data: { name: r.entry.name, pid: r.entry.pid, stopped: true, crashed: false, forced: x.forced }, text: `Stopped emulator ${r.entry.name} (pid ${r.entry.pid})${x.forced ? ', forcibly' : ''}\n` };
+      };
+      if (optBool(ctx, 'all')) {
+        if (optString(ctx, 'name') !== undefined) throw new UsageError('Cannot use --all with --name: --all stops every emulator. Pass one of them.', { code: 'BAD_OPTIONS' });
+        const done = await Promise.all(registry.records().map(stopOne));
+        return { data: done.map((d) => d.data), text: done.length ? done.map((d) => d.text).join('') : 'No emulator is running.\n' };
+      }
+      const name = await nameOf(ctx);
+      const r = registry.record(name);
+      if (!r) throw new NotFoundError(`Cannot stop emulator "${name}": it is not running. "sphere emulator list" shows the ones that are.`, { code: 'EMULATOR_NOT_RUNNING' });
+      const one = await stopOne(r);
+      return { data: one.data, text: one.text };
     },
   },
   {
-    group: 'emulator', name: 'status', description: 'Show whether an emulator runs, where, and its uptime and device ID',
+    group: 'emulator', name: 'status', description: 'Show whether an emulator runs, where, and its uptime and device ID; one that crashed, with its last log line (exit 1)',
     options: [nameOption],
     async action(ctx) {
       const { deviceRequest } = await emulatorLib();
       const name = await nameOf(ctx);
-      const e = (await registryOf(ctx)).get(name);
+      const r = (await registryOf(ctx)).record(name);
+      if (r && !r.alive) {
+        const c = crashedView(r.entry);
+        return { data: { ...c, running: false, crashed: true }, text: crashedText(c), exitCode: 1 };
+      }
+      const e = r?.entry;
       if (!e) return { data: { name, running: false }, text: `Emulator ${name} is not running\n`, exitCode: 3 };
       const s = await deviceRequest({ url: e.url, caPem: e.caPem, path: '/status', timeoutMs: 5000 }).catch((err: Error) => err);
       if (s instanceof Error) return { data: { ...e, caPem: undefined, running: true, answering: false, error: s.message }, text: `Emulator ${entryText(e)}  not answering: ${s.message}\n`, exitCode: 1 };
@@ -252,12 +331,16 @@ export const commands: CommandDef[] = [
     },
   },
   {
-    group: 'emulator', name: 'list', description: 'List running emulators',
+    group: 'emulator', name: 'list', description: 'List emulators: running ones, and ones that crashed with their last log line',
     async action(ctx) {
       // The registry alone (the device contract reads it): listing loads no emulator code.
-      const { readRegistry, runtimeDir } = await import('../../sideload/protocol/index');
-      const list = readRegistry(runtimeDir(ctx.env, homedir())).map((e) => ({ name: e.name, url: e.url, pid: e.pid, stateDir: e.stateDir, deviceId: e.deviceId }));
-      return { data: list, table: { columns: ['name', 'url', 'pid', 'stateDir'], rows: list } };
+      const { readRegistryRecords, runtimeDir } = await import('../../sideload/protocol/index');
+      const list = readRegistryRecords(runtimeDir(ctx.env, homedir())).map(({ entry: e, alive }) => (alive
+        ? { name: e.name, state: 'running', url: e.url, pid: e.pid, stateDir: e.stateDir, deviceId: e.deviceId }
+        : { ...crashedView(e), deviceId: e.deviceId }));
+      const crashed = list.filter((e) => e.state === 'crashed');
+      const columns = ['name', 'state', 'url', 'pid', 'stateDir', ...(crashed.length ? ['lastLogLine'] : [])];
+      return { data: list, table: { columns, rows: list } };
     },
   },
   {
@@ -297,7 +380,12 @@ export const commands: CommandDef[] = [
         const file = e?.logFile ?? join(await stateDirOf(ctx, name), 'emulator.log');
         if (!existsSync(file)) throw new NotFoundError(`Cannot read the log of emulator "${name}": "${file}" does not exist. Start it with --detach to get a log.`, { code: 'NO_LOG', path: file });
         const text = emu.tail(file, n);
-        return { data: text.split('\n').filter(Boolean), text: text ? text + '\n' : '' };
+        if (!optBool(ctx, 'follow')) return { data: text.split('\n').filter(Boolean), text: text ? text + '\n' : '' };
+        const out = ctx.out ?? (() => {});
+        const line = (l: string) => out(json ? JSON.stringify(l) + '\n' : l + '\n');
+        for (const l of text.split('\n').filter(Boolean)) line(l);
+        await followFile(file, line, () => e !== undefined && !registry.get(name));
+        return;
       }
       const stateDir = e?.stateDir ?? await stateDirOf(ctx, name);
       const filter = app === undefined ? {} : { app };

@@ -4,10 +4,10 @@ import { ABI_TYPE, COMPRESSION_TYPE, IMAGE_TYPE, SIGNING_TYPE } from '../../imag
 
 const pad = (label: string) => `    ${(label + ':').padEnd(24)}`;
 
-function dmy(unix: number): string {
+/** ISO 8601 in UTC to the second, as every date in human output is written. */
+function iso(unix: number): string {
   const d = new Date(unix * 1000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+  return Number.isNaN(d.getTime()) ? String(unix) : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function sections(view: PackageView, indent = ''): string[] {
@@ -19,7 +19,7 @@ function sections(view: PackageView, indent = ''): string[] {
   };
   if (m.identity) add('Identity', [['Image Type', IMAGE_TYPE[m.identity.imageType] ?? m.identity.imageType], ['Component UID', m.identity.componentId], ['Image UID', m.identity.imageId]]);
   if (m.signature) add('Signature', [['Signing Type', SIGNING_TYPE[m.signature.signingType] ?? m.signature.signingType], ['Cert Thumbprint', m.signature.thumbprint]]);
-  if (m.debug) add('Debug', [['Name', m.debug.name], ['Built On (UTC)', dmy(m.debug.buildTime)]]);
+  if (m.debug) add('Debug', [['Name', m.debug.name], ['Built On (UTC)', iso(m.debug.buildTime)]]);
   if (m.temporaryImage) add('Temporary Image', [['Remove image at boot', (m.temporaryImage.flags & 1) !== 0 ? 'True' : 'False'], ['Under development', (m.temporaryImage.flags & 2) !== 0 ? 'True' : 'False']]);
   if (m.abiDepends) add('ABI Depends', m.abiDepends.map((e) => ['Depends', `${ABI_TYPE[e.type] ?? e.type}@${e.version}`]));
   if (m.abiProvides) add('ABI Provides', m.abiProvides.map((e) => ['Provides', `${ABI_TYPE[e.type] ?? e.type}@${e.version}`]));

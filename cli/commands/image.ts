@@ -5,7 +5,7 @@
 import type { CommandContext, CommandDef } from '../command';
 import { optBool, optList, optString } from '../command';
 import { UsageError } from '../../image-builder/errors';
-import { readPackageFile } from '../files';
+import { packageFilePath, readPackageFile } from '../files';
 import { showText, verifyText } from './image-text';
 
 /** `--build-time` / SOURCE_DATE_EPOCH: Unix seconds or an ISO 8601 date. */
@@ -193,7 +193,8 @@ export const commands: CommandDef[] = [
       const { localChecker } = await import('../signing');
       const approot = optString(ctx, 'reproduce');
       if (approot) return (await import('./image-reproduce')).verifyReproduce(ctx, file!, approot);
-      const verdict = ib.verifyPackage(readPackageFile(file!), localChecker(ctx));
+      const path = packageFilePath(file!, ctx.cwd);
+      const verdict = ib.verifyPackageFile(path, localChecker(ctx), () => readPackageFile(file!, ctx.cwd));
       const data = verdict.ok
         ? { file, valid: true, signer: verdict.signer, thumbprint: verdict.thumbprint, layers: verdict.layers }
         : { file, valid: false, reason: verdict.reason, message: verdict.message, thumbprint: verdict.thumbprint ?? null, layers: verdict.layers };

@@ -9,7 +9,7 @@
  * Reading needs only node:fs, so a client finds emulators without loading the emulator itself.
  * Pure of process.env: callers pass the environment and home folder.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 
 export const EMULATOR_HOME_ENV = 'SPHERE_EMULATOR_HOME';
@@ -74,19 +74,35 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** The entry at `path` if its emulator runs; a stale entry (process gone) is removed and read as absent. */
+/**
+ * The entry at `path` if its emulator runs. An entry whose process is gone (an emulator that
+ * crashed or was killed: one that stops cleanly removes its own) is read as absent but left in
+ * place, so `sphere emulator list` and `status` can report the crash; `emulator stop` or the next
+ * `emulator start` of that name clears it.
+ */
 export function readRegistryFile(path: string): RegistryEntry | undefined {
+  const r = readRegistryRecord(path);
+  return r?.alive ? r.entry : undefined;
+}
+
+/** The entry at `path` whether or not its process still runs. */
+export function readRegistryRecord(path: string): { entry: RegistryEntry; alive: boolean } | undefined {
   let entry: RegistryEntry;
   try { entry = JSON.parse(readFileSync(path, 'utf8')) as RegistryEntry; } catch { return undefined; }
-  if (!isAlive(entry.pid)) { rmSync(path, { force: true }); return undefined; }
-  return entry;
+  if (entry === null || typeof entry !== 'object' || typeof entry.name !== 'string') return undefined;
+  return { entry, alive: isAlive(entry.pid) };
+}
+
+/** Every entry of the registry folder, running or not, by name. */
+export function readRegistryRecords(dir: string): Array<{ entry: RegistryEntry; alive: boolean }> {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('.'))
+    .map((f) => { try { return readRegistryRecord(join(dir, f)); } catch { return undefined; } })
+    .filter((r): r is { entry: RegistryEntry; alive: boolean } => r !== undefined)
+    .sort((a, b) => a.entry.name.localeCompare(b.entry.name));
 }
 
 /** Every running emulator in the registry folder, by name. */
 export function readRegistry(dir: string): RegistryEntry[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('.'))
-    .map((f) => { try { return readRegistryFile(join(dir, f)); } catch { return undefined; } })
-    .filter((e): e is RegistryEntry => e !== undefined)
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return readRegistryRecords(dir).filter((r) => r.alive).map((r) => r.entry);
 }

@@ -77,8 +77,30 @@ test('untrusted package: refused before sending (exit 1), and the device refuses
   assert.match(oneLine(r), /^error: Cannot deploy package ".*untrusted\.imagepackage": no trusted certificate has thumbprint [0-9a-f]{40}, so the device would refuse it as untrusted\./);
   const d = l.run(['device', 'sideload', 'deploy', pkgs['untrusted.imagepackage']!, '--device', 'alpha', '--trust', join(l.dir, 'other-ca.pem')]);
   assert.is(d.code, 1);
-  assert.match(oneLine(d), /^error: Cannot upload the image package on emulator "alpha": Image not trusted by device.*\(device error 7\.15\)\. Enable development on the device/);
+  const line = oneLine(d);
+  assert.match(line, /^error: Cannot deploy package ".*untrusted\.imagepackage" on emulator "alpha": the device does not trust its signer .*\(thumbprint [0-9a-f]{40}\), and enabling development would not change that \(device error 7\.15\)\. Restart the emulator trusting that certificate \("sphere emulator stop --name alpha", then "sphere emulator start --name alpha --detach --trust <signer cert\.pem>"\), or sign the package with your development CA/);
+  assert.not.match(line, /enable-development/);
   assert.equal(await appsOn(l, 'alpha'), []);
+});
+
+test('the fix the untrusted-signer line names works: an emulator started with --trust <signer cert> takes the package', async () => {
+  l.start('trusting', ['--capabilities', 'appDevelopment', '--trust', join(l.dir, 'other-ca.pem')]);
+  const d = l.run(['device', 'sideload', 'deploy', pkgs['untrusted.imagepackage']!, '--device', 'trusting', '--trust', join(l.dir, 'other-ca.pem')]);
+  assert.is(d.code, 0, d.stderr);
+  assert.equal((await appsOn(l, 'trusting')).length, 1);
+  l.stop('trusting');
+});
+
+test('a package whose EntryPoint is not in its payload: the device refuses to stage it (device error 1.15), exit 1, nothing installed', async () => {
+  // pack refuses such an approot, so the embedded manifest is patched after packing (same length).
+  const f = write('no-entry.imagepackage', (await appPackage(l.dir, { caName: 'ca', patchManifest: (m) => m.replace('"/bin/app"', '"/bin/xpp"') })).bytes);
+  const d = l.run(['device', 'sideload', 'deploy', f, '--device', 'alpha']);
+  assert.is(d.code, 1);
+  assert.match(oneLine(d), /^error: Cannot upload the image package on emulator "alpha": Could not execute application; the application image is not valid \(device error 1\.15\)\. Check that the package holds the file its manifest names as EntryPoint/);
+  assert.equal(await appsOn(l, 'alpha'), []);
+  const staged = await l.rest('alpha', '/update/install', { method: 'POST', body: Buffer.from('{"appControlMode":"Auto"}'), type: 'application/json' });
+  assert.is(staged.status, 200);
+  assert.equal(await appsOn(l, 'alpha'), [], 'nothing was left staged for a later install');
 });
 
 test('a package changed after signing (its signature, or a payload byte): refused before sending (exit 1)', async () => {

@@ -58,12 +58,15 @@ export async function devCaPackage(dir: string, o: { componentId?: string; name?
   const componentId = o.componentId ?? '3f0a7c52-1d2e-4b8a-9c61-5e7d2f4a8b90';
   writeFileSync(join(approot, 'app_manifest.json'), JSON.stringify({
     SchemaVersion: 1, Name: o.name ?? 'EmuTestApp', ComponentId: componentId, EntryPoint: '/bin/app', CmdArgs: [],
-    Capabilities: { MutableStorage: { SizeKB: 8 } }, ApplicationType: 'Default', TargetApplicationRuntimeVersion: o.runtime ?? 16,
+    Capabilities: { MutableStorage: { SizeKB: 8 } }, ApplicationType: 'Default', TargetApplicationRuntimeVersion: Math.min(o.runtime ?? 16, 16),
   }));
   const payload = Buffer.alloc(256 + (o.extraBytes ?? 0));
   for (let i = 0; i < payload.length; i++) payload[i] = (i * 31 + (o.seed ?? 0)) & 0xff;
   writeFileSync(join(approot, 'bin', 'app'), o.app ?? payload);
   const plan = planApplicationPackage({ approot, buildTime: 1700000000 + (o.seed ?? 0) });
+  // Pack refuses an API set no released OS serves; an app for a future one (what a device must
+  // refuse to start) gets it in the ABI Depends section, which is what the device reads.
+  if ((o.runtime ?? 16) > 16) plan.abiDepends = [{ version: o.runtime!, type: 3 }];
   const bytes = await buildPackage(plan, fileSigner({ keyPem: ca.keyPem, certPem: ca.certPem }));
   return { bytes, caDir, caPem: ca.certPem, componentId };
 }

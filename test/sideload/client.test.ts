@@ -91,10 +91,10 @@ errs('app not present: spec message, 14.12, a hint, exit 3, one line', async () 
   assert.is(e.deviceCode, 14680076);
   assert.is(e.code, 'APP_NOT_PRESENT');
 });
-errs('image not trusted says to enable development', async () => {
+errs('image not trusted names a trusted signer first, development only for the SDK Test certificate', async () => {
   const { api } = client((r) => (r.path === '/status' ? answer(200, { uptime: 1 }) : answer(400, { error: 7340047 })));
   const e = await rejection(api.stage(new Uint8Array(10)));
-  assert.match(e.message, /Image not trusted by device.*\(device error 7\.15\)\. Enable development on the device/);
+  assert.match(e.message, /Image not trusted by device.*\(device error 7\.15\)\. Sign the package with a certificate the device trusts \(an emulator trusts your development CA and any "sphere emulator start --trust <cert\.pem>"\); for a package signed by the SDK Test certificate, enable development on the device/);
   assert.is(e.exitCode, 1);
   assert.not.match(e.message, /\n/);
 });

@@ -76,9 +76,8 @@ export function lab(prefix = 'sphere-dev-e2e-'): Lab {
     },
     done() {
       for (const n of [...started]) l.stop(n);
-      // A test that killed an emulator leaves no process; anything still registered is stopped.
-      const runDir = join(env['SPHERE_EMULATOR_HOME']!, 'run');
-      if (existsSync(runDir)) for (const f of readdirSync(runDir)) if (f.endsWith('.json')) { try { process.kill(JSON.parse(readFileSync(join(runDir, f), 'utf8')).pid, 'SIGKILL'); } catch { /* gone */ } }
+      // Anything still registered is stopped, and the entries of emulators a test killed are cleared.
+      if (existsSync(join(env['SPHERE_EMULATOR_HOME']!, 'run'))) run(['emulator', 'stop', '--all']);
       t.done();
     },
   };
