@@ -83,7 +83,7 @@ export const commands: CommandDef[] = [
   {
     group: 'image', name: 'digest <file>', description: 'Write the signing request of a package: the SHA-256 digest to sign and what the package is',
     options: [{ flags: '--destination <req.json>', description: 'Write the request (JSON) to this file instead of stdout' }],
-    examples: ['sphere image pack app/approot --unsigned --cert signer.pem --destination app.unsigned.imagepackage', 'sphere image digest app.unsigned.imagepackage --destination req.json'],
+    examples: ['sphere image digest app.unsigned.imagepackage --destination req.json'],
     async action(ctx, file) {
       const ib = await import('../../image-builder/index');
       const request = ib.signingRequest(readPackageFile(file!), file!);
