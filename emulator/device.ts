@@ -14,9 +14,10 @@ import { Flash } from './flash';
 import { Diagnostics } from './diag';
 import { fault } from './fault';
 import { loadOrCreateIdentity, type Identity } from './service/index';
-import { bootCheck, buildKeystore, inspectPackage } from './images';
+import { OS_COMPONENTS, bootCheck, buildKeystore, inspectPackage } from './images';
+import { measureBoot, sameMeasuredBoot } from './service/measured-boot';
 import { ABI_VERSIONS, CUSTOMER_FLASH_BYTES, DEBUG_PORTS, OS_VERSION, REAL_TIME_CORES } from './limits';
-import { loadOrCreateSecurityService, type SecurityServiceCert } from './service/index';
+import { loadOrCreateIdentityCertificate, loadOrCreateManufacturerRoot, loadOrCreateSecurityService, type SecurityServiceCert } from './service/index';
 import { blankState, cloneState, parseState, referencedBlobs, type DeviceState, type ImageRecord } from './state';
 import { GpioBoard, partsOf, wiringOf, type BoardDescription } from './board/index';
 import { UpdateNotices } from './updates';
@@ -38,6 +39,8 @@ export interface DeviceOptions {
   appMemoryKB?: number;
   /** The board's parts and wiring (default: the MT3620 RDB as the samples wire it). */
   board?: BoardDescription;
+  /** The installation's manufacturer folder (service/manufacturer.ts); default `<state>/manufacturer`, a root of this device alone. */
+  manufacturerDir?: string;
 }
 
 export interface RecoveryResult {
@@ -67,6 +70,9 @@ export class Device {
   readonly identity: Identity;
   /** The certificate of this emulator's simulated Security Service (service/security-service.ts). */
   readonly securityService: SecurityServiceCert;
+  /** The manufacturer root (PEM) and this device's identity certificate issued by it. */
+  readonly manufacturerRootPem: string;
+  readonly identityCertPem: string;
   readonly diag: Diagnostics;
   readonly now: () => number;
   state: DeviceState;
@@ -98,6 +104,9 @@ export class Device {
     this.now = o.now ?? Date.now;
     this.identity = loadOrCreateIdentity(o.stateDir);
     this.securityService = loadOrCreateSecurityService(o.stateDir, this.identity.deviceId);
+    const root = loadOrCreateManufacturerRoot(o.manufacturerDir ?? join(o.stateDir, 'manufacturer'));
+    this.manufacturerRootPem = root.certPem;
+    this.identityCertPem = loadOrCreateIdentityCertificate(o.stateDir, this.identity, root);
     this.flash = new Flash(o.stateDir);
     this.diag = new Diagnostics(this.flash, this.now);
     const raw = this.flash.readIndex();
@@ -171,6 +180,14 @@ export class Device {
     return out;
   }
 
+  /** Records what runs now (measured boot); commits only when it differs from the recorded one. */
+  #measure(): void {
+    const m = measureBoot({ os: OS_COMPONENTS, osVersion: OS_VERSION, images: Object.values(this.state.images), failed: this.bootFailures });
+    if (sameMeasuredBoot(this.state.measuredBoot, m)) return;
+    this.mutate((s) => { s.measuredBoot = m; });
+    this.diag.record('measured-boot', `${m.log.length} measurement(s), digest ${m.digest}`);
+  }
+
   /** Secure boot: verify every installed image against the keystore, start the apps set to auto-start. */
   boot(): void {
     void this.runtime.killAll('device restarting');
@@ -193,6 +210,7 @@ export class Device {
         this.diag.record('secure-boot-failure', `component ${rec.componentId} image ${rec.imageId} "${rec.name}" not run: ${why}`, true);
       }
     }
+    this.#measure();
     this.bootedAt = this.now();
     this.diag.record('boot', `boot ${this.state.bootCount}: ${Object.keys(this.state.images).length} image(s), ${this.bootFailures.size} failed verification`);
     const auto = Object.values(this.state.images)
@@ -245,6 +263,11 @@ export class Device {
   stage(bytes: Uint8Array): ImageRecord {
     const info = inspectPackage(bytes, this.keystore, this.now(), { deviceId: this.deviceId, securityService: this.securityService.thumbprint });
     delete info.entryPoint;
+    const floor = this.state.securityVersions[info.componentId];
+    const version = info.securityVersion ?? 0;
+    if (floor !== undefined && version < floor) {
+      fault('IMAGE_NOT_STAGED', `rollback refused: security version ${version} of component ${info.componentId} is lower than ${floor}, the highest installed; pack it with --security-version ${floor} or higher`);
+    }
     const replaced = this.state.staged[info.componentId]?.size ?? 0;
     if (this.usedFlash() - replaced + bytes.length > CUSTOMER_FLASH_BYTES) fault('INSUFFICIENT_SPACE', `${bytes.length} bytes do not fit`);
     const blob = this.flash.putBlob(bytes);
@@ -272,6 +295,7 @@ export class Device {
       for (const r of staged) {
         if (r.grants !== undefined) continue;
         s.images[r.componentId] = { ...r, seq: s.generation + 1 };
+        if (r.securityVersion !== undefined) s.securityVersions[r.componentId] = Math.max(s.securityVersions[r.componentId] ?? 0, r.securityVersion);
         if (r.app) s.apps[r.componentId] = { autoStart: mode !== 'Manual' };
         else delete s.apps[r.componentId];
       }
@@ -279,6 +303,7 @@ export class Device {
       if (boardConfig) s.restartRequired = true;
     });
     for (const r of staged) this.bootFailures.delete(r.componentId);
+    this.#measure();
     this.flash.collectGarbage(referencedBlobs(this.state));
     if (grant) this.diag.record('capabilities', `capabilities set to [${grant.join(',')}] by a capability image`);
     this.diag.record('install', `installed ${staged.map((r) => `${r.componentId} image ${r.imageId}`).join(', ')} (${mode})`);
@@ -305,6 +330,7 @@ export class Device {
       if (boardConfig) s.restartRequired = true;
     });
     this.bootFailures.delete(componentId);
+    this.#measure();
     rmSync(this.storageDir(componentId), { recursive: true, force: true });
     this.flash.collectGarbage(referencedBlobs(this.state));
     this.diag.record('delete', `deleted ${componentId} "${rec.name}"`);
@@ -324,7 +350,8 @@ export class Device {
     const removedImages = new Set([...Object.keys(this.state.images), ...Object.keys(this.state.staged)]).size;
     this.diag.record('recovery', `recovery: base OS image set written again, ${removedImages} customer image(s), app storage and settings erased`, true);
     this.mutate((s) => {
-      const keep = { manufacturingState: s.manufacturingState, trusted: [...s.trusted], bootCount: s.bootCount };
+      // The anti-rollback record stays too: recovery must not open a way back to an old, weaker version.
+      const keep = { manufacturingState: s.manufacturingState, trusted: [...s.trusted], bootCount: s.bootCount, securityVersions: { ...s.securityVersions } };
       Object.assign(s, blankState(), keep);
     });
     rmSync(join(this.stateDir, 'storage'), { recursive: true, force: true });

@@ -41,6 +41,8 @@ export interface StartOptions {
   appMemoryKB?: number;
   /** The board's parts and wiring (board/description.ts); this run only. */
   board?: DeviceOptions['board'];
+  /** The installation's manufacturer folder (service/manufacturer.ts). */
+  manufacturerDir?: string;
 }
 
 /** How long apps get after SIGTERM when the emulator itself stops. */
@@ -91,6 +93,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
       ...(o.clock === undefined ? {} : { clock: o.clock }),
       ...(o.appMemoryKB === undefined ? {} : { appMemoryKB: o.appMemoryKB }),
       ...(o.board === undefined ? {} : { board: o.board }),
+      ...(o.manufacturerDir === undefined ? {} : { manufacturerDir: o.manufacturerDir }),
     });
     device.onPowerRequest = (state, residency) => {
       // As on the device: every app gets SIGTERM, then the system reboots or sleeps.
