@@ -56,6 +56,24 @@ function hasShortO(def: CommandDef): boolean {
   return (def.options ?? []).some((o) => /(^|,\s*)-o\b/.test(o.flags));
 }
 
+/**
+ * The values of a repeatable string option exactly as typed: the flag parser turns digit-only
+ * text into numbers (a hex nonce "0011…" would lose its leading zeros), so they are read again
+ * from argv. Undefined when the option is absent.
+ */
+function rawValues(rest: string[], flags: string): string[] | undefined {
+  const long = /--([a-z0-9-]+)/.exec(flags)?.[1];
+  if (!long) return undefined;
+  const out: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--') break;
+    if (a === `--${long}` && i + 1 < rest.length) out.push(rest[++i]!);
+    else if (a.startsWith(`--${long}=`)) out.push(a.slice(long.length + 3));
+  }
+  return out.length ? out : undefined;
+}
+
 async function runCommand(def: CommandDef, rest: string[], ui: Ui, out: (s: string) => void): Promise<number> {
   const cli = cac(`sphere ${def.group}`);
   const cmd = cli.command(def.name, def.description);
@@ -77,6 +95,12 @@ async function runCommand(def: CommandDef, rest: string[], ui: Ui, out: (s: stri
   let query: ((data: unknown) => unknown) | undefined;
   cmd.action(async (...args: unknown[]) => {
     const options = args.pop() as Record<string, unknown>;
+    for (const o of def.options ?? []) {
+      if (o.type?.[0] !== String) continue;
+      const raw = rawValues(rest, o.flags);
+      const name = /--([a-z0-9-]+)/.exec(o.flags)![1]!.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+      if (raw) options[name] = raw;
+    }
     if (wantsOutput) {
       const f = Array.isArray(options['output']) ? options['output'].at(-1) : options['output'];
       if (!OUTPUT_FORMATS.includes(f as OutputFormat)) throw new Usage(`Cannot use output format "${String(f)}": expected one of ${OUTPUT_FORMATS.join(', ')}.`);

@@ -16,6 +16,7 @@ import { fault } from './fault';
 import { loadOrCreateIdentity, type Identity } from './service/index';
 import { OS_COMPONENTS, bootCheck, buildKeystore, inspectPackage } from './images';
 import { measureBoot, sameMeasuredBoot } from './service/measured-boot';
+import { deviceCertificate } from './attest';
 import { ABI_VERSIONS, CUSTOMER_FLASH_BYTES, DEBUG_PORTS, OS_VERSION, REAL_TIME_CORES } from './limits';
 import { loadOrCreateIdentityCertificate, loadOrCreateManufacturerRoot, loadOrCreateSecurityService, type SecurityServiceCert } from './service/index';
 import { blankState, cloneState, parseState, referencedBlobs, type DeviceState, type ImageRecord } from './state';
@@ -211,6 +212,8 @@ export class Device {
       }
     }
     this.#measure();
+    // The device attests to its Security Service at boot and gets (or renews) its device certificate.
+    try { deviceCertificate(this); } catch (e) { this.diag.record('device-auth', `attestation to the Security Service failed: ${(e as Error).message}`, true); }
     this.bootedAt = this.now();
     this.diag.record('boot', `boot ${this.state.bootCount}: ${Object.keys(this.state.images).length} image(s), ${this.bootFailures.size} failed verification`);
     const auto = Object.values(this.state.images)

@@ -7,6 +7,7 @@ import { commands as manifest } from './manifest';
 import { commands as hwdef } from './hwdef';
 import { commands as device, DEVICE_GROUPS } from './device';
 import { commands as sdk } from './sdk';
+import { commands as attestation } from './attestation';
 
 export const GROUPS: Record<string, string> = {
   ca: 'Development certificate authority that signs images',
@@ -17,7 +18,8 @@ export const GROUPS: Record<string, string> = {
   'emulator io': 'The emulated board\'s inputs and outputs: show GPIOs, LEDs and buttons, press buttons, drive GPIOs',
   sdk: 'The SDK for building apps in C: its folder for CMake, and the host tools it needs',
   app: 'Build apps from their C sources with the SDK',
+  attestation: 'Check attestation reports of devices offline (signature, chain, nonce, measured boot)',
   ...DEVICE_GROUPS,
 };
 
-export const COMMANDS: CommandDef[] = [...image, ...ca, ...manifest, ...hwdef, ...emulator, ...device, ...sdk];
+export const COMMANDS: CommandDef[] = [...image, ...ca, ...manifest, ...hwdef, ...emulator, ...device, ...sdk, ...attestation];
