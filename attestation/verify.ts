@@ -10,7 +10,7 @@ import { verify as ecdsaVerify } from '../signer/index';
 import { b64url, decodeJws } from './jws';
 import { ueidOf } from './report';
 import {
-  CLAIM, DEFAULT_MAX_AGE_SECONDS, JWS_ALG, MAX_CLOCK_SKEW_SECONDS, NONCE_MAX_BYTES, NONCE_MIN_BYTES, X5C_LENGTH, type Reason,
+  CLAIM, DEFAULT_MAX_AGE_SECONDS, ES256_SIGNATURE_BYTES, JWS_ALG, MAX_CLOCK_SKEW_SECONDS, NONCE_MAX_BYTES, NONCE_MIN_BYTES, X5C_LENGTH, type Reason,
 } from './format';
 
 export interface Measurement { componentId: string; imageId: string; imageType: number; sha256: string; securityVersion?: number }
@@ -109,6 +109,7 @@ export function verifyReport(report: string, o: VerifyOptions): AttestationVerdi
   if (typeof jws === 'string') return no('MALFORMED', jws);
   const { header, claims } = jws;
   if (header['alg'] !== JWS_ALG) return no('UNSUPPORTED_ALGORITHM', `its alg is ${JSON.stringify(header['alg'] ?? null).slice(0, 40)}, and only ${JWS_ALG} is accepted`);
+  if (jws.signature.length !== ES256_SIGNATURE_BYTES) return no('MALFORMED', `its signature is ${jws.signature.length} bytes, expected ${ES256_SIGNATURE_BYTES} (ES256 r‖s)`);
   if (header['crit'] !== undefined) return no('UNSUPPORTED_ALGORITHM', 'it names critical header parameters ("crit"), which this verifier does not implement');
   const chain = _chain(header['x5c'], trust, now);
   if ('reason' in chain) return no(chain.reason, chain.message);
