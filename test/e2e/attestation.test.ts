@@ -182,4 +182,25 @@ t('a random nonce is made and printed when none is given; bad nonces are refused
   assert.is(absent.code, 3);
 });
 
+t('malformed reports fail with their reason through the CLI, one verdict line in text', () => {
+  const { parts } = readReport(attest(l, 'att'));
+  const cases: Array<[string, string]> = [
+    ['only.two', 'MALFORMED'],
+    [`${parts[0]}.${parts[1]}!.${parts[2]}`, 'MALFORMED'],
+    [`${Buffer.from('{"alg":"none"}').toString('base64url')}.${parts[1]}.`, 'UNSUPPORTED_ALGORITHM'],
+    [`${Buffer.from('{"alg":"XS512"}').toString('base64url')}.${parts[1]}.${parts[2]}`, 'UNSUPPORTED_ALGORITHM'],
+    ['a'.repeat(300_000), 'MALFORMED'],
+  ];
+  for (const [text, why] of cases) {
+    const f = join(l.dir, 'bad.jwt');
+    writeFileSync(f, text);
+    const j = verify(l, f);
+    assert.is(j.code, 1, j.stderr);
+    assert.is(j.json!.holds, false);
+    assert.is(j.json!.reason, why);
+    const plain = l.run(['attestation', 'verify', f, '--nonce', NONCE]);
+    assert.match(plain.stdout, new RegExp(`^FAILS: ${why}: [^\n]+\n$`));
+  }
+});
+
 t.run();
