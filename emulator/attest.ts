@@ -64,6 +64,7 @@ export function securityStateView(d: Device): Record<string, unknown> {
       highestSecurityVersion: d.state.securityVersions[r.componentId] ?? null,
       measurement: m?.log.find((x) => x.componentId === r.componentId)?.sha256 ?? null,
     })),
+    securityVersions: { ...d.state.securityVersions },
     update: {
       staged: staged.map((r) => ({ componentId: r.componentId, imageId: r.imageId, name: r.name, securityVersion: r.securityVersion ?? null })),
       restartRequired: d.state.restartRequired,

@@ -269,6 +269,7 @@ export class Device {
     const floor = this.state.securityVersions[info.componentId];
     const version = info.securityVersion ?? 0;
     if (floor !== undefined && version < floor) {
+      this.diag.record('rollback-refused', `component ${info.componentId} image ${info.imageId}: security version ${version} is lower than ${floor}, the highest installed`);
       fault('IMAGE_NOT_STAGED', `rollback refused: security version ${version} of component ${info.componentId} is lower than ${floor}, the highest installed; pack it with --security-version ${floor} or higher`);
     }
     const replaced = this.state.staged[info.componentId]?.size ?? 0;

@@ -61,6 +61,29 @@ async function trustedRoots(ctx: CommandContext): Promise<string[]> {
   return [readFileSync(own, 'utf8')];
 }
 
+/**
+ * A device refuses a rolled-back package with its generic "could not be staged" error; an emulated
+ * device also says, on its extension path, which security version it holds for the component, so
+ * the refusal can name the cause. Returns the error to throw.
+ */
+export async function explainRefusedStage(api: import('../../sideload/index').DeviceApi, bytes: Uint8Array, file: string, e: unknown): Promise<unknown> {
+  const { DeviceError } = await import('../../image-builder/errors');
+  if (!(e instanceof DeviceError) || e.code !== 'IMAGE_NOT_STAGED') return e;
+  try {
+    const ib = await import('../../image-builder/index');
+    const s = await import('../../sideload/index');
+    const m = ib.readPackage(bytes).metadata;
+    const cid = m.identity?.componentId;
+    const state = await s.extensionCall<{ securityVersions?: Record<string, number> }>(api.client, { method: 'GET', path: s.EXTENSION.securityState, action: 'read the security state' });
+    const floor = cid === undefined ? undefined : state?.securityVersions?.[cid];
+    const have = m.revocation?.securityVersion ?? 0;
+    if (floor === undefined || have >= floor) return e;
+    return new DeviceError(`Cannot deploy "${file}": the device refuses a rollback: its security version ${have} is lower than ${floor}, the highest installed for component ${cid}. Pack it with --security-version ${floor} or higher.`, { code: 'ROLLBACK_REFUSED', ...(e.deviceCode === undefined ? {} : { deviceCode: e.deviceCode }) });
+  } catch {
+    return e;
+  }
+}
+
 export const commands: CommandDef[] = [
   {
     group: 'device', name: 'attest', description: 'Ask the device for an attestation report (a signed JWT of what it booted) bound to a nonce; emulated devices only',
