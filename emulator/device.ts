@@ -424,10 +424,13 @@ export class Device {
     const app = runnableApp(bytes);
     if (!app) return undefined;
     const { ready, interfaces, deviceAuthReady } = this.netFacts();
+    // Only an app with DeviceAuthentication sees the device certificate.
+    const cert = app.capabilities.deviceAuthentication ? deviceCertificate(this) : undefined;
     return {
       ...app, componentId: rec.componentId, name: rec.name, debug,
       storageFile: join(this.storageDir(rec.componentId), 'mutable'),
       networkingReady: ready, interfaces, deviceAuthReady,
+      ...(cert ? { deviceAuthCert: new Uint8Array(Buffer.from(cert.certPem, 'utf8')) } : {}),
     };
   }
 
