@@ -84,6 +84,32 @@ export async function explainRefusedStage(api: import('../../sideload/index').De
   }
 }
 
+interface SecurityStateAnswer {
+  measuredBootDigest: string | null;
+  lastAttestation: { at: string; verdict: string; message?: string } | null;
+  deviceCertificate: { subject: string; notBefore: string; notAfter: string } | null;
+  identityCertificate: { subject: string; issuer: string; notAfter: string };
+  images: Array<{ componentId: string; name: string; trust: string; securityVersion: number | null; highestSecurityVersion: number | null; measurement: string | null }>;
+  securityVersions: Record<string, number>;
+  update: { staged: Array<{ componentId: string; securityVersion: number | null }>; restartRequired: boolean };
+}
+
+/** The attestation part of `device show-security-state`: the emulator's extension answer, or null (and one line) for a real board. */
+export async function attestationSection(api: import('../../sideload/index').DeviceApi): Promise<{ data: SecurityStateAnswer | null; text: string }> {
+  const s = await import('../../sideload/index');
+  const x = await s.extensionCall<SecurityStateAnswer>(api.client, { method: 'GET', path: s.EXTENSION.securityState, action: 'read the security state' });
+  if (!x) return { data: null, text: 'Attestation:     not provided by this device (a real board has no measured-boot report, attestation or device certificate here)\n' };
+  const last = x.lastAttestation;
+  const rows = fields([
+    ['Measured-boot digest', x.measuredBootDigest],
+    ['Last attestation', last ? `${last.at} ${last.verdict}${last.message ? ` (${last.message})` : ''}` : 'never'],
+    ['Device certificate', x.deviceCertificate ? `${x.deviceCertificate.subject.replace(/CN=([0-9A-F]{16})[0-9A-F]+/, 'CN=$1…')}, expires ${x.deviceCertificate.notAfter}` : 'none'],
+    ['Identity certificate', `issued by ${x.identityCertificate.issuer}`],
+  ]);
+  const images = x.images.map((i) => `  ${i.componentId} "${i.name}"\n    trust ${i.trust}\n    security version ${i.securityVersion ?? 'none'} (highest installed ${i.highestSecurityVersion ?? 'none'})\n    measurement ${i.measurement ?? 'not measured'}\n`).join('');
+  return { data: x, text: rows + `Measured images:\n${images || '  none\n'}` };
+}
+
 export const commands: CommandDef[] = [
   {
     group: 'device', name: 'attest', description: 'Ask the device for an attestation report (a signed JWT of what it booted) bound to a nonce; emulated devices only',

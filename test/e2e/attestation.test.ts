@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { lab, type Lab } from '../sideload/e2e-helpers';
+import { lab, oneLine, type Lab } from '../sideload/e2e-helpers';
+import { httpsDouble, opensslPki } from '../sideload/helpers';
 
 const SAMPLE = resolve('samples/hello/approot');
 const NONCE = '00a1b2c3d4e5f60718293a4b5c6d7e8f';
@@ -180,6 +181,48 @@ t('a random nonce is made and printed when none is given; bad nonces are refused
   assert.is(missing.code, 2);
   const absent = l.run(['attestation', 'verify', join(l.dir, 'absent.jwt'), '--nonce', NONCE]);
   assert.is(absent.code, 3);
+});
+
+t('show-security-state reports measured boot, last attestation, device certificate and security versions, in JSON and table', () => {
+  const pkg = packSample(l, 'hello-v4.imagepackage', ['--security-version', '4']);
+  assert.is(l.run(['device', 'sideload', 'deploy', pkg, '--device', 'att']).code, 0);
+  const report = readReport(attest(l, 'att'));
+  const r = l.run(['device', 'show-security-state', '--device', 'att', '-o', 'json']);
+  assert.is(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { deviceId: string; attestation: { measuredBootDigest: string; lastAttestation: { verdict: string }; deviceCertificate: { subject: string; notAfter: string }; images: Array<{ componentId: string; securityVersion: number; measurement: string; trust: string }>; securityVersions: Record<string, number> } };
+  assert.is(j.attestation.measuredBootDigest, report.claims['sphere_boot_digest']);
+  assert.is(j.attestation.lastAttestation.verdict, 'ok');
+  assert.ok(j.attestation.deviceCertificate.subject.includes(j.deviceId));
+  const own = createHash('sha256').update(readFileSync(pkg)).digest('hex');
+  const img = j.attestation.images.find((i) => i.measurement === own);
+  assert.ok(img, JSON.stringify(j.attestation.images));
+  assert.is(img!.securityVersion, 4);
+  assert.match(img!.trust, /^verified/);
+  assert.is(j.attestation.securityVersions[img!.componentId], 4);
+  const text = l.run(['device', 'show-security-state', '--device', 'att']);
+  for (const want of ['Measured-boot digest:', String(report.claims['sphere_boot_digest']), 'Last attestation:', 'Device certificate:', 'security version 4']) assert.ok(text.stdout.includes(want), want);
+  assert.is(l.run(['device', 'sideload', 'delete', '--component-id', img!.componentId, '--device', 'att']).code, 0);
+});
+
+t('a real board (no extension paths) gets one line saying what it does not provide, exit 3', async () => {
+  const pki = opensslPki(join(l.dir, 'board'), 'board', 'DNS:*.devices.sphere.azure.local,IP:127.0.0.1');
+  // A board answers every path it does not have 404 with INVALID_URI, as the device REST API does.
+  const board = await httpsDouble(pki, (req, res) => {
+    res.setHeader('Content-Type', 'application/json');
+    if (req.url === '/status') { res.setHeader('REST-API-Version', '4.6.0'); res.end('{"uptime":5}'); return; }
+    res.statusCode = 404;
+    res.end('{"error":15728642}');
+  });
+  try {
+    const at = ['--device', `127.0.0.1:${board.port}`, '--device-ca', pki.caPath];
+    for (const args of [['device', 'attest', ...at], ['device', 'certificate', 'show-device', ...at]]) {
+      const r = await l.runAsync(args);
+      assert.is(r.code, 3, r.stderr);
+      assert.match(oneLine(r), /a real board does not provide it \(only the emulator serves it\)/);
+    }
+  } finally {
+    await board.close();
+  }
 });
 
 t('malformed reports fail with their reason through the CLI, one verdict line in text', () => {
