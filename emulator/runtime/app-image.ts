@@ -50,6 +50,6 @@ export function appCapabilities(manifest: Record<string, unknown>): AppCapabilit
     powerControls: list(caps['PowerControls']).filter((x): x is string => typeof x === 'string'),
     systemEventNotifications: caps['SystemEventNotifications'] === true,
     softwareUpdateDeferral: caps['SoftwareUpdateDeferral'] === true,
-    deviceAuthentication: typeof caps['DeviceAuthentication'] === 'string' && caps['DeviceAuthentication'] !== '',
+    ...(typeof caps['DeviceAuthentication'] === 'string' && caps['DeviceAuthentication'] !== '' ? { deviceAuthentication: true } : {}),
   };
 }

@@ -400,9 +400,8 @@ wifi('PATCH /net/interfaces: interfaceUp, hardware address rules', async () => {
   errorOf(await emu.call('PATCH', '/net/interfaces/eth0', { json: { interfaceUp: false } }), 404, 15728642, 'no eth0 without a board configuration');
 });
 wifi('proxy: apply, show (no password), validation, delete; net status and firewall', async () => {
-  // No enabled network is in reach at this point of the suite; device authentication is ready all
-  // the same, as the emulator's Security Service is local and issued the device certificate at boot.
-  assert.equal((await emu.call('GET', '/net/status')).json, { deviceAuthenticationIsReady: true, networkTimeSync: 'incomplete', proxy: 'disabled' });
+  // No enabled network is in reach at this point of the suite.
+  assert.equal((await emu.call('GET', '/net/status')).json, { deviceAuthenticationIsReady: false, networkTimeSync: 'incomplete', proxy: 'disabled' });
   const body = { enabled: true, address: 'proxy.example.net', port: 3128, authenticationType: 'basic', username: 'u', password: 'p', noProxyAddresses: ['a.example'] };
   assert.is((await emu.call('POST', '/net/proxy', { json: body })).body.toString(), '{"address":"proxy.example.net","enabled":true,"port":3128,"authenticationType":"basic","username":"u","password":"p","noProxyAddresses":["a.example"]}');
   assert.is((await emu.call('GET', '/net/proxy')).body.toString(), '{"address":"proxy.example.net","enabled":true,"port":3128,"authenticationType":"basic","username":"u","noProxyAddresses":["a.example"]}');
