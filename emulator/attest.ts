@@ -8,7 +8,8 @@ import { createReport } from '../attestation/index';
 import { certificatesFromPem, parseCertificate } from '../signer/index';
 import type { Device } from './device';
 import { OS_VERSION } from './limits';
-import { currentDeviceCertificate, ensureDeviceCertificate, readAttestationRecord, type DeviceAuthFacts, type DeviceCertificate } from './service/device-auth';
+import { existsSync } from 'node:fs';
+import { currentDeviceCertificate, deviceCertPath, deviceCertificateFresh, ensureDeviceCertificate, readAttestationRecord, type DeviceAuthFacts, type DeviceCertificate } from './service/device-auth';
 
 export const SECURITY_STATE = 'SECURE';
 
@@ -38,7 +39,17 @@ export function deviceCertificate(d: Device): DeviceCertificate | undefined {
 
 /** Whether apps may use the device certificate now (Application_IsDeviceAuthReady). */
 export function deviceAuthReady(d: Device): boolean {
-  return currentDeviceCertificate({ stateDir: d.stateDir, deviceId: d.deviceId, now: d.now }) !== undefined;
+  return currentDeviceCertificate({ stateDir: d.stateDir, now: d.now }) !== undefined;
+}
+
+/** Whether a certificate was ever issued to this device (even an expired one). */
+export function deviceCertificateHeld(d: Device): boolean {
+  return existsSync(deviceCertPath(d.stateDir));
+}
+
+/** Whether the device should attest to the Security Service now (no certificate, or one due for renewal). */
+export function deviceCertificateDue(d: Device): boolean {
+  return !deviceCertificateFresh({ stateDir: d.stateDir, now: d.now });
 }
 
 /** Everything `sphere device show-security-state` reports. */

@@ -15,8 +15,8 @@ import { Diagnostics } from './diag';
 import { fault } from './fault';
 import { loadOrCreateIdentity, type Identity } from './service/index';
 import { OS_COMPONENTS, bootCheck, buildKeystore, inspectPackage } from './images';
-import { measureBoot, sameMeasuredBoot } from './service/measured-boot';
-import { deviceCertificate } from './attest';
+import { measureBoot, sameMeasuredBoot, type MeasuredBoot } from './service/measured-boot';
+import { deviceCertificate, deviceCertificateDue, deviceCertificateHeld } from './attest';
 import { ABI_VERSIONS, CUSTOMER_FLASH_BYTES, DEBUG_PORTS, OS_VERSION, REAL_TIME_CORES } from './limits';
 import { loadOrCreateIdentityCertificate, loadOrCreateManufacturerRoot, loadOrCreateSecurityService, type SecurityServiceCert } from './service/index';
 import { blankState, cloneState, parseState, referencedBlobs, type DeviceState, type ImageRecord } from './state';
@@ -71,9 +71,8 @@ export class Device {
   readonly identity: Identity;
   /** The certificate of this emulator's simulated Security Service (service/security-service.ts). */
   readonly securityService: SecurityServiceCert;
-  /** The manufacturer root (PEM) and this device's identity certificate issued by it. */
-  readonly manufacturerRootPem: string;
-  readonly identityCertPem: string;
+  readonly #manufacturerDir: string;
+  #identityMaterial: { root: string; cert: string } | undefined;
   readonly diag: Diagnostics;
   readonly now: () => number;
   state: DeviceState;
@@ -105,9 +104,7 @@ export class Device {
     this.now = o.now ?? Date.now;
     this.identity = loadOrCreateIdentity(o.stateDir);
     this.securityService = loadOrCreateSecurityService(o.stateDir, this.identity.deviceId);
-    const root = loadOrCreateManufacturerRoot(o.manufacturerDir ?? join(o.stateDir, 'manufacturer'));
-    this.manufacturerRootPem = root.certPem;
-    this.identityCertPem = loadOrCreateIdentityCertificate(o.stateDir, this.identity, root);
+    this.#manufacturerDir = o.manufacturerDir ?? join(o.stateDir, 'manufacturer');
     this.flash = new Flash(o.stateDir);
     this.diag = new Diagnostics(this.flash, this.now);
     const raw = this.flash.readIndex();
@@ -147,6 +144,21 @@ export class Device {
     return d;
   }
 
+  /** The manufacturer root and this device's identity certificate, made on first use (run.ts asks at start, so an emulator has them from its creation). */
+  #identityPems(): { root: string; cert: string } {
+    if (!this.#identityMaterial) {
+      const root = loadOrCreateManufacturerRoot(this.#manufacturerDir);
+      this.#identityMaterial = { root: root.certPem, cert: loadOrCreateIdentityCertificate(this.stateDir, this.identity, root) };
+    }
+    return this.#identityMaterial;
+  }
+
+  /** The installation's manufacturer root (PEM). */
+  get manufacturerRootPem(): string { return this.#identityPems().root; }
+
+  /** This device's identity certificate (PEM), issued by the manufacturer root. */
+  get identityCertPem(): string { return this.#identityPems().cert; }
+
   get deviceId(): string {
     return this.identity.deviceId;
   }
@@ -181,12 +193,15 @@ export class Device {
     return out;
   }
 
-  /** Records what runs now (measured boot); commits only when it differs from the recorded one. */
-  #measure(): void {
-    const m = measureBoot({ os: OS_COMPONENTS, osVersion: OS_VERSION, images: Object.values(this.state.images), failed: this.bootFailures });
-    if (sameMeasuredBoot(this.state.measuredBoot, m)) return;
-    this.mutate((s) => { s.measuredBoot = m; });
-    this.diag.record('measured-boot', `${m.log.length} measurement(s), digest ${m.digest}`);
+  /** Attests to the Security Service for a device certificate; apps learn the new readiness. */
+  #authenticate(): void {
+    try { deviceCertificate(this); } catch (e) { this.diag.record('device-auth', `attestation to the Security Service failed: ${(e as Error).message}`, true); }
+    this.#netChanged();
+  }
+
+  /** What runs now, measured (service/measured-boot.ts). */
+  #measurement(): MeasuredBoot {
+    return measureBoot({ os: OS_COMPONENTS, osVersion: OS_VERSION, images: Object.values(this.state.images), failed: this.bootFailures });
   }
 
   /** Secure boot: verify every installed image against the keystore, start the apps set to auto-start. */
@@ -198,22 +213,28 @@ export class Device {
     this.lastEnd.clear();
     this.clock.reboot();
     this.board.releaseAll();
-    this.mutate((s) => { s.bootCount++; s.restartRequired = false; });
-    this.diag.boot = this.state.bootCount;
-    const gc = this.flash.collectGarbage(referencedBlobs(this.state));
-    if (gc.blobs || gc.temporaries) this.diag.record('flash-cleanup', `removed ${gc.blobs} unreferenced image(s) and ${gc.temporaries} temporary file(s)`);
+    // Secure boot judges every installed image first, so that the boot's one commit also records what it measured.
     for (const rec of Object.values(this.state.images)) {
       let bytes: Buffer | undefined;
       try { bytes = this.flash.readBlob(rec.blob); } catch { bytes = undefined; }
       const why = bootCheck(bytes, rec, this.keystore);
-      if (why !== undefined) {
-        this.bootFailures.set(rec.componentId, why);
-        this.diag.record('secure-boot-failure', `component ${rec.componentId} image ${rec.imageId} "${rec.name}" not run: ${why}`, true);
-      }
+      if (why !== undefined) this.bootFailures.set(rec.componentId, why);
     }
-    this.#measure();
-    // The device attests to its Security Service at boot and gets (or renews) its device certificate.
-    try { deviceCertificate(this); } catch (e) { this.diag.record('device-auth', `attestation to the Security Service failed: ${(e as Error).message}`, true); }
+    const measured = this.#measurement();
+    const changed = !sameMeasuredBoot(this.state.measuredBoot, measured);
+    this.mutate((s) => { s.bootCount++; s.restartRequired = false; if (changed) s.measuredBoot = measured; });
+    this.diag.boot = this.state.bootCount;
+    const gc = this.flash.collectGarbage(referencedBlobs(this.state));
+    if (gc.blobs || gc.temporaries) this.diag.record('flash-cleanup', `removed ${gc.blobs} unreferenced image(s) and ${gc.temporaries} temporary file(s)`);
+    for (const [cid, why] of this.bootFailures) {
+      const rec = this.state.images[cid]!;
+      this.diag.record('secure-boot-failure', `component ${cid} image ${rec.imageId} "${rec.name}" not run: ${why}`, true);
+    }
+    if (changed) this.diag.record('measured-boot', `${measured.log.length} measurement(s), digest ${measured.digest}`);
+    // A device holding a device certificate due for renewal attests again after boot, off the
+    // boot path (once the boot's work is done). A first certificate is fetched when something
+    // needs it: an app with DeviceAuthentication, or a client asking for it (attest.ts).
+    if (deviceCertificateDue(this) && deviceCertificateHeld(this)) setImmediate(() => this.#authenticate());
     this.bootedAt = this.now();
     this.diag.record('boot', `boot ${this.state.bootCount}: ${Object.keys(this.state.images).length} image(s), ${this.bootFailures.size} failed verification`);
     const auto = Object.values(this.state.images)
@@ -305,9 +326,11 @@ export class Device {
       }
       s.staged = {};
       if (boardConfig) s.restartRequired = true;
+      // What runs changes in the same commit: the new images are verified, earlier failures of their components gone.
+      const failed = new Set([...this.bootFailures.keys()].filter((c) => !staged.some((r) => r.componentId === c)));
+      s.measuredBoot = measureBoot({ os: OS_COMPONENTS, osVersion: OS_VERSION, images: Object.values(s.images), failed });
     });
     for (const r of staged) this.bootFailures.delete(r.componentId);
-    this.#measure();
     this.flash.collectGarbage(referencedBlobs(this.state));
     if (grant) this.diag.record('capabilities', `capabilities set to [${grant.join(',')}] by a capability image`);
     this.diag.record('install', `installed ${staged.map((r) => `${r.componentId} image ${r.imageId}`).join(', ')} (${mode})`);
@@ -332,9 +355,10 @@ export class Device {
       delete s.staged[componentId];
       delete s.apps[componentId];
       if (boardConfig) s.restartRequired = true;
+      const failed = new Set([...this.bootFailures.keys()].filter((c) => c !== componentId));
+      s.measuredBoot = measureBoot({ os: OS_COMPONENTS, osVersion: OS_VERSION, images: Object.values(s.images), failed });
     });
     this.bootFailures.delete(componentId);
-    this.#measure();
     rmSync(this.storageDir(componentId), { recursive: true, force: true });
     this.flash.collectGarbage(referencedBlobs(this.state));
     this.diag.record('delete', `deleted ${componentId} "${rec.name}"`);
@@ -423,9 +447,9 @@ export class Device {
     try { bytes = this.flash.readBlob(rec.blob); } catch { return undefined; }
     const app = runnableApp(bytes);
     if (!app) return undefined;
-    const { ready, interfaces, deviceAuthReady } = this.netFacts();
-    // Only an app with DeviceAuthentication sees the device certificate.
+    // Only an app with DeviceAuthentication sees the device certificate (fetched first, so it also counts as ready).
     const cert = app.capabilities.deviceAuthentication ? deviceCertificate(this) : undefined;
+    const { ready, interfaces, deviceAuthReady } = this.netFacts();
     return {
       ...app, componentId: rec.componentId, name: rec.name, debug,
       storageFile: join(this.storageDir(rec.componentId), 'mutable'),

@@ -104,6 +104,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
         });
       });
     };
+    void device.identityCertPem; // issued when the emulator is first started, not when first asked for
     device.apiVersion = apiVersion;
     device.netFacts = () => appNetFacts(device);
     device.netChanged();

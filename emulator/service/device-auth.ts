@@ -85,13 +85,19 @@ export function readAttestationRecord(stateDir: string): AttestationRecord | und
   try { return JSON.parse(readFileSync(join(stateDir, DEVICE_AUTH_FILES.dir, DEVICE_AUTH_FILES.record), 'utf8')) as AttestationRecord; } catch { return undefined; }
 }
 
-/** The current device certificate, if one is held and not expired. */
-export function currentDeviceCertificate(f: Pick<DeviceAuthFacts, 'stateDir' | 'deviceId' | 'now'>): DeviceCertificate | undefined {
-  const p = deviceCertPath(f.stateDir);
-  if (!existsSync(p)) return undefined;
-  const pem = readFileSync(p, 'utf8');
-  const view = _view(pem, serviceCaPem(f.stateDir, f.deviceId, f.now()));
-  return Date.parse(view.notAfter) > f.now() ? view : undefined;
+/** The current device certificate, if one is held and valid now (read only: makes nothing). */
+export function currentDeviceCertificate(f: Pick<DeviceAuthFacts, 'stateDir' | 'now'>): DeviceCertificate | undefined {
+  const p = deviceCertPath(f.stateDir), ca = join(f.stateDir, DEVICE_AUTH_FILES.ca);
+  if (!existsSync(p) || !existsSync(ca)) return undefined;
+  const view = _view(readFileSync(p, 'utf8'), readFileSync(ca, 'utf8'));
+  const now = f.now();
+  return Date.parse(view.notBefore) <= now && Date.parse(view.notAfter) > now ? view : undefined;
+}
+
+/** Whether the held certificate (if any) has more than a quarter of its validity left. */
+export function deviceCertificateFresh(f: Pick<DeviceAuthFacts, 'stateDir' | 'now'>): boolean {
+  const held = currentDeviceCertificate(f);
+  return held !== undefined && Date.parse(held.notAfter) - f.now() > RENEW_FRACTION * DEVICE_CERT_HOURS * HOUR_MS;
 }
 
 /**
@@ -101,7 +107,7 @@ export function currentDeviceCertificate(f: Pick<DeviceAuthFacts, 'stateDir' | '
 export function ensureDeviceCertificate(f: DeviceAuthFacts, o: { force?: boolean } = {}): DeviceCertificate | undefined {
   const now = f.now();
   const held = currentDeviceCertificate(f);
-  if (held && !o.force && Date.parse(held.notAfter) - now > RENEW_FRACTION * DEVICE_CERT_HOURS * HOUR_MS) return held;
+  if (held && !o.force && deviceCertificateFresh(f)) return held;
   mkdirSync(join(f.stateDir, DEVICE_AUTH_FILES.dir), { recursive: true });
   const nonce = new Uint8Array(randomBytes(32));
   const verdict = verifyReport(f.report(nonce), { nonce, trust: [f.manufacturerRootPem], now });

@@ -65,14 +65,15 @@ function _createOnce(path: string, data: string, mode: number): string {
 /** The installation's manufacturer root, made on first use. */
 export function loadOrCreateManufacturerRoot(dir: string, now = new Date()): ManufacturerRoot {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const privateKey = privateKeyFromPem(_createOnce(join(dir, MANUFACTURER_FILES.key), privateKeyToPem(generateKeyPair().privateKey), 0o600));
+  const keyPath = join(dir, MANUFACTURER_FILES.key), certPath = join(dir, MANUFACTURER_FILES.cert);
+  const privateKey = privateKeyFromPem(existsSync(keyPath) ? readFileSync(keyPath, 'utf8') : _createOnce(keyPath, privateKeyToPem(generateKeyPair().privateKey), 0o600));
+  if (existsSync(certPath)) return { certPem: readFileSync(certPath, 'utf8'), privateKey, dir };
   const fresh = createSelfSignedCertificate({
     privateKey,
     subject: { commonName: 'Sphere Emulator Manufacturer Root', organization: 'Spherekit' },
     notBefore: new Date(now.getTime() - DAY_MS), notAfter: new Date(now.getTime() + ROOT_YEARS * 365 * DAY_MS), isCa: true, pathLength: 0,
   });
-  const certPem = _createOnce(join(dir, MANUFACTURER_FILES.cert), fresh, 0o644);
-  return { certPem, privateKey, dir };
+  return { certPem: _createOnce(certPath, fresh, 0o644), privateKey, dir };
 }
 
 /** The device's identity certificate, issued by `root` when missing or issued by another root or for another key. */

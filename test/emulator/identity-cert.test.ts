@@ -27,6 +27,7 @@ s('an existing device keeps its ID and gets an identity certificate from the ins
     const old = loadOrCreateIdentity(state).deviceId; // a state folder from before: only the identity key
     const d = Device.open({ stateDir: state, manufacturerDir: maker });
     assert.is(d.deviceId, old);
+    void d.identityCertPem; // made on first use (an emulator start asks at once)
     const cert = join(state, 'identity.pem'), root = join(maker, 'root.pem');
     assert.match(openssl(['verify', '-CAfile', root, cert]), /: OK/);
     assert.ok(openssl(['x509', '-in', cert, '-noout', '-subject']).includes(`CN = ${old}`));
