@@ -72,11 +72,6 @@ function _view(certPem: string, caPem: string): DeviceCertificate {
   return { certPem, caPem, subject: c.subject, notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString() };
 }
 
-/** The service's device CA (PEM). */
-export function serviceCaPem(stateDir: string, deviceId: string, now = Date.now()): string {
-  return _loadOrCreateCa(stateDir, deviceId, now).pem;
-}
-
 export function deviceCertPath(stateDir: string): string {
   return join(stateDir, DEVICE_AUTH_FILES.dir, DEVICE_AUTH_FILES.cert);
 }
