@@ -63,6 +63,24 @@ function cacFlags(flags: string): string {
   return flags.replace(/(^|,\s*)-o,\s*/, '$1');
 }
 
+/**
+ * The values of a repeatable string option exactly as typed: the flag parser turns digit-only
+ * text into numbers (a hex nonce "0011…" would lose its leading zeros), so they are read again
+ * from argv. Undefined when the option is absent.
+ */
+function rawValues(rest: string[], flags: string): string[] | undefined {
+  const long = /--([a-z0-9-]+)/.exec(flags)?.[1];
+  if (!long) return undefined;
+  const out: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--') break;
+    if (a === `--${long}` && i + 1 < rest.length) out.push(rest[++i]!);
+    else if (a.startsWith(`--${long}=`)) out.push(a.slice(long.length + 3));
+  }
+  return out.length ? out : undefined;
+}
+
 async function runCommand(def: CommandDef, rest: string[], lead: GlobalOptions, env: NodeJS.ProcessEnv, out: (s: string) => void, azsphere = false): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try { parsed = parseArgs(rest, def); } catch (e) { throw e instanceof ArgvError ? new Usage(e.message) : e; }
@@ -107,6 +125,13 @@ async function runCommand(def: CommandDef, rest: string[], lead: GlobalOptions, 
   cmd.action(async (...args: unknown[]) => {
     const options = args.pop() as Record<string, unknown>;
     options['output'] = format === 'text' ? 'table' : format;
+    // Repeatable string options keep their exact text (a hex nonce's leading zeros).
+    for (const o of def.options ?? []) {
+      if (o.type?.[0] !== String) continue;
+      const raw = rawValues(parsed.args, o.flags);
+      const name = /--([a-z0-9-]+)/.exec(o.flags)![1]!.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+      if (raw) options[name] = raw;
+    }
     const positional = args.map((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? undefined : String(a))).flat() as string[];
     const started = Date.now();
     const r = await def.action({ options, env, cwd: process.cwd(), ui, out }, ...positional);

@@ -14,9 +14,11 @@ import { Flash } from './flash';
 import { Diagnostics } from './diag';
 import { fault } from './fault';
 import { loadOrCreateIdentity, type Identity } from './service/index';
-import { bootCheck, buildKeystore, inspectPackage } from './images';
+import { OS_COMPONENTS, bootCheck, buildKeystore, inspectPackage } from './images';
+import { measureBoot, sameMeasuredBoot, type MeasuredBoot } from './service/measured-boot';
+import { deviceCertificate, deviceCertificateDue, deviceCertificateHeld } from './attest';
 import { ABI_VERSIONS, CUSTOMER_FLASH_BYTES, DEBUG_PORTS, OS_VERSION, REAL_TIME_CORES } from './limits';
-import { loadOrCreateSecurityService, type SecurityServiceCert } from './service/index';
+import { loadOrCreateIdentityCertificate, loadOrCreateManufacturerRoot, loadOrCreateSecurityService, type SecurityServiceCert } from './service/index';
 import { blankState, cloneState, parseState, referencedBlobs, type DeviceState, type ImageRecord } from './state';
 import { GpioBoard, partsOf, wiringOf, type BoardDescription } from './board/index';
 import { UpdateNotices } from './updates';
@@ -40,6 +42,8 @@ export interface DeviceOptions {
   board?: BoardDescription;
   /** Names apps resolve to these IPv4 addresses before DNS (`emulator start --host-map`). */
   hostMap?: Readonly<Record<string, string>>;
+  /** The installation's manufacturer folder (service/manufacturer.ts); default `<state>/manufacturer`, a root of this device alone. */
+  manufacturerDir?: string;
 }
 
 export interface RecoveryResult {
@@ -69,6 +73,8 @@ export class Device {
   readonly identity: Identity;
   /** The certificate of this emulator's simulated Security Service (service/security-service.ts). */
   readonly securityService: SecurityServiceCert;
+  readonly #manufacturerDir: string;
+  #identityMaterial: { root: string; cert: string } | undefined;
   readonly diag: Diagnostics;
   readonly now: () => number;
   state: DeviceState;
@@ -100,6 +106,7 @@ export class Device {
     this.now = o.now ?? Date.now;
     this.identity = loadOrCreateIdentity(o.stateDir);
     this.securityService = loadOrCreateSecurityService(o.stateDir, this.identity.deviceId);
+    this.#manufacturerDir = o.manufacturerDir ?? join(o.stateDir, 'manufacturer');
     this.flash = new Flash(o.stateDir);
     this.diag = new Diagnostics(this.flash, this.now);
     const raw = this.flash.readIndex();
@@ -140,6 +147,21 @@ export class Device {
     return d;
   }
 
+  /** The manufacturer root and this device's identity certificate, made on first use (run.ts asks at start, so an emulator has them from its creation). */
+  #identityPems(): { root: string; cert: string } {
+    if (!this.#identityMaterial) {
+      const root = loadOrCreateManufacturerRoot(this.#manufacturerDir);
+      this.#identityMaterial = { root: root.certPem, cert: loadOrCreateIdentityCertificate(this.stateDir, this.identity, root) };
+    }
+    return this.#identityMaterial;
+  }
+
+  /** The installation's manufacturer root (PEM). */
+  get manufacturerRootPem(): string { return this.#identityPems().root; }
+
+  /** This device's identity certificate (PEM), issued by the manufacturer root. */
+  get identityCertPem(): string { return this.#identityPems().cert; }
+
   get deviceId(): string {
     return this.identity.deviceId;
   }
@@ -174,6 +196,17 @@ export class Device {
     return out;
   }
 
+  /** Attests to the Security Service for a device certificate; apps learn the new readiness. */
+  #authenticate(): void {
+    try { deviceCertificate(this); } catch (e) { this.diag.record('device-auth', `attestation to the Security Service failed: ${(e as Error).message}`, true); }
+    this.#netChanged();
+  }
+
+  /** What runs now, measured (service/measured-boot.ts). */
+  #measurement(): MeasuredBoot {
+    return measureBoot({ os: OS_COMPONENTS, osVersion: OS_VERSION, images: Object.values(this.state.images), failed: this.bootFailures });
+  }
+
   /** Secure boot: verify every installed image against the keystore, start the apps set to auto-start. */
   boot(): void {
     void this.runtime.killAll('device restarting');
@@ -183,19 +216,28 @@ export class Device {
     this.lastEnd.clear();
     this.clock.reboot();
     this.board.releaseAll();
-    this.mutate((s) => { s.bootCount++; s.restartRequired = false; });
-    this.diag.boot = this.state.bootCount;
-    const gc = this.flash.collectGarbage(referencedBlobs(this.state));
-    if (gc.blobs || gc.temporaries) this.diag.record('flash-cleanup', `removed ${gc.blobs} unreferenced image(s) and ${gc.temporaries} temporary file(s)`);
+    // Secure boot judges every installed image first, so that the boot's one commit also records what it measured.
     for (const rec of Object.values(this.state.images)) {
       let bytes: Buffer | undefined;
       try { bytes = this.flash.readBlob(rec.blob); } catch { bytes = undefined; }
       const why = bootCheck(bytes, rec, this.keystore);
-      if (why !== undefined) {
-        this.bootFailures.set(rec.componentId, why);
-        this.diag.record('secure-boot-failure', `component ${rec.componentId} image ${rec.imageId} "${rec.name}" not run: ${why}`, true);
-      }
+      if (why !== undefined) this.bootFailures.set(rec.componentId, why);
     }
+    const measured = this.#measurement();
+    const changed = !sameMeasuredBoot(this.state.measuredBoot, measured);
+    this.mutate((s) => { s.bootCount++; s.restartRequired = false; if (changed) s.measuredBoot = measured; });
+    this.diag.boot = this.state.bootCount;
+    const gc = this.flash.collectGarbage(referencedBlobs(this.state));
+    if (gc.blobs || gc.temporaries) this.diag.record('flash-cleanup', `removed ${gc.blobs} unreferenced image(s) and ${gc.temporaries} temporary file(s)`);
+    for (const [cid, why] of this.bootFailures) {
+      const rec = this.state.images[cid]!;
+      this.diag.record('secure-boot-failure', `component ${cid} image ${rec.imageId} "${rec.name}" not run: ${why}`, true);
+    }
+    if (changed) this.diag.record('measured-boot', `${measured.log.length} measurement(s), digest ${measured.digest}`);
+    // A device holding a device certificate due for renewal attests again after boot, off the
+    // boot path (once the boot's work is done). A first certificate is fetched when something
+    // needs it: an app with DeviceAuthentication, or a client asking for it (attest.ts).
+    if (deviceCertificateDue(this) && deviceCertificateHeld(this)) setImmediate(() => this.#authenticate());
     this.bootedAt = this.now();
     this.diag.record('boot', `boot ${this.state.bootCount}: ${Object.keys(this.state.images).length} image(s), ${this.bootFailures.size} failed verification`);
     const auto = Object.values(this.state.images)
@@ -248,6 +290,12 @@ export class Device {
   stage(bytes: Uint8Array): ImageRecord {
     const info = inspectPackage(bytes, this.keystore, this.now(), { deviceId: this.deviceId, securityService: this.securityService.thumbprint });
     delete info.entryPoint;
+    const floor = this.state.securityVersions[info.componentId];
+    const version = info.securityVersion ?? 0;
+    if (floor !== undefined && version < floor) {
+      this.diag.record('rollback-refused', `component ${info.componentId} image ${info.imageId}: security version ${version} is lower than ${floor}, the highest installed`);
+      fault('IMAGE_NOT_STAGED', `rollback refused: security version ${version} of component ${info.componentId} is lower than ${floor}, the highest installed; pack it with --security-version ${floor} or higher`);
+    }
     const replaced = this.state.staged[info.componentId]?.size ?? 0;
     if (this.usedFlash() - replaced + bytes.length > CUSTOMER_FLASH_BYTES) fault('INSUFFICIENT_SPACE', `${bytes.length} bytes do not fit`);
     const blob = this.flash.putBlob(bytes);
@@ -275,11 +323,15 @@ export class Device {
       for (const r of staged) {
         if (r.grants !== undefined) continue;
         s.images[r.componentId] = { ...r, seq: s.generation + 1 };
+        if (r.securityVersion !== undefined) s.securityVersions[r.componentId] = Math.max(s.securityVersions[r.componentId] ?? 0, r.securityVersion);
         if (r.app) s.apps[r.componentId] = { autoStart: mode !== 'Manual' };
         else delete s.apps[r.componentId];
       }
       s.staged = {};
       if (boardConfig) s.restartRequired = true;
+      // What runs changes in the same commit: the new images are verified, earlier failures of their components gone.
+      const failed = new Set([...this.bootFailures.keys()].filter((c) => !staged.some((r) => r.componentId === c)));
+      s.measuredBoot = measureBoot({ os: OS_COMPONENTS, osVersion: OS_VERSION, images: Object.values(s.images), failed });
     });
     for (const r of staged) this.bootFailures.delete(r.componentId);
     this.flash.collectGarbage(referencedBlobs(this.state));
@@ -306,6 +358,8 @@ export class Device {
       delete s.staged[componentId];
       delete s.apps[componentId];
       if (boardConfig) s.restartRequired = true;
+      const failed = new Set([...this.bootFailures.keys()].filter((c) => c !== componentId));
+      s.measuredBoot = measureBoot({ os: OS_COMPONENTS, osVersion: OS_VERSION, images: Object.values(s.images), failed });
     });
     this.bootFailures.delete(componentId);
     rmSync(this.storageDir(componentId), { recursive: true, force: true });
@@ -327,7 +381,8 @@ export class Device {
     const removedImages = new Set([...Object.keys(this.state.images), ...Object.keys(this.state.staged)]).size;
     this.diag.record('recovery', `recovery: base OS image set written again, ${removedImages} customer image(s), app storage and settings erased`, true);
     this.mutate((s) => {
-      const keep = { manufacturingState: s.manufacturingState, trusted: [...s.trusted], bootCount: s.bootCount };
+      // The anti-rollback record stays too: recovery must not open a way back to an old, weaker version.
+      const keep = { manufacturingState: s.manufacturingState, trusted: [...s.trusted], bootCount: s.bootCount, securityVersions: { ...s.securityVersions } };
       Object.assign(s, blankState(), keep);
     });
     rmSync(join(this.stateDir, 'storage'), { recursive: true, force: true });
@@ -395,11 +450,14 @@ export class Device {
     try { bytes = this.flash.readBlob(rec.blob); } catch { return undefined; }
     const app = runnableApp(bytes);
     if (!app) return undefined;
+    // Only an app with DeviceAuthentication sees the device certificate (fetched first, so it also counts as ready).
+    const cert = app.capabilities.deviceAuthentication ? deviceCertificate(this) : undefined;
     const { ready, interfaces, deviceAuthReady } = this.netFacts();
     return {
       ...app, componentId: rec.componentId, name: rec.name, debug,
       storageFile: join(this.storageDir(rec.componentId), 'mutable'),
       networkingReady: ready, interfaces, deviceAuthReady,
+      ...(cert ? { deviceAuthCert: new Uint8Array(Buffer.from(cert.certPem, 'utf8')) } : {}),
     };
   }
 

@@ -117,6 +117,8 @@ export function inspectPackage(bytes: Uint8Array, store: TrustStore, now: number
     componentId: id.componentId, imageId: id.imageId, imageType: id.imageType, name: v.view.metadata.debug?.name ?? '',
     size: bytes.length, uncompressedSize: inner.bytes.length, thumbprint: v.thumbprint, at: now,
   };
+  const securityVersion = (v.view.metadata.revocation ?? inner.metadata.revocation)?.securityVersion;
+  if (securityVersion !== undefined) rec.securityVersion = securityVersion;
   if (id.imageType === IMAGE_TYPE_APPLICATIONS) {
     if (inner.payloadKind !== 'asxipfs') fault('IMAGE_NOT_STAGED', 'an application image must hold an ASXipFS file system');
     const f = manifestFacts(v.view, id.componentId);

@@ -22,6 +22,7 @@ export {
   readDeviceCa, deviceIdOf, DEVICE_GROUPS, SECURITY_SERVICE_FILES, assignDeviceGroup, checkDeviceGroup, issueCapabilityImage, loadOrCreateSecurityService, readDeviceRecord,
   type DeviceRecord, type IssuedImage, type IssueOptions, type SecurityServiceCert,
 } from './service/index';
+export { loadOrCreateManufacturerRoot, manufacturerDir, MANUFACTURER_FILES } from './service/index';
 export { recoverStateDir, recoverySocketPath, requestRecovery, serveRecovery, type RecoveryServer } from './recovery';
 export { Flash, writeAtomic } from './flash';
 export { startView, viewTokenPath, type ViewServer } from './view/index';

@@ -46,6 +46,8 @@ export interface StartOptions {
   uartPty?: number[];
   /** Names apps resolve to these IPv4 addresses before DNS. */
   hostMap?: DeviceOptions['hostMap'];
+  /** The installation's manufacturer folder (service/manufacturer.ts). */
+  manufacturerDir?: string;
 }
 
 /** How long apps get after SIGTERM when the emulator itself stops. */
@@ -103,6 +105,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
       ...(o.appMemoryKB === undefined ? {} : { appMemoryKB: o.appMemoryKB }),
       ...(board === undefined ? {} : { board }),
       ...(o.hostMap === undefined ? {} : { hostMap: o.hostMap }),
+      ...(o.manufacturerDir === undefined ? {} : { manufacturerDir: o.manufacturerDir }),
     });
     device.onPowerRequest = (state, residency) => {
       // As on the device: every app gets SIGTERM, then the system reboots or sleeps.
@@ -113,6 +116,7 @@ export async function startEmulator(o: StartOptions): Promise<RunningEmulator> {
         });
       });
     };
+    void device.identityCertPem; // issued when the emulator is first started, not when first asked for
     device.apiVersion = apiVersion;
     device.netFacts = () => appNetFacts(device);
     device.netChanged();

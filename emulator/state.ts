@@ -3,6 +3,7 @@
  * the secure-boot keystore, installed and staged images, per-app settings, the certificate store,
  * Wi-Fi and network configuration. Runtime facts (uptime, running apps, boot verdicts) are not here.
  */
+import type { MeasuredBoot } from './service/measured-boot';
 import type { ManufacturingState, NetworkProxyRequest, WifiConfigState, WifiSecurityState } from '../sideload/protocol/index';
 
 export const STATE_FORMAT = 1;
@@ -25,6 +26,8 @@ export interface ImageRecord {
   app?: { highLevel: boolean; storageKB: number; runtimeVersion: number | undefined };
   /** For a capability image: the set it grants (applied at install, never kept as an installed image). */
   grants?: number[];
+  /** The package's anti-rollback security version (its Revocation section), when it has one. */
+  securityVersion?: number;
 }
 
 export interface AppSettings {
@@ -72,13 +75,17 @@ export interface DeviceState {
   /** A board configuration changed since boot: the device must restart. */
   restartRequired: boolean;
   bootCount: number;
+  /** What runs, as measured at the last boot, install or delete (service/measured-boot.ts). */
+  measuredBoot?: MeasuredBoot;
+  /** Anti-rollback: the highest security version ever installed, per component ID (never lowered). */
+  securityVersions: Record<string, number>;
 }
 
 export function blankState(): DeviceState {
   return {
     format: STATE_FORMAT, generation: 0, capabilities: [], manufacturingState: 'Blank', trusted: [],
     images: {}, staged: {}, apps: {}, certs: {}, wifi: { networks: [], powerSavings: false },
-    net: { interfaces: {} }, restartRequired: false, bootCount: 0,
+    net: { interfaces: {} }, restartRequired: false, bootCount: 0, securityVersions: {},
   };
 }
 

@@ -20,3 +20,4 @@ export { restartDevice, uptimeBefore, waitForRestart, type RestartResult, type W
 export { appStates, capabilityName, deploymentStatus, imageEntries, isCustomerImage, securityReport, type DeploymentStatus, type ImageEntry, type SecurityReport } from './device-info';
 export { collectSupportData, type SupportBundle } from './support-data';
 export { applyCapabilityImage, type ApplyOptions, type CapabilityChange } from './capability';
+export { EXTENSION, extensionCall, notProvided, requestAttestation, type DeviceCertificateAnswer } from './extensions';

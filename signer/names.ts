@@ -37,7 +37,9 @@ export function encodeName(name: DistinguishedName): Uint8Array {
   }
   if (name.organization !== undefined) rdns.push(_rdn(OID.organizationName, text('organization', name.organization)));
   if (name.organizationalUnit !== undefined) rdns.push(_rdn(OID.organizationalUnitName, text('organizational unit', name.organizationalUnit)));
-  rdns.push(_rdn(OID.commonName, text('common name', name.commonName)));
+  // A device's certificates name it by its 128-hex device ID, as the platform's device certificates do.
+  const deviceIdCn = /^[0-9A-F]{128}$/.test(name.commonName);
+  rdns.push(_rdn(OID.commonName, deviceIdCn ? utf8String(name.commonName) : text('common name', name.commonName)));
   return sequence(...rdns);
 }
 

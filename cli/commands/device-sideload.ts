@@ -86,7 +86,7 @@ export const commands: CommandDef[] = [
         const r = await s.deploy(api, {
           file, bytes, checker, local, force, manualStart, images, ...(uptime ? { uptime } : {}), ...(onProgress ? { onProgress } : {}),
           onStep: (step) => { if (step.kind !== 'stage') ctx.ui.progressEnd(); if (step.kind === 'restart-wait') ctx.ui.note('The device restarts to apply the image…'); },
-        });
+        }).catch(async (e: unknown) => { throw await (await import('./attestation')).explainRefusedStage(api, bytes, file, e); });
         ctx.ui.progressEnd();
         const p = r.plan.package!;
         const data = { file, componentId: p.componentId, imageId: p.imageId, name: p.name, imageType: p.imageType, action: r.installed ? 'installed' : 'skipped', appState: r.appState ?? null, restarted: r.restarted, reason: r.plan.action === 'skip' ? r.plan.reason : null, size: p.size, ms: r.ms };

@@ -52,11 +52,13 @@ const main: CommandDef[] = [
     }),
   },
   {
-    group: 'device', name: 'show-security-state', description: 'Security state, device ID, capabilities, OS version, manufacturing state and images',
+    group: 'device', name: 'show-security-state', description: 'Security state, device ID, capabilities, OS version, manufacturing state, images, and (emulated devices) measured boot, last attestation, device certificate and security versions',
     options: deviceOptions,
     action: (ctx) => withDevice(ctx, async (api) => {
       const s = await import('../../sideload/index');
       const r = await s.securityReport(api);
+      const { attestationSection } = await import('./attestation');
+      const extra = await attestationSection(api);
       const caps = r.capabilities === null ? null : r.capabilities.length ? r.capabilities.map((c) => `${c.name} (${c.id})`).join(', ') : 'none';
       // The customer's images in full, with their secure-boot verdicts; the OS's as a count, unless one failed.
       const os = r.installedImages.filter((i) => !s.isCustomerImage(i.imageType));
@@ -64,8 +66,8 @@ const main: CommandDef[] = [
       const osText = verdicts.every(([v]) => v === 'not reported') ? `${os.length} installed (the device does not report their verification)` : `${os.length} installed: ${verdicts.map(([v, n]) => `${n} ${v}`).join(', ')}`;
       const shown = r.installedImages.filter((i) => s.isCustomerImage(i.imageType) || i.verification === 'failed');
       const text = fields([['Device ID', r.deviceId], ['Security state', r.securityState], ['OS version', r.osVersion], ['REST API version', r.restApiVersion], ['Manufacturing state', r.manufacturingState], ['Capabilities', caps], ['Update in progress', r.update.otaInProgress ? 'yes' : 'no'], ['Restart required', r.update.restartRequired ? 'yes' : 'no'], ['OS images', osText]])
-        + `Installed images:\n${imagesText(shown, { verification: true }) || '  none\n'}Staged images:\n${imagesText(r.stagedImages) || '  none\n'}`;
-      return { data: r, text };
+        + `Installed images:\n${imagesText(shown, { verification: true }) || '  none\n'}Staged images:\n${imagesText(r.stagedImages) || '  none\n'}` + extra.text;
+      return { data: { ...r, attestation: extra.data }, text };
     }),
   },
   {

@@ -268,6 +268,7 @@ export const commands: CommandDef[] = [
         ...(board === undefined ? {} : { board }),
         ...(uartPty.length ? { uartPty } : {}),
         ...(hostMap === undefined ? {} : { hostMap }),
+        manufacturerDir: emu.manufacturerDir(ctx.env, homedir()),
         log: (line) => ctx.ui.note(`${stamp()} ${line}`),
       });
       ctx.ui.note(`${stamp()} emulator "${name}" listening on ${run.url} (device ${run.device.deviceId.slice(0, 16)}…, state ${stateDir}, REST API ${run.device.apiVersion}, capabilities [${run.device.state.capabilities.join(',')}], ${run.device.clock.mode} clock)`);
@@ -509,6 +510,15 @@ export const commands: CommandDef[] = [
       if (!/^\d+$/.test(number ?? '') || (value !== '0' && value !== '1')) throw new UsageError(`Cannot set gpio "${number}" to "${value}": give a GPIO number and 0 or 1.`, { code: 'BAD_IO_VALUE' });
       const r = await control(ctx, 'io.set', { gpio: Number(number), value: Number(value) }) as { gpio: number; value: number };
       return { data: r, text: `GPIO ${r.gpio} driven to ${r.value}\n` };
+    },
+  },
+  {
+    group: 'emulator', name: 'root-cert', description: 'Print this installation\'s manufacturer root certificate (PEM): it issues every emulated device\'s identity certificate; trust it to verify attestation reports',
+    output: false,
+    async action(ctx) {
+      const { loadOrCreateManufacturerRoot, manufacturerDir } = await emulatorLib();
+      const pem = loadOrCreateManufacturerRoot(manufacturerDir(ctx.env, homedir())).certPem;
+      return { data: pem, text: pem };
     },
   },
   {

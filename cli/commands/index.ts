@@ -13,6 +13,7 @@ import { commands as config } from './config';
 import { commands as version } from './version';
 import { commands as completion } from './completion';
 import { commands as doctor } from './doctor';
+import { commands as attestation } from './attestation';
 
 export const GROUPS: Record<string, string> = {
   ca: 'Development certificate authority: signs images, issues and revokes signing certificates',
@@ -23,8 +24,9 @@ export const GROUPS: Record<string, string> = {
   'emulator io': 'The emulated board\'s inputs and outputs: show GPIOs, LEDs and buttons, press buttons, drive GPIOs',
   sdk: 'The SDK for building apps in C: its folder for CMake, and the host tools it needs',
   app: 'Build apps from their C sources with the SDK',
+  attestation: 'Check attestation reports of devices offline (signature, chain, nonce, measured boot)',
   config: 'Default device, output format and CA folder (a settings file and environment variables)',
   ...DEVICE_GROUPS,
 };
 
-export const COMMANDS: CommandDef[] = [...image, ...imageRelease, ...ca, ...manifest, ...hwdef, ...emulator, ...emulatorView, ...device, ...sdk, ...config, ...version, ...completion, ...doctor];
+export const COMMANDS: CommandDef[] = [...image, ...imageRelease, ...ca, ...manifest, ...hwdef, ...emulator, ...emulatorView, ...device, ...sdk, ...config, ...version, ...completion, ...doctor, ...attestation];

@@ -17,6 +17,7 @@ import { DeviceFault } from '../fault';
 import type { TlsMaterial } from '../service/index';
 import * as L from '../limits';
 import { authorize, dispatch, type Reply, type RequestBody } from './routes';
+import { dispatchExtension, extensionTakesBody, isExtensionPath } from './extensions';
 
 export interface ServerLimits {
   maxImageBytes: number;
@@ -174,8 +175,11 @@ export class DeviceServer {
     let ep: Endpoint | undefined;
     try {
       const m = url.length > MAX_URL_LENGTH ? { kind: 'not-found' as const } : matchRoute(req.method ?? '', url.split('?')[0]!);
-      // A call newer than the device's API version is a path it does not have.
-      if (m.kind !== 'ok' || !endpointExists(m.endpoint, this.device.apiVersion)) {
+      const path = url.split('?')[0]!;
+      if (url.length <= MAX_URL_LENGTH && isExtensionPath(path)) {
+        reply = await this.#extension(req, path);
+        // A call newer than the device's API version is a path it does not have.
+      } else if (m.kind !== 'ok' || !endpointExists(m.endpoint, this.device.apiVersion)) {
         reply = errorReply('INVALID_URI', 404);
       } else {
         ep = m.endpoint;
@@ -191,6 +195,19 @@ export class DeviceServer {
     this.device.requestsServed++;
     this.#send(req, res, reply);
     this.#log(`${req.method} ${url.slice(0, 200)} ${reply.status} ${Date.now() - t0}ms`);
+  }
+
+  /** The emulator's extension paths (extensions.ts): a small JSON body at most. */
+  async #extension(req: IncomingMessage, path: string): Promise<Reply> {
+    const raw = await readBody(req, this.limits.maxJsonBytes);
+    let body: RequestBody = { kind: 'none' };
+    if (extensionTakesBody(path) && raw.length > 0) {
+      let value: unknown;
+      try { value = JSON.parse(raw.toString('utf8')); } catch { return errorReply('INVALID_ARGUMENT'); }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return errorReply('INVALID_ARGUMENT');
+      body = { kind: 'json', value: value as Record<string, unknown> };
+    }
+    return dispatchExtension(this.device, req.method ?? '', path, body);
   }
 
   async #run(ep: Endpoint, params: Record<string, string>, req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<Reply> {

@@ -4,6 +4,7 @@
  * while a board configuration image is installed and verified, as Ethernet needs one), the
  * network status, the proxy configuration and the firewall rulesets.
  */
+import { deviceAuthReady } from '../attest';
 import { IMAGE_TYPE_BOARD_CONFIG } from '../../image-builder/index';
 import {
   ENUMS, FIELD_LIMIT, isHardwareAddress,
@@ -79,7 +80,7 @@ export function patchInterface(d: Device, name: string, body: Record<string, unk
 export function netStatus(d: Device): NetStatusBody {
   const online = wifiLink(d).connected !== undefined;
   const p = d.state.net.proxy;
-  return { deviceAuthenticationIsReady: false, networkTimeSync: online ? 'complete' : 'incomplete', proxy: p?.enabled ? (online ? 'ready' : 'enabled') : 'disabled' };
+  return { deviceAuthenticationIsReady: deviceAuthReady(d), networkTimeSync: online ? 'complete' : 'incomplete', proxy: p?.enabled ? (online ? 'ready' : 'enabled') : 'disabled' };
 }
 
 /**
@@ -161,5 +162,5 @@ export function appNetFacts(d: Device): { ready: boolean; interfaces: Record<str
     interfaces[name] = (x.interfaceUp ? 1 : 0) | (x.connectedToNetwork ? 2 : 0) | (x.ipAcquired ? 4 : 0) | (x.connectedToInternet ? 8 : 0);
     if (name !== 'azspheresvc' && name !== 'lo' && x.ipAcquired) ready = true;
   }
-  return { ready, interfaces, deviceAuthReady: false };
+  return { ready, interfaces, deviceAuthReady: deviceAuthReady(d) };
 }

@@ -52,5 +52,6 @@ export function appCapabilities(manifest: Record<string, unknown>): AppCapabilit
     softwareUpdateDeferral: caps['SoftwareUpdateDeferral'] === true,
     allowedConnections: list(caps['AllowedConnections']).filter((x): x is string => typeof x === 'string'),
     allowedTcpServerPorts: list(caps['AllowedTcpServerPorts']).filter((x): x is number => Number.isInteger(x)),
+    ...(typeof caps['DeviceAuthentication'] === 'string' && caps['DeviceAuthentication'] !== '' ? { deviceAuthentication: true } : {}),
   };
 }

@@ -8,7 +8,7 @@ import { rmSync, existsSync } from 'node:fs';
 import { E } from './errno';
 import type { AppHost } from './host';
 import { NET_ROWS } from './net-table';
-import { ADC_CHANNELS, CELL, GPIO_OUTPUT_BASE, SIGTERM, type AppCapabilities } from './protocol';
+import { ADC_CHANNELS, CELL, DEVICE_AUTH_DIR, DEVICE_AUTH_FILE, GPIO_OUTPUT_BASE, SIGTERM, type AppCapabilities } from './protocol';
 
 type Gate = (c: AppCapabilities, args: number[]) => [resource: string, field: string] | undefined;
 
@@ -382,6 +382,11 @@ export const HOST_TABLE: HostRow[] = [
   {
     name: 'device_auth_ready', call: 'Application_IsDeviceAuthReady',
     run: (h, out) => writeBool(h, out!, h.facts().deviceAuthReady),
+  },
+  {
+    name: 'device_auth_cert_path', call: 'DeviceAuth_GetCertificatePath',
+    gate: (c) => (c.deviceAuthentication ? undefined : ['the device certificate', 'Capabilities.DeviceAuthentication']),
+    run: (h, ptr, cap) => writeText(h, ptr!, cap!, `${DEVICE_AUTH_DIR}/${DEVICE_AUTH_FILE}`),
   },
   {
     name: 'power_transition', call: 'PowerManagement_ForceSystemReboot/PowerDown',

@@ -9,7 +9,7 @@ import { ADC_BASE, BIG, CELL, CONTROL_BYTES, GPIO_INPUT_BASE, GPIO_OUTPUT_BASE, 
 declare const __SPHERE_APP_WORKER__: string | undefined;
 
 /** One app to run: what its worker needs of the app itself, and whether it runs in debug mode (no restarts). */
-export type AppSpec = Pick<WorkerInit, 'componentId' | 'name' | 'wasm' | 'args' | 'files' | 'storageFile' | 'capabilities' | 'networkingReady' | 'interfaces' | 'deviceAuthReady'> & { debug: boolean };
+export type AppSpec = Pick<WorkerInit, 'componentId' | 'name' | 'wasm' | 'args' | 'files' | 'storageFile' | 'capabilities' | 'networkingReady' | 'interfaces' | 'deviceAuthReady' | 'deviceAuthCert'> & { debug: boolean };
 
 export interface ExitInfo {
   code: number;
@@ -75,6 +75,7 @@ export class AppProcess {
       control: this.control, clock: host.clock.mode, bootWallMs: host.clock.bootWallMs, bootPerfMs: host.clock.bootPerfMs,
       memoryCap: host.memoryCap, capabilities: spec.capabilities, osVersion: host.osVersion, wiring: host.wiring,
       networkingReady: spec.networkingReady, interfaces: spec.interfaces, deviceAuthReady: spec.deviceAuthReady,
+      ...(spec.deviceAuthCert ? { deviceAuthCert: spec.deviceAuthCert } : {}),
     });
     // Anything the worker itself prints (it should not) is not the device's output.
     this.worker.stdout?.resume();

@@ -67,6 +67,8 @@ export interface WorkerInit {
   networkingReady: boolean;
   interfaces: Record<string, number>;
   deviceAuthReady: boolean;
+  /** The device certificate (PEM) an app with DeviceAuthentication reads at DEVICE_AUTH_PATH, when the device holds one. */
+  deviceAuthCert?: Uint8Array;
 }
 
 /** The manifest facts the host checks calls against. */
@@ -90,7 +92,13 @@ export interface AppCapabilities {
   allowedConnections?: string[];
   /** Capabilities.AllowedTcpServerPorts. */
   allowedTcpServerPorts?: number[];
+  /** Capabilities.DeviceAuthentication names a tenant: the app may use the device certificate. */
+  deviceAuthentication?: boolean;
 }
+
+/** Where an app with DeviceAuthentication finds the device certificate (DeviceAuth_GetCertificatePath). */
+export const DEVICE_AUTH_DIR = '/run/deviceauth';
+export const DEVICE_AUTH_FILE = 'device.cert.pem';
 
 /** Worker → main. */
 export type WorkerMessage =

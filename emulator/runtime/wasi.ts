@@ -7,6 +7,7 @@
  */
 import { E } from './errno';
 import type { AppHost } from './host';
+import { DEVICE_AUTH_DIR, DEVICE_AUTH_FILE } from './protocol';
 
 type Fn = (...a: never[]) => number;
 type Imports = Record<string, Fn>;
@@ -21,6 +22,8 @@ const FDFLAG_NONBLOCK = 0x4;
 const FILETYPE_DIRECTORY = 3;
 /** The image package appears to the app as a read-only folder preopened at this descriptor. */
 export const IMAGE_DIR_FD = 3;
+/** For an app with DeviceAuthentication, DEVICE_AUTH_DIR (holding the device certificate) is preopened read-only here. */
+export const DEVICE_AUTH_DIR_FD = 4;
 const OFLAG_CREAT = 1;
 const OFLAG_DIRECTORY = 2;
 const OFLAG_TRUNC = 8;
@@ -62,44 +65,57 @@ export function wasiImports(h: AppHost, base: Record<string, unknown>): Imports 
     return p === undefined ? undefined : p.replace(/^\.\//, '').replace(/\/+$/, '');
   };
   const isImageDir = (p: string) => p === '' || p === '.' || Object.keys(h.init.files).some((f) => f.startsWith(p + '/'));
+  const authDir = h.init.capabilities.deviceAuthentication === true;
+  /** The preopened folder a descriptor names: its path and its files. */
+  const dirOf = (fd: number): { root: string; files: Record<string, Uint8Array>; isDir: (p: string) => boolean } | undefined => {
+    if (fd === IMAGE_DIR_FD) return { root: imageRoot, files: h.init.files, isDir: isImageDir };
+    if (fd === DEVICE_AUTH_DIR_FD && authDir) {
+      return { root: DEVICE_AUTH_DIR, files: h.init.deviceAuthCert ? { [DEVICE_AUTH_FILE]: h.init.deviceAuthCert } : {}, isDir: (p) => p === '' || p === '.' };
+    }
+    return undefined;
+  };
 
   return {
     ...real,
     // The package's folder, so that open()/fopen() of a path from
     // Storage_GetAbsolutePathInImagePackage reads the file, read only.
     fd_prestat_get: ((fd: number, ptr: number) => {
-      if (fd !== IMAGE_DIR_FD) return E.EBADF;
+      const dir = dirOf(fd);
+      if (!dir) return E.EBADF;
       if (!h.slice(ptr, 8)) return E.EFAULT;
       h.view.setUint8(ptr, 0);
-      h.view.setUint32(ptr + 4, Buffer.byteLength(imageRoot), true);
+      h.view.setUint32(ptr + 4, Buffer.byteLength(dir.root), true);
       return E.SUCCESS;
     }) as Fn,
     fd_prestat_dir_name: ((fd: number, ptr: number, len: number) => {
-      if (fd !== IMAGE_DIR_FD) return E.EBADF;
-      const b = Buffer.from(imageRoot);
+      const dir = dirOf(fd);
+      if (!dir) return E.EBADF;
+      const b = Buffer.from(dir.root);
       const s = h.slice(ptr, Math.min(len, b.length));
       if (!s) return E.EFAULT;
       s.set(b.subarray(0, s.length));
       return E.SUCCESS;
     }) as Fn,
     path_open: ((dirfd: number, _dirflags: number, ptr: number, len: number, oflags: number, rightsBase: bigint, _inh: bigint, _fdflags: number, outPtr: number) => {
-      if (dirfd !== IMAGE_DIR_FD) return E.EBADF;
+      const dir = dirOf(dirfd);
+      if (!dir) return E.EBADF;
       const p = imagePath(ptr, len);
       if (p === undefined || !h.slice(outPtr, 4)) return E.EFAULT;
       if (p.split('/').includes('..')) return E.EACCES;
-      const data = h.init.files[p];
-      if (!data) return isImageDir(p) ? (oflags & OFLAG_CREAT ? E.EROFS : E.ENOTSUP) : oflags & OFLAG_CREAT ? E.EROFS : E.ENOENT;
+      const data = dir.files[p];
+      if (!data) return dir.isDir(p) ? (oflags & OFLAG_CREAT ? E.EROFS : E.ENOTSUP) : oflags & OFLAG_CREAT ? E.EROFS : E.ENOENT;
       if (oflags & OFLAG_DIRECTORY) return E.ENOTDIR;
       if (oflags & (OFLAG_CREAT | OFLAG_TRUNC) || (BigInt(rightsBase) & RIGHT_FD_WRITE) !== 0n) return E.EROFS;
       h.view.setUint32(outPtr, h.addFd({ kind: 'image', data, pos: 0 }), true);
       return E.SUCCESS;
     }) as Fn,
     path_filestat_get: ((dirfd: number, _flags: number, ptr: number, len: number, out: number) => {
-      if (dirfd !== IMAGE_DIR_FD) return E.EBADF;
+      const dir = dirOf(dirfd);
+      if (!dir) return E.EBADF;
       const p = imagePath(ptr, len);
       if (p === undefined || !h.slice(out, 64)) return E.EFAULT;
-      const data = h.init.files[p];
-      if (!data && !isImageDir(p)) return E.ENOENT;
+      const data = dir.files[p];
+      if (!data && !dir.isDir(p)) return E.ENOENT;
       h.bytes.fill(0, out, out + 64);
       h.view.setUint8(out + 16, data ? FILETYPE_REGULAR : FILETYPE_DIRECTORY);
       h.view.setBigUint64(out + 24, 1n, true);
@@ -144,11 +160,12 @@ export function wasiImports(h: AppHost, base: Record<string, unknown>): Imports 
     fd_datasync: ((fd: number) => (own(fd) ? E.SUCCESS : E.EBADF)) as Fn,
     fd_fdstat_get: ((fd: number, ptr: number) => {
       const f = h.fds.get(fd);
-      if (!f && fd > 2 && fd !== IMAGE_DIR_FD) return E.EBADF;
+      const preopen = !f && dirOf(fd) !== undefined;
+      if (!f && fd > 2 && !preopen) return E.EBADF;
       if (!h.slice(ptr, 24)) return E.EFAULT;
       const v = h.view;
       const regular = f?.kind === 'mutable' || f?.kind === 'image';
-      v.setUint8(ptr, fd === IMAGE_DIR_FD ? FILETYPE_DIRECTORY : regular ? FILETYPE_REGULAR : f?.kind === 'socket' ? FILETYPE_SOCKET_STREAM : FILETYPE_CHAR);
+      v.setUint8(ptr, preopen ? FILETYPE_DIRECTORY : regular ? FILETYPE_REGULAR : f?.kind === 'socket' ? FILETYPE_SOCKET_STREAM : FILETYPE_CHAR);
       v.setUint16(ptr + 2, (f?.kind === 'timer' || f?.kind === 'socket') && f.nonblocking ? FDFLAG_NONBLOCK : 0, true);
       v.setBigUint64(ptr + 8, 0x1fffffffn, true);
       v.setBigUint64(ptr + 16, 0x1fffffffn, true);

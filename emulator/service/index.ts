@@ -8,3 +8,6 @@ export {
   DEVICE_GROUPS, SECURITY_SERVICE_FILES, assignDeviceGroup, checkDeviceGroup, issueCapabilityImage, loadOrCreateSecurityService, readDeviceRecord,
   type DeviceRecord, type IssuedImage, type IssueOptions, type SecurityServiceCert,
 } from './security-service';
+export {
+  MANUFACTURER_FILES, loadOrCreateIdentityCertificate, loadOrCreateManufacturerRoot, manufacturerDir, type ManufacturerRoot,
+} from './manufacturer';

@@ -8,7 +8,8 @@
 extern "C" {
 #endif
 
-/* Path of the device's client certificate (PEM), valid while the app runs. */
+/* Path of the device's client certificate (PEM), valid while the app runs. Needs
+ * Capabilities.DeviceAuthentication in the manifest; without it, NULL with errno EACCES. */
 const char *DeviceAuth_GetCertificatePath(void);
 
 #ifdef __cplusplus

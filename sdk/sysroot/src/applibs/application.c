@@ -1,10 +1,9 @@
 /*
- * Application_* (applibs/application.h) and DeviceAuth_GetCertificatePath (tlsutils/deviceauth.h).
+ * Application_* (applibs/application.h); DeviceAuth_GetCertificatePath is in deviceauth.c.
  * Connections to real-time apps are not emulated yet.
  */
 #include <stddef.h>
 #include <applibs/application.h>
-#include <tlsutils/deviceauth.h>
 
 #include "internal.h"
 
@@ -22,9 +21,4 @@ int Application_Connect(const char *componentId)
         return __sphere_fail(EFAULT);
     }
     return __sphere_fail(ENOSYS);
-}
-
-const char *DeviceAuth_GetCertificatePath(void)
-{
-    return "/run/deviceauth/device.cert.pem";
 }

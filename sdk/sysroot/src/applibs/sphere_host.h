@@ -65,6 +65,9 @@ SPHERE_IMPORT("networking_is_ready") int32_t __sphere_networking_is_ready(bool *
 /* Interface status bits (Networking_InterfaceConnectionStatus) for a named interface; -ENODEV when unknown. */
 SPHERE_IMPORT("networking_interface_status") int32_t __sphere_networking_interface_status(const char *name, uint32_t length, uint32_t *outStatus);
 SPHERE_IMPORT("device_auth_ready") int32_t __sphere_device_auth_ready(bool *outReady);
+/* The device certificate's path (no NUL) into buf; returns its length, -ERANGE when capacity is
+ * too small. Gate: Capabilities.DeviceAuthentication. */
+SPHERE_IMPORT("device_auth_cert_path") int32_t __sphere_device_auth_cert_path(char *buf, uint32_t capacity);
 
 /* Power: state 0 = reboot, 1 = power down for residencySeconds. Gate: PowerControls
  * (ForceReboot / ForcePowerDown / SetPowerProfile). Success means initiated: SIGTERM follows. */
