@@ -90,6 +90,7 @@ crash(`${CYCLES} SIGKILLs during stage/install/delete leave the old or the new s
     let possible: Record<string, Array<string | undefined>> = {};
     let together: Record<string, string> | undefined;
     let kills = 0, midway = 0;
+    let window = 60;
     const outcomes = new Set<string>();
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       const dev = await boot();
@@ -144,7 +145,9 @@ crash(`${CYCLES} SIGKILLs during stage/install/delete leave the old or the new s
           () => call('POST', '/update/install', JSON.stringify({ appControlMode: 'Manual' }), 'application/json'),
         ];
       }
-      const delay = Math.random() * (deleting ? 15 : 60);
+      // Kill within a window that follows how long the operation takes on this machine (fsync speed
+      // varies a lot), so kills land both before and after it completes.
+      const delay = Math.random() * (deleting ? window / 4 : window);
       const timer = sleep(delay).then(kill);
       let completed = true;
       for (const s of steps) {
@@ -153,6 +156,7 @@ crash(`${CYCLES} SIGKILLs during stage/install/delete leave the old or the new s
       await timer;
       kills++;
       if (!completed) midway++;
+      if (!deleting) window = completed ? Math.max(20, window * 0.9) : Math.min(5000, window * 1.15);
     }
     await boot();
     assert.ok(kills === CYCLES);
