@@ -25,7 +25,8 @@ const CASES: Array<[string, string, Partial<{ output: string; query: string; ver
   ['app --hardware-definitions a b --dry-run', 'app --hardware-definitions a --hardware-definitions b --dry-run', {}, 0],
   ['--hardware-definitions a b app', 'app --hardware-definitions a --hardware-definitions b', {}, 0],
   ['--hardware-definitions a --hardware-definitions b app', 'app --hardware-definitions a --hardware-definitions b', {}, 0],
-  ['--hardware-definitions=a b', '--hardware-definitions a b', {}, 0], // an inline value is one value; b stays the positional
+  ['--hardware-definitions=a b', '--hardware-definitions=a b', {}, 0], // an inline value is one value, kept as one token; b stays the positional
+  ['--security-version=-1', '--security-version=-1', {}, 0], // a value that looks like a flag stays the value
   ['app -- -o', 'app -- -o', {}, 0],
   ['motion az --name e -o json -- -500', 'motion az --name e -- -500', { output: 'json' }, 0],
 ];
