@@ -45,7 +45,7 @@ test('a passing scenario exits 0; a minute of blinking takes under 2 s of wall t
   const r = l.run(['emulator', 'test', file('blink.yaml', BLINK), '--package', pkg]);
   const wall = Date.now() - t0;
   assert.is(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /^PASS hello blinks for a minute \(.*blink\.yaml\) — 6\d\.\d{3} s emulated in 0\.\d{3} s$/m);
+  assert.match(r.stdout, /^PASS hello blinks for a minute \(.*blink\.yaml\) — 6\d\.\d{3} s emulated in \d+\.\d{3} s$/m);
   assert.is(lastLine(r.stdout), '1 passed, 0 failed');
   assert.ok(wall < 2000, `the whole command took ${wall} ms`);
   const again = l.run(['emulator', 'test', join(l.dir, 'blink.yaml'), '--package', pkg]);
