@@ -6,7 +6,8 @@
  * test compares it with the device ID `sphere device show-attached` reports, and OpenSSL verifies
  * the certificate the device presented against the service CA. The same GET without the callback
  * is refused by the server; the app without DeviceAuthentication is refused by the device and the
- * denial is logged. Skipped, saying why, without the C toolchain.
+ * denial is logged; on a device whose clock lies before its certificates (device authentication
+ * not ready) the callback fails and nothing is sent. Skipped, saying why, without the C toolchain.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,6 +17,10 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { runtimeDir } from '../../emulator/index';
+import { DEVICE_CAPABILITY } from '../../sideload/protocol/index';
+import { testEmulator } from '../emulator/helpers';
 import { lab, type Lab } from '../sideload/e2e-helpers';
 import { appLog, deploy, expectLines, until } from './app-helpers';
 import { buildProject, skipped, TEST_APPS, toolchainMissing } from '../sdk/helpers';
@@ -125,6 +130,42 @@ t('without DeviceAuthentication the callback fails with CURLE_SSL_CERTPROBLEM, n
     'denied DeviceAuth_CurlSslFunc: the device certificate is not allowed by the manifest (Capabilities.DeviceAuthentication)',
   ]);
   assert.is(presented.length, before, 'the server saw no client certificate');
+});
+
+t('when device authentication is not ready the callback fails with CURLE_SSL_CERTPROBLEM and nothing is sent', async () => {
+  if (skipped(toolchainMissing())) return;
+  // An emulator in this process whose clock can be set back: ten years before any of its
+  // certificates, it holds no valid device certificate and cannot attest for one. The CLI runs
+  // as a child process that does not block this one (runAsync), which serves it.
+  let skewMs = 0;
+  const name = 'dauthlate';
+  const e = await testEmulator({
+    stateDir: join(l.dir, 'late-state'), name, registryDir: runtimeDir(l.env, homedir()), now: () => Date.now() + skewMs,
+    capabilities: [DEVICE_CAPABILITY.appDevelopment], trust: [readFileSync(join(l.env['SPHERE_CA_DIR']!, 'ca.pem'), 'utf8')],
+    hostMap: { 'mtls.test': '127.0.0.1' },
+  });
+  try {
+    const wifi = await l.runAsync(['device', 'wifi', 'add', '--ssid', 'EmuOpen', '--device', name]);
+    assert.is(wifi.code, 0, wifi.stderr);
+    const app = build({}, 'late');
+    const before = presented.length;
+    const sideload = await l.runAsync(['device', 'sideload', 'deploy', app.package, '--manual-start', '--device', name]);
+    assert.is(sideload.code, 0, sideload.stderr);
+    skewMs = -10 * 365 * 24 * 3600 * 1000;
+    const start = await l.runAsync(['device', 'app', 'start', '-i', CID, '--device', name]);
+    assert.is(start.code, 0, start.stderr);
+    const log = () => appLog(l, name, CID);
+    const lines = await until('the app to finish', () => { const x = log(); return x.includes('deviceauth-tls: done') ? x : undefined; }, 30_000)
+      .catch((err: Error) => { throw new Error(`${err.message}\n${log().join('\n')}`); });
+    expectLines(lines, [
+      'deviceauth-tls: ready 0',
+      'deviceauth-tls: device-auth: CURLcode 58 (the client certificate or key cannot be used), HTTP 0, body ""',
+    ]);
+    assert.not.ok(lines.some((x) => x.startsWith('denied ')), lines.join('\n'));
+    assert.is(presented.length, before, 'the server saw no client certificate');
+  } finally {
+    await e.done();
+  }
 });
 
 t.run();
