@@ -102,9 +102,11 @@ t('the host presents the device certificate: the server sees the device ID, Open
     `deviceauth-tls: device-auth: CURLcode 0 (no error), HTTP 200, body "client ${id}"`,
     // Without the callback no client certificate goes out, and the server ends the handshake.
     'deviceauth-tls: plain: CURLcode 35 (the TLS handshake failed), HTTP 0, body ""',
+    'deviceauth-tls: forged: transfer done',
     'deviceauth-tls: DeviceAuth_SslCtxFunc on a foreign context: 3',
   ]);
-  assert.is(presented.length, 1);
+  assert.is(presented.length, 2);
+  assert.equal(presented[1], presented[0]);
   const cert = join(l.dir, 'presented.pem'), ca = join(l.dir, 'service-ca.pem');
   writeFileSync(cert, `-----BEGIN CERTIFICATE-----\n${presented[0]!.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`);
   writeFileSync(ca, readFileSync(join(l.entry(EMU)!.stateDir, 'security-service-ca.pem')));
@@ -127,7 +129,10 @@ t('without DeviceAuthentication the callback fails with CURLE_SSL_CERTPROBLEM, n
     'deviceauth-tls: ready 1',
     'deviceauth-tls: device-auth: CURLcode 58 (the client certificate or key cannot be used), HTTP 0, body ""',
     'deviceauth-tls: plain: CURLcode 35 (the TLS handshake failed), HTTP 0, body ""',
+    // Asking the host directly, past the SDK's callback, is refused there too.
+    'deviceauth-tls: forged: CURLcode 58',
     'denied DeviceAuth_CurlSslFunc: the device certificate is not allowed by the manifest (Capabilities.DeviceAuthentication)',
+    'denied curl_easy_perform: the device certificate is not allowed by the manifest (Capabilities.DeviceAuthentication)',
   ]);
   assert.is(presented.length, before, 'the server saw no client certificate');
 });
@@ -160,6 +165,7 @@ t('when device authentication is not ready the callback fails with CURLE_SSL_CER
     expectLines(lines, [
       'deviceauth-tls: ready 0',
       'deviceauth-tls: device-auth: CURLcode 58 (the client certificate or key cannot be used), HTTP 0, body ""',
+      'deviceauth-tls: forged: CURLcode 58',
     ]);
     assert.not.ok(lines.some((x) => x.startsWith('denied ')), lines.join('\n'));
     assert.is(presented.length, before, 'the server saw no client certificate');
