@@ -168,7 +168,7 @@ export class NetBroker {
         url = new URL(loc, url).toString();
         continue;
       }
-      return { code: CURLE.OK, detail: `HTTP ${r.res.statusCode}`, status: r.res.statusCode ?? 0, header: r.header, body: r.body, effectiveUrl: url };
+      return { code: CURLE.OK, detail: `HTTP ${r.res.statusCode}${t.deviceAuth ? ' (the device certificate presented)' : ''}`, status: r.res.statusCode ?? 0, header: r.header, body: r.body, effectiveUrl: url };
     }
   }
 

@@ -105,6 +105,8 @@ t('the host presents the device certificate: the server sees the device ID, Open
     'deviceauth-tls: forged: transfer done',
     'deviceauth-tls: DeviceAuth_SslCtxFunc on a foreign context: 3',
   ]);
+  // The verbose transfer log says so (CURLOPT_VERBOSE).
+  assert.ok(lines.some((x) => x.startsWith(`curl: GET https://mtls.test:${port}/: HTTP 200 (the device certificate presented)`)), lines.join('\n'));
   assert.is(presented.length, 2);
   assert.equal(presented[1], presented[0]);
   const cert = join(l.dir, 'presented.pem'), ca = join(l.dir, 'service-ca.pem');
