@@ -5,7 +5,7 @@
  * whole security state that `sphere device show-security-state` prints.
  */
 import { createReport } from '../attestation/index';
-import { certificatesFromPem, parseCertificate } from '../signer/index';
+import { certificatesFromPem, parseCertificate, privateKeyToPem } from '../signer/index';
 import type { Device } from './device';
 import { OS_VERSION } from './limits';
 import { existsSync } from 'node:fs';
@@ -35,6 +35,15 @@ export function deviceAuthFacts(d: Device): DeviceAuthFacts {
 /** The device certificate, attesting to the Security Service first when none is held or it is due for renewal. */
 export function deviceCertificate(d: Device): DeviceCertificate | undefined {
   return ensureDeviceCertificate(deviceAuthFacts(d));
+}
+
+/**
+ * What an app's mutual TLS presents (DeviceAuth_CurlSslFunc): the device certificate and the
+ * identity key it certifies, for the host's handshake only (never handed to an app).
+ */
+export function deviceTlsCredentials(d: Device): { cert: string; key: string } | undefined {
+  const cert = deviceCertificate(d);
+  return cert ? { cert: cert.certPem, key: privateKeyToPem(d.identity.key.privateKey) } : undefined;
 }
 
 /** Whether apps may use the device certificate now (Application_IsDeviceAuthReady). */

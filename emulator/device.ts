@@ -16,7 +16,7 @@ import { fault } from './fault';
 import { loadOrCreateIdentity, type Identity } from './service/index';
 import { OS_COMPONENTS, bootCheck, buildKeystore, inspectPackage } from './images';
 import { measureBoot, sameMeasuredBoot, type MeasuredBoot } from './service/measured-boot';
-import { deviceCertificate, deviceCertificateDue, deviceCertificateHeld } from './attest';
+import { deviceCertificate, deviceCertificateDue, deviceCertificateHeld, deviceTlsCredentials } from './attest';
 import { ABI_VERSIONS, CUSTOMER_FLASH_BYTES, DEBUG_PORTS, OS_VERSION, REAL_TIME_CORES } from './limits';
 import { loadOrCreateIdentityCertificate, loadOrCreateManufacturerRoot, loadOrCreateSecurityService, type SecurityServiceCert } from './service/index';
 import { blankState, cloneState, parseState, referencedBlobs, type DeviceState, type ImageRecord } from './state';
@@ -124,6 +124,7 @@ export class Device {
       onSysEvent: (c, op, _event, minutes) => this.updates.deferral(c, op, minutes),
       onUartTx: (isu, data) => this.onUartTx(isu, data),
     });
+    this.runtime.net.deviceCredentials = () => deviceTlsCredentials(this);
     this.board.onInput = (g, v) => this.runtime.setInput(g, v);
     this.board.onMotion = (m) => this.runtime.setMotion(m);
     this.board.onAdc = (a) => this.runtime.setAdc(a);

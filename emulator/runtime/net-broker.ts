@@ -43,6 +43,12 @@ export class NetBroker {
   readonly #socks = new Map<NetPeer, Map<number, Socket | Server>>();
   readonly #transfers = new Map<NetPeer, Set<ClientRequest>>();
 
+  /**
+   * The device certificate and identity key (PEM) a transfer with `deviceAuth` presents, or
+   * undefined when the device holds no current certificate; the device sets it.
+   */
+  deviceCredentials: () => { cert: string; key: string } | undefined = () => undefined;
+
   constructor(hostMap: Readonly<Record<string, string>> = {}) {
     this.hostMap = hostMap;
   }
@@ -137,6 +143,12 @@ export class NetBroker {
   /** One HTTP(S) transfer, following redirects to allowed hosts when asked. */
   async #curl(p: NetPeer, t: CurlTransfer): Promise<CurlOutcome> {
     const fail = (code: number, detail: string, extra: Partial<CurlOutcome> = {}): CurlOutcome => ({ code, detail, status: 0, header: new Uint8Array(0), body: new Uint8Array(0), effectiveUrl: t.url, ...extra });
+    if (t.deviceAuth) {
+      let creds: { cert: string; key: string } | undefined;
+      try { creds = this.deviceCredentials(); } catch { creds = undefined; }
+      if (!creds) return fail(CURLE.SSL_CERTPROBLEM, 'the device holds no device certificate to present');
+      t = { ...t, cert: creds.cert, key: creds.key };
+    }
     let url = t.url;
     const started = Date.now();
     for (let hop = 0; ; hop++) {
@@ -156,7 +168,7 @@ export class NetBroker {
         url = new URL(loc, url).toString();
         continue;
       }
-      return { code: CURLE.OK, detail: `HTTP ${r.res.statusCode}`, status: r.res.statusCode ?? 0, header: r.header, body: r.body, effectiveUrl: url };
+      return { code: CURLE.OK, detail: `HTTP ${r.res.statusCode}${t.deviceAuth ? ' (the device certificate presented)' : ''}`, status: r.res.statusCode ?? 0, header: r.header, body: r.body, effectiveUrl: url };
     }
   }
 

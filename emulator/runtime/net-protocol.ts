@@ -24,6 +24,8 @@ export interface CurlTransfer {
   cert?: string;
   key?: string;
   userAgent?: string;
+  /** Present the device certificate with the device identity key (DeviceAuth_CurlSslFunc); the broker holds both, the app neither. */
+  deviceAuth?: boolean;
   follow: boolean;
   maxRedirects: number;
   verifyPeer: boolean;

@@ -44,7 +44,16 @@ const withSock = (run: (h: AppHost, s: SocketFd, ...a: number[]) => number) => (
   return run(h, s, ...a);
 };
 
+/** The request's device_auth field asks for the device certificate only with this value (sphere_host.h SPHERE_DEVICE_AUTH_MAGIC). */
+export const DEVICE_AUTH_MAGIC = 0x44415554;
+const DEVICE_CERT_GATE = (c: { deviceAuthentication?: boolean }): [string, string] | undefined =>
+  (c.deviceAuthentication ? undefined : ['the device certificate', 'Capabilities.DeviceAuthentication']);
+
 export const NET_ROWS: HostRow[] = [
+  {
+    name: 'device_auth_tls', call: 'DeviceAuth_CurlSslFunc', gate: DEVICE_CERT_GATE,
+    run: (h) => (h.facts().deviceAuthReady ? 0 : -E.EAGAIN),
+  },
   { name: 'sock_open', call: 'socket', run: (h, domain, type) => h.net.open(domain!, type!) },
   {
     name: 'sock_connect', call: 'connect',
@@ -96,7 +105,7 @@ export const NET_ROWS: HostRow[] = [
   {
     name: 'curl_perform', call: 'curl_easy_perform',
     run: (h, req) => {
-      if (!h.slice(req!, 48)) return -CURLE.BAD_FUNCTION_ARGUMENT;
+      if (!h.slice(req!, 52)) return -CURLE.BAD_FUNCTION_ARGUMENT;
       const v = h.view;
       const at = (i: number) => v.getUint32(req! + i * 4, true);
       const int = (i: number) => v.getInt32(req! + i * 4, true);
@@ -113,6 +122,13 @@ export const NET_ROWS: HostRow[] = [
         return -(literal ? CURLE.COULDNT_CONNECT : CURLE.COULDNT_RESOLVE_HOST);
       }
       if (!h.facts().networkingReady) { say('the network is not ready'); return -CURLE.COULDNT_RESOLVE_HOST; }
+      // DeviceAuth_CurlSslFunc asked for the device certificate: checked again here (the request is the app's memory).
+      const deviceAuth = int(12) === DEVICE_AUTH_MAGIC && u.protocol === 'https:';
+      if (deviceAuth) {
+        const gated = DEVICE_CERT_GATE(h.init.capabilities);
+        if (gated) { h.deny('curl_easy_perform', gated[0], gated[1]); return -CURLE.SSL_CERTPROBLEM; }
+        if (!h.facts().deviceAuthReady) { say('device authentication is not ready: no device certificate to present'); return -CURLE.SSL_CERTPROBLEM; }
+      }
       const file = (i: number, code: number, what: string): string | undefined | number => {
         const p = cstring(h, at(i));
         if (p === undefined) return undefined;
@@ -131,7 +147,7 @@ export const NET_ROWS: HostRow[] = [
           url, ...(typeof ca === 'string' ? { ca } : {}), ...(typeof cert === 'string' ? { cert } : {}), ...(typeof key === 'string' ? { key } : {}),
           ...(at(2) ? { userAgent: cstring(h, at(2))! } : {}),
           follow: int(5) !== 0, maxRedirects: int(6) < 0 ? 50 : int(6), verifyPeer: int(7) !== 0, verifyHost: int(8) !== 0,
-          timeoutMs, connectTimeoutMs: int(10) > 0 ? int(10) : 0,
+          timeoutMs, connectTimeoutMs: int(10) > 0 ? int(10) : 0, ...(deviceAuth ? { deviceAuth: true } : {}),
           allowedNames: [...h.net.allowedNames], allowedAddresses: [...h.net.allowedAddresses],
         },
       }));

@@ -21,7 +21,7 @@ plan('puts headers and C sources under Sysroots/<set>/usr for every API set, wit
   assert.match(p.name, /^1\.2\.3-[0-9a-f]{12}$/);
   const paths = new Set(p.entries.map((e) => e.path));
   for (const set of p.manifest.apiSets) {
-    for (const h of ['applibs/log.h', 'applibs/gpio.h', 'applibs/eventloop.h', 'applibs/storage.h', 'applibs/networking.h', 'applibs/networking_structs_v1.h', 'applibs/application.h', 'applibs/applications.h', 'applibs/powermanagement.h', 'applibs/sysevent.h', 'tlsutils/deviceauth.h', 'sys/timerfd.h', 'signal.h', 'errno.h']) {
+    for (const h of ['applibs/log.h', 'applibs/gpio.h', 'applibs/eventloop.h', 'applibs/storage.h', 'applibs/networking.h', 'applibs/networking_structs_v1.h', 'applibs/application.h', 'applibs/applications.h', 'applibs/powermanagement.h', 'applibs/sysevent.h', 'tlsutils/deviceauth.h', 'tlsutils/deviceauth_curl.h', 'sys/timerfd.h', 'signal.h', 'errno.h']) {
       assert.ok(paths.has(`Sysroots/${set}/usr/include/${h}`), `${set}: ${h}`);
     }
     assert.ok(paths.has(`Sysroots/${set}/usr/src/applibs/eventloop.c`));

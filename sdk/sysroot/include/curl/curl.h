@@ -1,7 +1,10 @@
 /*
  * curl/curl.h: the easy interface of libcurl that device apps use, with libcurl's numbers for
  * codes, options and info. The emulator's host carries out each transfer (HTTP and HTTPS GET),
- * verifying TLS against CURLOPT_CAINFO only. Hosts not in the manifest's AllowedConnections
+ * verifying TLS against CURLOPT_CAINFO only. CURLOPT_SSL_CTX_FUNCTION is called once before each
+ * HTTPS transfer with an sslctx only tlsutils/deviceauth_curl.h understands (there is no TLS
+ * library in the app: DeviceAuth_CurlSslFunc is the callback it is for); an error it returns is
+ * what curl_easy_perform returns, and nothing is sent. Hosts not in the manifest's AllowedConnections
  * fail with CURLE_COULDNT_RESOLVE_HOST (a name) or CURLE_COULDNT_CONNECT (an address).
  */
 #pragma once
@@ -80,6 +83,8 @@ typedef enum {
     CURLOPT_CONNECTTIMEOUT_MS = 156,
     CURLOPT_PROTOCOLS = 181,
     CURLOPT_REDIR_PROTOCOLS = 182,
+    CURLOPT_SSL_CTX_FUNCTION = 20108,
+    CURLOPT_SSL_CTX_DATA = 10109,
     CURLOPT_XFERINFOFUNCTION = 20219
 } CURLoption;
 
@@ -111,6 +116,7 @@ typedef enum {
 #define CURLPROTO_HTTPS (1 << 1)
 
 typedef size_t (*curl_write_callback)(char *buffer, size_t size, size_t nitems, void *userdata);
+typedef CURLcode (*curl_ssl_ctx_callback)(CURL *curl, void *ssl_ctx, void *userptr);
 typedef int (*curl_xferinfo_callback)(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
 
 CURLcode curl_global_init(long flags);

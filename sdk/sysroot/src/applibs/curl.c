@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <curl/curl.h>
 
@@ -19,6 +20,8 @@ struct sphere_curl {
     curl_write_callback write, header;
     void *writedata, *headerdata, *xferdata;
     curl_xferinfo_callback xferinfo;
+    curl_ssl_ctx_callback sslctx;
+    void *sslctxdata;
     long response_code;
     curl_off_t downloaded;
     char *effective_url;
@@ -97,6 +100,7 @@ CURLcode curl_easy_setopt(CURL *curl, CURLoption option, ...)
         case CURLOPT_WRITEDATA: c->writedata = p; break;
         case CURLOPT_HEADERDATA: c->headerdata = p; break;
         case CURLOPT_XFERINFODATA: c->xferdata = p; break;
+        case CURLOPT_SSL_CTX_DATA: c->sslctxdata = p; break;
         case CURLOPT_ERRORBUFFER: c->errorbuffer = p; break;
         /* PEM is the only certificate and key type; a passphrase is not supported. */
         case CURLOPT_SSLCERTTYPE: case CURLOPT_SSLKEYTYPE: break;
@@ -107,6 +111,7 @@ CURLcode curl_easy_setopt(CURL *curl, CURLoption option, ...)
         case CURLOPT_WRITEFUNCTION: c->write = va_arg(ap, curl_write_callback); break;
         case CURLOPT_HEADERFUNCTION: c->header = va_arg(ap, curl_write_callback); break;
         case CURLOPT_XFERINFOFUNCTION: c->xferinfo = va_arg(ap, curl_xferinfo_callback); break;
+        case CURLOPT_SSL_CTX_FUNCTION: c->sslctx = va_arg(ap, curl_ssl_ctx_callback); break;
         default: r = CURLE_UNKNOWN_OPTION;
         }
     } else {
@@ -204,11 +209,20 @@ CURLcode curl_easy_perform(CURL *curl)
     if (progress(c, 0, 0)) {
         return done(c, CURLE_ABORTED_BY_CALLBACK);
     }
+    /* The TLS callback, as libcurl calls it before an HTTPS connection (DeviceAuth_CurlSslFunc). */
+    struct __sphere_ssl_ctx tls = {.magic = SPHERE_SSL_CTX_MAGIC, .device_auth = 0};
+    if (c->sslctx != NULL && strncasecmp(c->url, "https://", 8) == 0) {
+        CURLcode r = c->sslctx(c, &tls, c->sslctxdata);
+        if (r != CURLE_OK) {
+            return done(c, r);
+        }
+    }
     struct __sphere_curl_request q = {
         .url = c->url, .cainfo = c->cainfo, .useragent = c->useragent, .sslcert = c->sslcert, .sslkey = c->sslkey,
         .follow = (int32_t)c->follow, .maxredirs = (int32_t)c->maxredirs, .verifypeer = (int32_t)c->verifypeer,
         .verifyhost = (int32_t)c->verifyhost, .timeout_ms = (int32_t)c->timeout_ms,
         .connect_timeout_ms = (int32_t)c->connect_timeout_ms, .verbose = (int32_t)c->verbose,
+        .device_auth = tls.device_auth,
     };
     int32_t id = __sphere_curl_perform(&q);
     if (id < 0) {

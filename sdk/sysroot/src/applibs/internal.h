@@ -25,3 +25,11 @@ static inline int __sphere_fail(int error)
     errno = error;
     return -1;
 }
+
+/* What curl.c hands an app's CURLOPT_SSL_CTX_FUNCTION as its sslctx (the TLS itself is the
+ * host's): DeviceAuth_SslCtxFunc sets device_auth to SPHERE_DEVICE_AUTH_MAGIC. */
+#define SPHERE_SSL_CTX_MAGIC 0x53534c43
+struct __sphere_ssl_ctx {
+    uint32_t magic;
+    int32_t device_auth;
+};

@@ -68,6 +68,9 @@ SPHERE_IMPORT("device_auth_ready") int32_t __sphere_device_auth_ready(bool *outR
 /* The device certificate's path (no NUL) into buf; returns its length, -ERANGE when capacity is
  * too small. Gate: Capabilities.DeviceAuthentication. */
 SPHERE_IMPORT("device_auth_cert_path") int32_t __sphere_device_auth_cert_path(char *buf, uint32_t capacity);
+/* Whether the app may present the device certificate in TLS (DeviceAuth_CurlSslFunc): 0, or
+ * -EAGAIN when the device holds no current certificate. Gate: Capabilities.DeviceAuthentication. */
+SPHERE_IMPORT("device_auth_tls") int32_t __sphere_device_auth_tls(void);
 
 /* Power: state 0 = reboot, 1 = power down for residencySeconds. Gate: PowerControls
  * (ForceReboot / ForcePowerDown / SetPowerProfile). Success means initiated: SIGTERM follows. */
@@ -149,10 +152,13 @@ SPHERE_IMPORT("sock_name") int32_t __sphere_sock_name(int32_t fd, uint32_t peer,
  * not ready. */
 SPHERE_IMPORT("net_resolve") int32_t __sphere_net_resolve(const char *name, uint32_t length, uint8_t *ip4s, uint32_t capacity);
 
-/* curl's easy interface (curl.c): the host carries out a whole transfer. The request is twelve
+/* curl's easy interface (curl.c): the host carries out a whole transfer. The request is thirteen
  * 32-bit fields: url, cainfo, useragent, sslcert, sslkey (NUL-terminated strings or 0; the
  * files are paths in the image package), follow, maxredirs (-1: no limit), verifypeer,
- * verifyhost, timeout_ms, connect_timeout_ms (0: none), verbose. perform blocks until the
+ * verifyhost, timeout_ms, connect_timeout_ms (0: none), verbose, then device_auth
+ * (SPHERE_DEVICE_AUTH_MAGIC: the host presents the device certificate with the device identity
+ * key, for an app with DeviceAuthentication while device auth is ready, else the transfer is
+ * -CURLE_SSL_CERTPROBLEM; any other value: not asked). perform blocks until the
  * transfer ends and returns a transfer id (>= 0) or -CURLcode; a host not in AllowedConnections
  * is -CURLE_COULDNT_RESOLVE_HOST (a name) or -CURLE_COULDNT_CONNECT (an address), logged as a
  * denial. read copies the response's header block (which 0) or body (1) from where the last
@@ -160,7 +166,10 @@ SPHERE_IMPORT("net_resolve") int32_t __sphere_net_resolve(const char *name, uint
 struct __sphere_curl_request {
     const char *url, *cainfo, *useragent, *sslcert, *sslkey;
     int32_t follow, maxredirs, verifypeer, verifyhost, timeout_ms, connect_timeout_ms, verbose;
+    int32_t device_auth;
 };
+/* A value no stray word holds, so that a request of an older app (twelve fields) never asks. */
+#define SPHERE_DEVICE_AUTH_MAGIC 0x44415554
 SPHERE_IMPORT("curl_perform") int32_t __sphere_curl_perform(const struct __sphere_curl_request *request);
 SPHERE_IMPORT("curl_read") int32_t __sphere_curl_read(int32_t id, uint32_t which, void *buf, uint32_t capacity);
 SPHERE_IMPORT("curl_info") int32_t __sphere_curl_info(int32_t id, uint32_t what);
