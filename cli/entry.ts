@@ -23,5 +23,8 @@ export function run(argv: string[]): Promise<number> {
 }
 
 if ((globalThis as Record<string, unknown>)['__SPHERE_WARMUP__'] !== true) {
+  // A reader that leaves early (`sphere … | head -1`) ends the output, not with a crash: files
+  // are written to a temporary name and renamed, so stopping here loses nothing.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
   void run(process.argv).then((code) => { process.exitCode = code; });
 }
