@@ -107,7 +107,8 @@ test('modules that cannot load install, fail to start with one clear line, are n
   ];
   for (const [name, cid, wasm, why] of cases) {
     deployPkg(pkgOf(name, cid, wasm));
-    const s = await until(`${name} to fail`, () => { const x = status(cid); return x.startFailure ? x : undefined; });
+    // The failure is recorded as the worker ends; the state follows it in the same turn or the next.
+    const s = await until(`${name} to fail and stop`, () => { const x = status(cid); return x.startFailure && x.state === 'stopped' ? x : undefined; });
     assert.match(s.startFailure, why);
     assert.is(s.state, 'stopped');
     const human = l.run(['device', 'app', 'show-status', '-i', cid]);
