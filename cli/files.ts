@@ -2,7 +2,6 @@
 import { closeSync, fstatSync, openSync, read, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NotFoundError } from '../image-builder/errors';
-import { ioBuffer } from '../image-builder/bytes';
 
 /** The bytes of a package file; `shown` is the path as the user typed it. */
 export function readPackageFile(shown: string, cwd = process.cwd()): Uint8Array {
@@ -64,8 +63,9 @@ export function startPackageRead(shown: string, cwd = process.cwd()): PackageRea
     closeSync(fd);
     throw packageNotFound(shown);
   }
-  // Off a page boundary: the kernel copies into it several times faster (`ioBuffer`).
-  const bytes = ioBuffer(size, true);
+  // 64 bytes off a page boundary: the kernel copies into it several times faster (as
+  // image-builder/bytes.ts `ioBuffer`, which this start-up module does not load).
+  const bytes = Buffer.allocUnsafeSlow(size + 64).subarray(64);
   const watchers: Array<(filled: number) => void> = [];
   const pieces = Math.max(1, Math.ceil(size / READ_PIECE));
   const landed = new Array<boolean>(pieces).fill(false);
