@@ -122,7 +122,19 @@ function putInode(b: Uint8Array, at: number, mode: number, size: number, nameLen
  * `fill(node, target)` copies a file's content into `target` (exactly `node.size` bytes).
  */
 export function writeAsxipfs(layout: AsxipfsLayout, out: Uint8Array, fill: (node: FsNode, target: Uint8Array) => void): void {
-  const b = out;
+  writeAsxipfsTable(layout, out);
+  for (const p of layout.nodes) {
+    const n = p.node;
+    if (!n.children && n.size > 0) fill(n, out.subarray(p.offset, p.offset + n.size));
+  }
+  putU32(out, O.crc, crc32(out.subarray(0, layout.size)));
+}
+
+/**
+ * Writes the superblock (its CRC field left zero) and the inode and directory table into `b`
+ * (at least `layout.tableEnd` bytes, zero-filled): everything but the file data and the CRC.
+ */
+export function writeAsxipfsTable(layout: AsxipfsLayout, b: Uint8Array): void {
   putU32(b, O.magic, ASXIPFS_MAGIC);
   putU32(b, O.size, layout.size);
   putU32(b, O.flags, ASXIPFS_DEFAULT_FLAGS);
@@ -134,9 +146,7 @@ export function writeAsxipfs(layout: AsxipfsLayout, out: Uint8Array, fill: (node
     const nameLen = p.inodeOffset === O.root ? 0 : align(n.name.length, 4);
     putInode(b, p.inodeOffset, n.mode, p.size, nameLen, p.offset);
     if (nameLen) b.set(n.name, p.inodeOffset + INODE_SIZE);
-    if (!n.children && n.size > 0) fill(n, b.subarray(p.offset, p.offset + n.size));
   }
-  putU32(b, O.crc, crc32(b.subarray(0, layout.size)));
 }
 
 // ---- reading ----

@@ -55,3 +55,16 @@ export function truncateUtf8(text: string, max: number): Uint8Array {
   while (end > 0 && (full[end]! & 0xc0) === 0x80) end--;
   return full.subarray(0, end);
 }
+
+/** How far into its allocation `ioBuffer` starts. */
+const IO_SKEW = 64;
+
+/**
+ * A zero-filled (or, with `unsafe`, uninitialised) buffer for large file reads and writes that
+ * does not start on a page boundary. Large allocations come back page-aligned, and the kernel's
+ * copies between the page cache (page-aligned) and such a buffer measured 4-5x slower on these
+ * machines than into one 64 bytes further on.
+ */
+export function ioBuffer(size: number, unsafe = false): Buffer {
+  return (unsafe ? Buffer.allocUnsafeSlow(size + IO_SKEW) : Buffer.alloc(size + IO_SKEW)).subarray(IO_SKEW);
+}

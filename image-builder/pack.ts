@@ -14,13 +14,15 @@ import { guidFromDigest, normalizeGuid, randomGuid } from './guid';
 import { prepareManifest, type PreparedManifest } from './manifest-rewrite';
 import { ABI_TYPE_APPLICATION_RUNTIME, IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG, SECTION, TEMPORARY_FLAG } from './format';
 import { boardConfigImageName, buildBoardConfigPayload } from './board-config';
-import { align } from './bytes';
+import { align, ioBuffer } from './bytes';
 
 /** What the packer needs from a signer (signer/ provides file-key and external-command ones). */
 export interface PackageSigner {
   thumbprint: Uint8Array;
   signingType: number;
   sign(message: Uint8Array): Promise<Uint8Array>;
+  /** The same signature from SHA-256(message), when the signer can take the digest (lets `writePackageFile` stream). */
+  signDigest?(digest: Uint8Array): Promise<Uint8Array>;
 }
 
 export interface PackOptions {
@@ -157,7 +159,7 @@ function fillFromSource(node: FsNode, target: Uint8Array): void {
   }
 }
 
-function metadataSections(plan: PackPlan, imageId: string, signer: PackageSigner): SectionInput[] {
+export function metadataSections(plan: PackPlan, imageId: string, signer: PackageSigner): SectionInput[] {
   const s: SectionInput[] = [
     identitySection(plan.imageType, plan.componentId, imageId),
     signatureSection(signer.thumbprint, signer.signingType),
@@ -174,7 +176,7 @@ export async function buildPackage(plan: PackPlan, signer: PackageSigner): Promi
   const payloadSize = plan.layout ? plan.layout.size : align(plan.payload!.length, 4);
   const zeroId = '00000000-0000-0000-0000-000000000000';
   const metaLen = buildMetadata(metadataSections(plan, zeroId, signer)).length;
-  const out = Buffer.alloc(payloadSize + metaLen + 64);
+  const out = ioBuffer(payloadSize + metaLen + 64);
   if (plan.layout) writeAsxipfs(plan.layout, out, fillFromSource);
   else out.set(plan.payload!, 0);
   let imageId = plan.imageId;
@@ -211,12 +213,17 @@ export function writeFileAtomic(dest: string, bytes: Uint8Array, mode = 0o644, d
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     try { unlinkSync(tmp); } catch { /* already gone */ }
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR' || err.code === 'ENOTDIR') {
-      throw new UsageError(`Cannot write file "${dest}": ${err.code === 'ENOENT' ? 'its folder does not exist' : err.code === 'EACCES' ? 'permission denied' : 'a folder is in the way'}. Choose another destination.`, { code: 'CANNOT_WRITE', path: dest });
-    }
-    throw e;
+    throw writeError(dest, e);
   }
+}
+
+/** The error to report for a failed write of `dest`: a usage error for the usual causes, else `e` itself. */
+export function writeError(dest: string, e: unknown): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR' || err.code === 'ENOTDIR') {
+    return new UsageError(`Cannot write file "${dest}": ${err.code === 'ENOENT' ? 'its folder does not exist' : err.code === 'EACCES' ? 'permission denied' : 'a folder is in the way'}. Choose another destination.`, { code: 'CANNOT_WRITE', path: dest });
+  }
+  return e;
 }
 
 export { UsageError };

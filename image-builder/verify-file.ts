@@ -11,7 +11,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { ASXIPFS_OFFSETS, INODE_SIZE, METADATA_TRAILER_SIZE, SIGNATURE_SIZE_P256 } from './format';
 import { isAsxipfs } from './asxipfs';
-import { u32 } from './bytes';
+import { ioBuffer, u32 } from './bytes';
 import { decodeSections, splitPackage } from './metadata';
 import { verifyPackage, type SignatureChecker, type Verdict } from './verify';
 
@@ -19,7 +19,7 @@ import { verifyPackage, type SignatureChecker, type Verdict } from './verify';
 const HEAD = 256 * 1024;
 /** Kept from the end: metadata sections and the signature. */
 const TAIL = 64 * 1024;
-/** The streaming buffer. */
+/** The streaming buffer (off a page boundary: `ioBuffer`). */
 const CHUNK = 256 * 1024;
 
 const crc32 = (zlib as unknown as { crc32: (d: Uint8Array, v?: number) => number }).crc32;
@@ -62,7 +62,7 @@ export function verifyPackageFile(file: string, checker: SignatureChecker, read:
     crc = crc32(new Uint8Array(4), crc);
     crc = crc32(bytes.subarray(ASXIPFS_OFFSETS.crc + 4, HEAD), crc);
     stream.update(bytes.subarray(0, HEAD));
-    const buf = Buffer.allocUnsafeSlow(CHUNK);
+    const buf = ioBuffer(CHUNK, true);
     for (let at = HEAD; at < size - TAIL;) {
       const n = Math.min(CHUNK, size - TAIL - at);
       const chunk = buf.subarray(0, n);

@@ -3,7 +3,6 @@
  * subjectAltName entries (§4.2.1.6) — DNS names, wildcards such as
  * `*.devices.sphere.azure.local` included, and IPv4/IPv6 addresses as 4 or 16 octets.
  */
-import { isIPv4, isIPv6 } from 'node:net';
 import { SignerError } from './errors';
 import { OID } from './format';
 import { oid, printableString, sequence, set, utf8String } from './der';
@@ -53,6 +52,38 @@ export function checkDnsName(name: string): string {
     throw _bad('DNS name', name, 'it is not a host name (letters, digits and "-" in dot-separated labels, optionally "*." first)', 'Give a name like "device.local" or "*.devices.sphere.azure.local".');
   }
   return name.toLowerCase();
+}
+
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
+const GROUP = /^[0-9a-f]{1,4}$/i;
+
+/** Dotted-quad IPv4 text (no leading zeros), as node:net's isIPv4 takes it. */
+function isIPv4(ip: string): boolean {
+  return IPV4.test(ip);
+}
+
+/**
+ * IPv6 text: eight hex groups, or fewer with one "::", the last two optionally an IPv4 tail.
+ * (node:net's isIPv6 says the same, but loading node:net costs every command several milliseconds.)
+ */
+function isIPv6(ip: string): boolean {
+  const halves = ip.split('::');
+  if (halves.length > 2) return false;
+  const groups = (part: string): string[] => (part === '' ? [] : part.split(':'));
+  const head = groups(halves[0]!);
+  const tail = halves.length === 2 ? groups(halves[1]!) : [];
+  const all = [...head, ...tail];
+  let count = all.length;
+  const last = all[all.length - 1];
+  if (last !== undefined && last.includes('.')) {
+    // The IPv4 tail ends the text: "1.2.3.4::" has none.
+    if (!isIPv4(last) || (halves.length === 2 && tail.length === 0)) return false;
+    all.pop();
+    count += 1;
+  }
+  if (!all.every((g) => GROUP.test(g))) return false;
+  return halves.length === 2 ? count <= 7 : count === 8;
 }
 
 /** IPv4 or IPv6 text to its 4 or 16 network-order octets. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promises as fsp } from 'node:fs';
 import { SignerError } from './errors';
 import { SIGN_COMMAND_ENV, SIGN_COMMAND_TIMEOUT_MS, SIGNING_TYPE } from './format';
-import { digestOf, parseSignature, sign, verifyDigest } from './ecdsa';
+import { digestOf, parseSignature, sign, signDigest, verifyDigest } from './ecdsa';
 import { privateKeyFromPem, publicPointFromPrivateKey } from './keys';
 import { parseCertificate, thumbprintBytes, type CertificateInfo } from './certificate';
 import { bytesEqual, toHex } from './pem';
@@ -32,6 +32,8 @@ export interface Signer {
   readonly publicKey: Uint8Array;
   /** Raw 64-byte r‖s ECDSA P-256 signature over SHA-256(message). */
   sign(message: Uint8Array): Promise<Uint8Array>;
+  /** The same signature from SHA-256(message), for signers that can take the digest alone. */
+  signDigest?(digest: Uint8Array): Promise<Uint8Array>;
 }
 
 function _base(cert: CertificateInfo): Omit<Signer, 'sign'> {
@@ -48,7 +50,7 @@ export function fileSigner(options: { keyPem: string; certPem: string }): Signer
       { code: 'KEY_CERT_MISMATCH' },
     );
   }
-  return { ..._base(cert), sign: (message) => Promise.resolve(sign(message, privateKey)) };
+  return { ..._base(cert), sign: (message) => Promise.resolve(sign(message, privateKey)), signDigest: (digest) => Promise.resolve(signDigest(digest, privateKey)) };
 }
 
 /**

@@ -5,9 +5,7 @@
  * re-runs this binary in the background (output to `<registry>/device-service.log`) and returns
  * once the service answers; the running service is recorded in `<registry>/.device-service.json`.
  */
-import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandContext, CommandDef } from '../command';
@@ -59,7 +57,9 @@ async function devicesNow(env: NodeJS.ProcessEnv): Promise<ServiceDevice[]> {
 }
 
 /** GET /api/service/devices on 127.0.0.1:port; the devices, or an Error. */
-export function askDeviceService(port: number, timeoutMs = 3000): Promise<ServiceDevice[] | Error> {
+export async function askDeviceService(port: number, timeoutMs = 3000): Promise<ServiceDevice[] | Error> {
+  // Loaded here, not at the top: every command builds the command table that holds this file.
+  const { request } = await import('../node-lazy');
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path: DEVICES_PATH, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
@@ -91,6 +91,7 @@ export async function startDetachedService(env: NodeJS.ProcessEnv, port: number,
   const logFile = join(dir, 'device-service.log');
   const fd = openSync(logFile, 'a');
   const self = selfCommand();
+  const { spawn } = await import('../node-lazy');
   const child = spawn(self.command, [...self.prefix, 'device', 'service', 'start', '--port', String(port)], { detached: true, stdio: ['ignore', fd, fd], env });
   closeSync(fd);
   let exited: number | null | undefined;

@@ -4,7 +4,6 @@
  * --listen says otherwise; every call prints the page's URL with its token, and --open hands the
  * URL to the desktop's browser (xdg-open).
  */
-import { spawn } from 'node:child_process';
 import { homedir } from 'node:os';
 import type { CommandDef } from '../command';
 import { optBool, optString } from '../command';
@@ -13,7 +12,9 @@ import { NotFoundError, UsageError } from '../../image-builder/errors';
 const emulatorLib = () => import('../../emulator/index');
 
 /** Starts xdg-open on the URL; resolves to why it could not, or undefined. */
-function openInBrowser(url: string): Promise<string | undefined> {
+async function openInBrowser(url: string): Promise<string | undefined> {
+  // Loaded here, not at the top: every command builds the command table that holds this file.
+  const { spawn } = await import('../node-lazy');
   return new Promise((resolve) => {
     const child = spawn('xdg-open', [url], { stdio: 'ignore', detached: true });
     child.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ENOENT' ? 'xdg-open is not installed' : e.message));

@@ -81,10 +81,9 @@ async function packWith(ctx: CommandContext, planner: () => import('../../image-
     const data = summary({ dryRun: true });
     return { data, text: `Would write ${destination}: ${plan.name} (${plan.componentId}), ${plan.layout ? `${plan.layout.files} inodes, ${plan.layout.size} payload bytes` : 'board configuration'}\n` };
   }
-  const bytes = await ib.buildPackage(plan, signer!);
-  ib.writeFileAtomic(destination, bytes);
-  const data = summary({ size: bytes.length, signerThumbprint: Buffer.from(signer.thumbprint).toString('hex'), imageIdDerived: plan.imageIdDerived });
-  return { data, text: `Packed ${destination} (${bytes.length} bytes)\n  name ${plan.name}, component ${plan.componentId}, image ${plan.imageId}${plan.securityVersion === undefined ? '' : `, security version ${plan.securityVersion}`}\n  signed by ${Buffer.from(signer.thumbprint).toString('hex')}\n` };
+  const size = await ib.writePackageFile(plan, signer, destination);
+  const data = summary({ size, signerThumbprint: Buffer.from(signer.thumbprint).toString('hex'), imageIdDerived: plan.imageIdDerived });
+  return { data, text: `Packed ${destination} (${size} bytes)\n  name ${plan.name}, component ${plan.componentId}, image ${plan.imageId}${plan.securityVersion === undefined ? '' : `, security version ${plan.securityVersion}`}\n  signed by ${Buffer.from(signer.thumbprint).toString('hex')}\n` };
 }
 
 /** `--unsigned`: the package with the certificate's thumbprint in place and an all-zero signature. */

@@ -1,0 +1,117 @@
+/**
+ * Writing a planned package straight to its file (spec/imagepackage.md §5): the approot's files
+ * pass once through a small buffer into a temporary file beside the destination, feeding the
+ * ASXipFS CRC-32 as they go; the superblock with that CRC is written in place, the file is read
+ * back through the same buffer into the signature's SHA-256, and the metadata and signature are
+ * appended before the rename. No buffer the size of the package is ever filled (touching 64 MiB of
+ * fresh memory costs more here than hashing it). The bytes are exactly `buildPackage`'s; a plan
+ * this does not fit (a board configuration, an image ID derived from the content, a signer that
+ * needs the whole message) is built in memory and written the ordinary way.
+ */
+import { closeSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import * as zlib from 'node:zlib';
+import { basename, dirname, join, resolve } from 'node:path';
+import { SphereError, ValidationError } from './errors';
+import { writeAsxipfsTable, type FsNode } from './asxipfs';
+import type { FileSource } from './approot';
+import { buildMetadata } from './metadata';
+import { ASXIPFS_OFFSETS } from './format';
+import { ioBuffer, putU32 } from './bytes';
+import { buildPackage, metadataSections, writeError, writeFileAtomic, type PackageSigner, type PackPlan } from './pack';
+
+/** The streaming buffer (off a page boundary: `ioBuffer`). */
+const CHUNK = 256 * 1024;
+
+const crc32 = (zlib as unknown as { crc32?: (d: Uint8Array, v?: number) => number }).crc32;
+
+function writeAll(fd: number, b: Uint8Array, at?: number): void {
+  for (let done = 0; done < b.length;) done += writeSync(fd, b, done, b.length - done, at === undefined ? null : at + done);
+}
+
+/** Builds, signs and writes the package of `plan` to `destination` atomically; returns its size in bytes. */
+export async function writePackageFile(plan: PackPlan, signer: PackageSigner, destination: string): Promise<number> {
+  const layout = plan.layout;
+  if (!layout || plan.imageId === undefined || !signer.signDigest || !crc32) {
+    const bytes = await buildPackage(plan, signer);
+    writeFileAtomic(destination, bytes);
+    return bytes.length;
+  }
+  const metadata = buildMetadata(metadataSections(plan, plan.imageId, signer));
+  const tmp = join(dirname(resolve(destination)), `.${basename(destination)}.${process.pid}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'w+', 0o644);
+  } catch (e) {
+    throw writeError(destination, e);
+  }
+  try {
+    const table = ioBuffer(layout.dataStart);
+    writeAsxipfsTable(layout, table);
+    // The CRC reads the table with its own field zero, as written; the data follows at its offsets.
+    let crc = crc32(table);
+    writeAll(fd, table, 0);
+    const buf = ioBuffer(CHUNK, true);
+    const zeros = new Uint8Array(CHUNK);
+    let at = layout.dataStart;
+    const pad = (to: number) => {
+      for (; at < to; at += Math.min(CHUNK, to - at)) crc = crc32(zeros.subarray(0, Math.min(CHUNK, to - at)), crc);
+    };
+    for (const p of layout.nodes) {
+      const n = p.node;
+      if (n.children || n.size === 0) continue;
+      pad(p.offset);
+      crc = copyFile(n, fd, p.offset, buf, crc);
+      at = p.offset + n.size;
+    }
+    pad(layout.size);
+    // The gaps between files were never written and read back as zeros; the metadata gives the
+    // file its length before the payload is read back.
+    writeAll(fd, metadata, layout.size);
+    const word = new Uint8Array(4);
+    putU32(word, 0, crc);
+    writeAll(fd, word, ASXIPFS_OFFSETS.crc);
+    const hash = createHash('sha256');
+    for (let pos = 0; pos < layout.size;) {
+      const n = readSync(fd, buf, 0, Math.min(CHUNK, layout.size - pos), pos);
+      if (n === 0) throw new SphereError(`Cannot pack: the temporary file "${tmp}" ended early. Check the disk and pack again.`, { code: 'SHORT_READ', path: tmp });
+      hash.update(buf.subarray(0, n));
+      pos += n;
+    }
+    hash.update(metadata);
+    const signature = await signer.signDigest(new Uint8Array(hash.digest()));
+    if (signature.length !== 64) throw new SphereError(`Cannot sign the package: the signer returned ${signature.length} bytes, expected a 64-byte r‖s signature.`, { code: 'BAD_SIGNER_OUTPUT' });
+    writeAll(fd, signature, layout.size + metadata.length);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, destination);
+    return layout.size + metadata.length + signature.length;
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    try { unlinkSync(tmp); } catch { /* already gone */ }
+    throw writeError(destination, e);
+  }
+}
+
+/** Copies one file's content into the package at `offset` through `buf`; returns the CRC with it. */
+function copyFile(node: FsNode, fd: number, offset: number, buf: Buffer, crc: number): number {
+  const src = node.source as FileSource;
+  if ('bytes' in src) {
+    writeAll(fd, src.bytes, offset);
+    return crc32!(src.bytes, crc);
+  }
+  const inFd = openSync(src.path, 'r');
+  try {
+    for (let done = 0; done < node.size;) {
+      const n = readSync(inFd, buf, 0, Math.min(CHUNK, node.size - done), done);
+      if (n === 0) throw new ValidationError(`Cannot pack file "${src.path}": it shrank while being read. Pack again when nothing is writing to the folder.`, { code: 'FILE_CHANGED', path: src.path });
+      const piece = buf.subarray(0, n);
+      crc = crc32!(piece, crc);
+      writeAll(fd, piece, offset + done);
+      done += n;
+    }
+  } finally {
+    closeSync(inFd);
+  }
+  return crc;
+}
