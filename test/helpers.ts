@@ -57,3 +57,35 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * DER ECDSA-Sig-Value of a raw r‖s P-256 signature, for `openssl dgst -verify`; written here
+ * independently of the project's encoder, so OpenSSL stays a second implementation.
+ */
+export function derSignatureForOpenssl(raw: Uint8Array): Buffer {
+  const int = (b: Uint8Array) => {
+    let i = 0;
+    while (i < b.length - 1 && b[i] === 0) i++;
+    let v = Buffer.from(b.subarray(i));
+    if (v[0]! & 0x80) v = Buffer.concat([Buffer.of(0), v]);
+    return Buffer.concat([Buffer.of(0x02, v.length), v]);
+  };
+  const body = Buffer.concat([int(raw.subarray(0, 32)), int(raw.subarray(32))]);
+  return Buffer.concat([Buffer.of(0x30, body.length), body]);
+}
+
+/**
+ * Runs `fn` in a fresh temp folder with a development CA made by the binary (`SPHERE_CA_DIR`
+ * in `env`, plus what `extra` adds for that folder); the folder goes afterwards.
+ */
+export function withCa<T>(fn: (dir: string, env: Record<string, string>) => T, extra: (dir: string) => Record<string, string> = () => ({})): T {
+  const t = tempDir();
+  try {
+    const env = { SPHERE_CA_DIR: join(t.dir, 'ca'), ...extra(t.dir) };
+    const r = sphere(['ca', 'init'], { env });
+    if (r.code !== 0) throw new Error(`sphere ca init exited with ${r.code}: ${r.stderr}`);
+    return fn(t.dir, env);
+  } finally {
+    t.done();
+  }
+}

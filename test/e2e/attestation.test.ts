@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { lab, oneLine, type Lab } from '../sideload/e2e-helpers';
 import { httpsDouble, opensslPki } from '../sideload/helpers';
+import { derSignatureForOpenssl } from '../helpers';
 
 const SAMPLE = resolve('samples/hello/approot');
 const NONCE = '00a1b2c3d4e5f60718293a4b5c6d7e8f';
@@ -50,18 +51,6 @@ function chain(hashes: string[]): string {
   return d.toString('hex');
 }
 
-/** DER ECDSA-Sig-Value of a raw r‖s, written here independently of the project's encoder. */
-function derSignature(raw: Buffer): Buffer {
-  const int = (b: Buffer) => {
-    let i = 0;
-    while (i < b.length - 1 && b[i] === 0) i++;
-    let v = b.subarray(i);
-    if (v[0]! & 0x80) v = Buffer.concat([Buffer.of(0), v]);
-    return Buffer.concat([Buffer.of(0x02, v.length), v]);
-  };
-  const body = Buffer.concat([int(raw.subarray(0, 32)), int(raw.subarray(32))]);
-  return Buffer.concat([Buffer.of(0x30, body.length), body]);
-}
 
 const openssl = (args: string[]) => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -99,7 +88,7 @@ t('the report verifies with OpenSSL: ES256 over the signing input with the leaf 
   writeFileSync(pub, openssl(['x509', '-in', leaf, '-noout', '-pubkey']));
   const input = join(l.dir, 'input'), sig = join(l.dir, 'sig.der');
   writeFileSync(input, `${parts[0]}.${parts[1]}`);
-  writeFileSync(sig, derSignature(Buffer.from(parts[2]!, 'base64url')));
+  writeFileSync(sig, derSignatureForOpenssl(Buffer.from(parts[2]!, 'base64url')));
   assert.match(openssl(['dgst', '-sha256', '-verify', pub, '-signature', sig, input]), /Verified OK/);
   // The leaf names the device and its key is the device's identity key (the device ID is x‖y).
   const subject = openssl(['x509', '-in', leaf, '-noout', '-subject']);

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { IMAGEPACKAGES, SDK_FIXTURES, sphere, tempDir } from '../helpers';
+import { IMAGEPACKAGES, SDK_FIXTURES, sphere, tempDir, withCa } from '../helpers';
 import { lab } from '../sideload/e2e-helpers';
 
 const FILE = join(IMAGEPACKAGES, SDK_FIXTURES[1]!);
@@ -19,17 +19,9 @@ const HW = resolve('test/fixtures/hardware-definitions');
 /** Files of that fixture, as the existing image tests establish them. */
 const FILES = ['/app_manifest.json', '/bin/app'];
 
-function withCa<T>(fn: (dir: string, env: Record<string, string>) => T): T {
-  const t = tempDir();
-  try {
-    const env = { SPHERE_CA_DIR: join(t.dir, 'ca'), XDG_CONFIG_HOME: join(t.dir, 'config') };
-    const r = sphere(['ca', 'init'], { env });
-    assert.is(r.code, 0, r.stderr);
-    return fn(t.dir, env);
-  } finally {
-    t.done();
-  }
-}
+
+/** withCa with its own config folder, so the user's sphere settings stay out of the tests. */
+const withCaConfig = <T>(fn: (dir: string, env: Record<string, string>) => T): T => withCa(fn, (dir) => ({ XDG_CONFIG_HOME: join(dir, 'config') }));
 
 const globals = suite('global options');
 globals('-o json, -ojson, --output=json and --output json, before or after the command, print the same JSON', () => {
@@ -105,7 +97,7 @@ globals('--verbose shows steps and --debug internals on stderr; stdout is unchan
 globals.run();
 
 const dest = suite('--destination and the old -o');
-dest('--destination writes the file quietly; the old -o <file> still works with one deprecation line; --only-show-errors hides it', () => withCa((dir, env) => {
+dest('--destination writes the file quietly; the old -o <file> still works with one deprecation line; --only-show-errors hides it', () => withCaConfig((dir, env) => {
   const a = sphere(['image', 'pack', SAMPLE, '--destination', join(dir, 'a.imagepackage'), '--target-api-set', '16'], { env });
   assert.is(a.code, 0, a.stderr);
   assert.is(a.stderr, '');
@@ -126,7 +118,7 @@ dest('--destination writes the file quietly; the old -o <file> still works with 
   assert.ok(existsSync(join(dir, 'out', 'app_manifest.json')));
   assert.match(x.stderr, /deprecated: write "--destination/);
 }));
-dest('multi-value flags take space-separated values, repeated flags, and give back the positional they swallowed', () => withCa((dir, env) => {
+dest('multi-value flags take space-separated values, repeated flags, and give back the positional they swallowed', () => withCaConfig((dir, env) => {
   const approot = join(dir, 'app');
   cpSync(SAMPLE, approot, { recursive: true });
   const manifestPath = join(approot, 'app_manifest.json');

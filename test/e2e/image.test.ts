@@ -7,21 +7,10 @@ import * as assert from 'uvu/assert';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync, cpSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { ALL_FIXTURES, IMAGEPACKAGES, PRODUCTION_FIXTURE, SDK_FIXTURES, sphere, subsetMismatches, tempDir } from '../helpers';
+import { ALL_FIXTURES, IMAGEPACKAGES, PRODUCTION_FIXTURE, SDK_FIXTURES, sphere, subsetMismatches, tempDir, withCa } from '../helpers';
 
 const SAMPLE = resolve('samples/hello/approot');
 
-function withCa<T>(fn: (dir: string, env: Record<string, string>) => T): T {
-  const t = tempDir();
-  try {
-    const env = { SPHERE_CA_DIR: join(t.dir, 'ca') };
-    const r = sphere(['ca', 'init'], { env });
-    assert.is(r.code, 0, r.stderr);
-    return fn(t.dir, env);
-  } finally {
-    t.done();
-  }
-}
 
 const cli = suite('cli basics');
 cli('prints the version and help', () => {

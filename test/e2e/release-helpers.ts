@@ -3,29 +3,17 @@ import * as assert from 'uvu/assert';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { sphere, tempDir } from '../helpers';
+import { derSignatureForOpenssl, sphere, tempDir } from '../helpers';
 
 const SAMPLE = resolve('samples/hello');
 export const openssl = (...args: string[]): string => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-/** DER ECDSA-Sig-Value from raw r‖s, written here independently of the project's encoder. */
-function rawToDerForOpenssl(raw: Buffer): Buffer {
-  const int = (b: Buffer) => {
-    let i = 0;
-    while (i < b.length - 1 && b[i] === 0) i++;
-    let v = b.subarray(i);
-    if (v[0]! & 0x80) v = Buffer.concat([Buffer.of(0), v]);
-    return Buffer.concat([Buffer.of(0x02, v.length), v]);
-  };
-  const body = Buffer.concat([int(raw.subarray(0, 32)), int(raw.subarray(32))]);
-  return Buffer.concat([Buffer.of(0x30, body.length), body]);
-}
 
 /** OpenSSL's verdict on a package's trailing signature with the certificate's public key. */
 export function opensslVerifies(dir: string, pkg: string, certPem: string): boolean {
   const b = readFileSync(pkg);
   writeFileSync(join(dir, 'signed.bin'), b.subarray(0, b.length - 64));
-  writeFileSync(join(dir, 'sig.der'), rawToDerForOpenssl(b.subarray(b.length - 64)));
+  writeFileSync(join(dir, 'sig.der'), derSignatureForOpenssl(b.subarray(b.length - 64)));
   writeFileSync(join(dir, 'pub.pem'), openssl('x509', '-in', certPem, '-pubkey', '-noout'));
   try {
     return /Verified OK/.test(openssl('dgst', '-sha256', '-verify', join(dir, 'pub.pem'), '-signature', join(dir, 'sig.der'), join(dir, 'signed.bin')));

@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { sphere, tempDir } from '../helpers';
+import { sphere, tempDir, withCa } from '../helpers';
 
 const SAMPLE = resolve('samples/hello/approot');
 
@@ -29,17 +29,6 @@ function rawSections(b: Buffer): Array<{ tag: string; data: Buffer }> {
   return out;
 }
 
-function withCa(fn: (dir: string, env: Record<string, string>) => void): void {
-  const t = tempDir();
-  try {
-    const env = { SPHERE_CA_DIR: join(t.dir, 'ca') };
-    const r = sphere(['ca', 'init'], { env });
-    assert.is(r.code, 0, r.stderr);
-    fn(t.dir, env);
-  } finally {
-    t.done();
-  }
-}
 
 const pack = (out: string, env: Record<string, string>, extra: string[] = []) =>
   sphere(['image', 'pack', SAMPLE, '--destination', out, '--target-api-set', '16', '--build-time', '1700000000', '--reproducible', ...extra], { env });

@@ -13,25 +13,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deviceRequest, type ProbeResponse } from '../../emulator/index';
-import { BIN, tempDir } from '../helpers';
+import { BIN, derSignatureForOpenssl, tempDir } from '../helpers';
 import { devCaPackage } from './helpers';
 
 const CYCLES = Number(process.env['SPHERE_CRASH_CYCLES'] ?? 200);
 const exec = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Raw r‖s → DER ECDSA-Sig-Value, for openssl dgst -verify. */
-function derSignature(raw: Uint8Array): Buffer {
-  const int = (b: Uint8Array) => {
-    let i = 0;
-    while (i < b.length - 1 && b[i] === 0) i++;
-    let v = Buffer.from(b.subarray(i));
-    if (v[0]! & 0x80) v = Buffer.concat([Buffer.of(0), v]);
-    return Buffer.concat([Buffer.of(2, v.length), v]);
-  };
-  const body = Buffer.concat([int(raw.subarray(0, 32)), int(raw.subarray(32))]);
-  return Buffer.concat([Buffer.of(0x30, body.length), body]);
-}
 
 const crash = suite('crash safety');
 
@@ -117,7 +105,7 @@ crash(`${CYCLES} SIGKILLs during stage/install/delete leave the old or the new s
         const bytes = readFileSync(join(stateDir, 'flash', 'blobs', rec.blob));
         assert.is(createHash('sha256').update(bytes).digest('hex'), rec.blob);
         writeFileSync(join(t.dir, 'signed.bin'), bytes.subarray(0, bytes.length - 64));
-        writeFileSync(join(t.dir, 'sig.der'), derSignature(bytes.subarray(bytes.length - 64)));
+        writeFileSync(join(t.dir, 'sig.der'), derSignatureForOpenssl(bytes.subarray(bytes.length - 64)));
         const v = await exec('openssl', ['dgst', '-sha256', '-verify', pubFile, '-signature', join(t.dir, 'sig.der'), join(t.dir, 'signed.bin')]);
         assert.match(v.stdout, /Verified OK/);
       }
