@@ -8,15 +8,17 @@
  * The wrapper around the bundle must be byte-for-byte the one scripts/warm.mjs compiles: V8 takes
  * a cache only for the very source it was made from.
  */
-import { getAsset } from 'node:sea';
-import { Script } from 'node:vm';
-
 declare const __SPHERE_VERSION__: string;
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
-  process.stdout.write(__SPHERE_VERSION__ + '\n');
+  // One write on fd 1: no module is loaded and no stream is set up, so this costs less than
+  // Node's own `node -e 0`. A closed reader (EPIPE) ends the process quietly.
+  try { (require('node:fs') as typeof import('node:fs')).writeSync(1, __SPHERE_VERSION__ + '\n'); } catch { process.exitCode = 0; }
 } else {
+  // Required here, not at the top: `--version` needs neither.
+  const { getAsset } = require('node:sea') as typeof import('node:sea');
+  const { Script } = require('node:vm') as typeof import('node:vm');
   const source = '(function (exports, require, module, __filename, __dirname) {' + getAsset('sphere.cjs', 'utf8') + '\n})';
   let cachedData: Buffer | undefined;
   try { cachedData = Buffer.from(getAsset('sphere.cache')); } catch { cachedData = undefined; }

@@ -3,13 +3,16 @@
  * pass once through a small buffer into a temporary file beside the destination, feeding the
  * ASXipFS CRC-32 as they go; the superblock with that CRC is written in place, the file is read
  * back through the same buffer into the signature's SHA-256, and the metadata and signature are
- * appended before the rename. No buffer the size of the package is ever filled (touching 64 MiB of
- * fresh memory costs more here than hashing it). The bytes are exactly `buildPackage`'s; a plan
- * this does not fit (a board configuration, an image ID derived from the content, a signer that
- * needs the whole message) is built in memory and written the ordinary way.
+ * appended before the rename. With a helper thread (large packages) the order changes so that the
+ * two threads overlap: the CRC pass reads the approot here, then the helper copies the files into
+ * place while this thread hashes the same bytes read again from the approot. No buffer the size of
+ * the package is ever filled (touching 64 MiB of fresh memory costs more here than hashing it).
+ * The bytes are exactly `buildPackage`'s; a plan this does not fit (a board configuration, an
+ * image ID derived from the content, a signer that needs the whole message) is built in memory and
+ * written the ordinary way.
  */
-import { closeSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SphereError, ValidationError } from './errors';
@@ -19,6 +22,7 @@ import { buildMetadata } from './metadata';
 import { ASXIPFS_OFFSETS } from './format';
 import { ioBuffer, putU32 } from './bytes';
 import { buildPackage, metadataSections, writeError, writeFileAtomic, type PackageSigner, type PackPlan } from './pack';
+import type { Copy, IoHelper } from './io-helper';
 
 /** The streaming buffer (off a page boundary: `ioBuffer`). */
 const CHUNK = 256 * 1024;
@@ -29,8 +33,12 @@ function writeAll(fd: number, b: Uint8Array, at?: number): void {
   for (let done = 0; done < b.length;) done += writeSync(fd, b, done, b.length - done, at === undefined ? null : at + done);
 }
 
-/** Builds, signs and writes the package of `plan` to `destination` atomically; returns its size in bytes. */
-export async function writePackageFile(plan: PackPlan, signer: PackageSigner, destination: string): Promise<number> {
+/**
+ * Builds, signs and writes the package of `plan` to `destination` atomically; returns its size in
+ * bytes. With `helper` (large packages), the CRC pass runs here while the helper finishes starting,
+ * then the helper copies the files into place while this thread hashes them from the approot.
+ */
+export async function writePackageFile(plan: PackPlan, signer: PackageSigner, destination: string, helper?: IoHelper): Promise<number> {
   const layout = plan.layout;
   if (!layout || plan.imageId === undefined || !signer.signDigest || !crc32) {
     const bytes = await buildPackage(plan, signer);
@@ -46,6 +54,13 @@ export async function writePackageFile(plan: PackPlan, signer: PackageSigner, de
     throw writeError(destination, e);
   }
   try {
+    if (helper) {
+      const size = await writeWithHelper(layout, metadata, signer, fd, tmp, helper);
+      closeSync(fd);
+      fd = undefined;
+      renameSync(tmp, destination);
+      return size;
+    }
     const table = ioBuffer(layout.dataStart);
     writeAsxipfsTable(layout, table);
     // The CRC reads the table with its own field zero, as written; the data follows at its offsets.
@@ -79,8 +94,7 @@ export async function writePackageFile(plan: PackPlan, signer: PackageSigner, de
       pos += n;
     }
     hash.update(metadata);
-    const signature = await signer.signDigest(new Uint8Array(hash.digest()));
-    if (signature.length !== 64) throw new SphereError(`Cannot sign the package: the signer returned ${signature.length} bytes, expected a 64-byte r‖s signature.`, { code: 'BAD_SIGNER_OUTPUT' });
+    const signature = await signWith(signer, hash);
     writeAll(fd, signature, layout.size + metadata.length);
     closeSync(fd);
     fd = undefined;
@@ -93,6 +107,96 @@ export async function writePackageFile(plan: PackPlan, signer: PackageSigner, de
   }
 }
 
+async function signWith(signer: PackageSigner, hash: Hash): Promise<Uint8Array> {
+  const signature = await signer.signDigest!(new Uint8Array(hash.digest()));
+  if (signature.length !== 64) throw new SphereError(`Cannot sign the package: the signer returned ${signature.length} bytes, expected a 64-byte r‖s signature.`, { code: 'BAD_SIGNER_OUTPUT' });
+  return signature;
+}
+
+/** Reads `size` bytes of the open file `fd` (named `path`) from its start through `buf`, handing each piece to `use`. */
+function readEach(fd: number, path: string, size: number, buf: Buffer, use: (piece: Buffer) => void): void {
+  for (let done = 0; done < size;) {
+    const n = readSync(fd, buf, 0, Math.min(CHUNK, size - done), done);
+    if (n === 0) throw new ValidationError(`Cannot pack file "${path}": it shrank while being read. Pack again when nothing is writing to the folder.`, { code: 'FILE_CHANGED', path });
+    use(buf.subarray(0, n));
+    done += n;
+  }
+}
+
+/**
+ * The package's bytes in order as pieces handed to `use`: the table, each file's content after
+ * the zeros that lead to its offset, the zeros up to the payload's end. With `mtimes`, each file's
+ * modification time as it was opened is recorded there.
+ */
+function eachPayloadPiece(layout: NonNullable<PackPlan['layout']>, table: Uint8Array, buf: Buffer, use: (piece: Uint8Array) => void, mtimes?: Map<string, number>): void {
+  const zeros = new Uint8Array(CHUNK);
+  let at = layout.dataStart;
+  use(table);
+  const pad = (to: number) => {
+    for (; at < to; at += Math.min(CHUNK, to - at)) use(zeros.subarray(0, Math.min(CHUNK, to - at)));
+  };
+  for (const p of layout.nodes) {
+    const n = p.node;
+    if (n.children || n.size === 0) continue;
+    pad(p.offset);
+    const src = n.source as FileSource;
+    if ('bytes' in src) {
+      use(src.bytes);
+    } else {
+      // Opened for each pass: measured here, reading through descriptors kept open across the
+      // passes was slower than opening the files again.
+      const fd = openSync(src.path, 'r');
+      try {
+        mtimes?.set(src.path, fstatSync(fd).mtimeMs);
+        readEach(fd, src.path, n.size, buf, use);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    at = p.offset + n.size;
+  }
+  pad(layout.size);
+}
+
+/**
+ * The two-thread write: the CRC pass here, then the helper copies the files into `fd`'s file
+ * while this thread hashes the same bytes read from the approot, the table with its CRC first.
+ * The files are read three times, so a file written meanwhile (its modification time or size no
+ * longer what the CRC pass saw, checked after the signature) fails the pack.
+ */
+async function writeWithHelper(layout: NonNullable<PackPlan['layout']>, metadata: Uint8Array, signer: PackageSigner, fd: number, tmp: string, helper: IoHelper): Promise<number> {
+  const table = ioBuffer(layout.dataStart);
+  writeAsxipfsTable(layout, table);
+  const buf = ioBuffer(CHUNK, true);
+  let crc = 0;
+  const mtimes = new Map<string, number>();
+  eachPayloadPiece(layout, table, buf, (piece) => { crc = crc32!(piece, crc); }, mtimes);
+  putU32(table, ASXIPFS_OFFSETS.crc, crc);
+  writeAll(fd, table, 0);
+  const copies: Copy[] = [];
+  for (const p of layout.nodes) {
+    const src = p.node.source as FileSource | undefined;
+    if (p.node.children || p.node.size === 0 || !src) continue;
+    if ('bytes' in src) writeAll(fd, src.bytes, p.offset);
+    else copies.push({ path: src.path, at: p.offset, length: p.node.size });
+  }
+  const copied = helper.copy(tmp, copies);
+  try {
+    const hash = createHash('sha256');
+    eachPayloadPiece(layout, table, buf, (piece) => { hash.update(piece); });
+    hash.update(metadata);
+    const signature = await signWith(signer, hash);
+    await copied;
+    await helper.unchanged(copies.map((c) => ({ ...c, mtimeMs: mtimes.get(c.path)! })));
+    writeAll(fd, metadata, layout.size);
+    writeAll(fd, signature, layout.size + metadata.length);
+    return layout.size + metadata.length + signature.length;
+  } finally {
+    // The helper is done writing the temporary file before the caller closes or removes it.
+    await copied.catch(() => undefined);
+  }
+}
+
 /** Copies one file's content into the package at `offset` through `buf`; returns the CRC with it. */
 function copyFile(node: FsNode, fd: number, offset: number, buf: Buffer, crc: number): number {
   const src = node.source as FileSource;
@@ -102,14 +206,12 @@ function copyFile(node: FsNode, fd: number, offset: number, buf: Buffer, crc: nu
   }
   const inFd = openSync(src.path, 'r');
   try {
-    for (let done = 0; done < node.size;) {
-      const n = readSync(inFd, buf, 0, Math.min(CHUNK, node.size - done), done);
-      if (n === 0) throw new ValidationError(`Cannot pack file "${src.path}": it shrank while being read. Pack again when nothing is writing to the folder.`, { code: 'FILE_CHANGED', path: src.path });
-      const piece = buf.subarray(0, n);
+    let done = 0;
+    readEach(inFd, src.path, node.size, buf, (piece) => {
       crc = crc32!(piece, crc);
       writeAll(fd, piece, offset + done);
-      done += n;
-    }
+      done += piece.length;
+    });
   } finally {
     closeSync(inFd);
   }

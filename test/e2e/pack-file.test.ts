@@ -12,7 +12,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomFillSync } from 'node:crypto';
-import { buildPackage, planApplicationPackage } from '../../image-builder/index';
+import { buildPackage, planApplicationPackage, writePackageFile } from '../../image-builder/index';
+import { HELPER_MIN_BYTES, IoHelper } from '../../image-builder/io-helper';
 import { fileSigner } from '../../signer/index';
 import { sphere, tempDir } from '../helpers';
 
@@ -41,6 +42,10 @@ function approot(): string {
   return root;
 }
 
+function caSigner() {
+  return fileSigner({ keyPem: readFileSync(join(t.dir, 'ca', 'ca.key.pem'), 'utf8'), certPem: readFileSync(join(t.dir, 'ca', 'ca.pem'), 'utf8') });
+}
+
 /** DER of a raw r‖s P-256 signature, for OpenSSL. */
 function der(raw: Buffer): Buffer {
   const int = (x: Buffer) => { let v = x; while (v.length > 1 && v[0] === 0 && v[1]! < 0x80) v = v.subarray(1); if (v[0]! >= 0x80) v = Buffer.concat([Buffer.of(0), v]); return Buffer.concat([Buffer.of(2, v.length), v]); };
@@ -57,8 +62,7 @@ test('the streamed file equals the in-memory build, OpenSSL verifies its signatu
   assert.is((JSON.parse(r.stdout) as { size: number }).size, file.length);
 
   const plan = planApplicationPackage({ approot: root, targetApiSet: '16', imageId: IMAGE_ID, buildTime: BUILD_TIME });
-  const signer = fileSigner({ keyPem: readFileSync(join(t.dir, 'ca', 'ca.key.pem'), 'utf8'), certPem: readFileSync(join(t.dir, 'ca', 'ca.pem'), 'utf8') });
-  const inMemory = Buffer.from(await buildPackage(plan, signer));
+  const inMemory = Buffer.from(await buildPackage(plan, caSigner()));
   assert.is(file.length, inMemory.length);
   assert.ok(file.equals(inMemory), 'the streamed package differs from the in-memory one');
 
@@ -73,6 +77,58 @@ test('the streamed file equals the in-memory build, OpenSSL verifies its signatu
   assert.is(py.status, 0, py.stderr);
   assert.is(Number(py.stdout.trim()), file.readUInt32LE(32));
   assert.is(sphere(['image', 'verify', out], { env }).code, 0);
+});
+
+/** An approot over the size from which packing uses a second thread (3 × 6 MiB and a few small files). */
+function bigApproot(): string {
+  const root = join(t.dir, 'big');
+  mkdirSync(join(root, 'bin'), { recursive: true });
+  mkdirSync(join(root, 'data'), { recursive: true });
+  writeFileSync(join(root, 'app_manifest.json'), JSON.stringify({ SchemaVersion: 1, Name: 'Big', ComponentId: '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f1', EntryPoint: '/bin/app', CmdArgs: [], Capabilities: {}, ApplicationType: 'Default' }));
+  writeFileSync(join(root, 'bin', 'app'), randomFillSync(Buffer.alloc(6 * 1024 * 1024 + 7)));
+  for (const n of ['a', 'b']) writeFileSync(join(root, 'data', `${n}.bin`), randomFillSync(Buffer.alloc(6 * 1024 * 1024 - 5)));
+  writeFileSync(join(root, 'data', 'small.txt'), 'hello\n');
+  writeFileSync(join(root, 'data', 'zero-length'), '');
+  return root;
+}
+
+test(`a package over ${HELPER_MIN_BYTES / 1024 / 1024} MiB (written by two threads) equals the in-memory build and OpenSSL verifies it`, async () => {
+  const root = bigApproot();
+  const out = join(t.dir, 'big.imagepackage');
+  const r = sphere(['image', 'pack', root, '--destination', out, '--target-api-set', '16', '--image-id', IMAGE_ID, '--build-time', String(BUILD_TIME), '-o', 'json'], { env });
+  assert.is(r.code, 0, r.stderr);
+  const file = readFileSync(out);
+  const plan = planApplicationPackage({ approot: root, targetApiSet: '16', imageId: IMAGE_ID, buildTime: BUILD_TIME });
+  assert.ok(plan.layout!.size >= HELPER_MIN_BYTES, 'the approot is not large enough for the two-thread path');
+  const inMemory = Buffer.from(await buildPackage(plan, caSigner()));
+  assert.ok(file.equals(inMemory), 'the two-thread package differs from the in-memory one');
+  writeFileSync(join(t.dir, 'big-signed.bin'), file.subarray(0, file.length - 64));
+  writeFileSync(join(t.dir, 'big-sig.der'), der(file.subarray(file.length - 64)));
+  execFileSync('openssl', ['x509', '-in', join(t.dir, 'ca', 'ca.pem'), '-pubkey', '-noout', '-out', join(t.dir, 'ca.pub')]);
+  assert.match(execFileSync('openssl', ['dgst', '-sha256', '-verify', join(t.dir, 'ca.pub'), '-signature', join(t.dir, 'big-sig.der'), join(t.dir, 'big-signed.bin')], { encoding: 'utf8' }), /Verified OK/);
+  assert.is(sphere(['image', 'verify', out], { env }).code, 0);
+});
+
+test('a file written while a large package is being written fails the pack with FILE_CHANGED and leaves no file', async () => {
+  const root = bigApproot();
+  const out = join(t.dir, 'changed.imagepackage');
+  const plan = planApplicationPackage({ approot: root, targetApiSet: '16', imageId: IMAGE_ID, buildTime: BUILD_TIME });
+  const ca = caSigner();
+  // The signature is made after both reads of the files; the write lands between them and the check.
+  const meddling = { ...ca, signDigest: async (d: Uint8Array) => { writeFileSync(join(root, 'data', 'a.bin'), randomFillSync(Buffer.alloc(6 * 1024 * 1024 - 5))); return ca.signDigest!(d); } };
+  const helper = await IoHelper.start();
+  assert.ok(helper, 'no helper thread could be started');
+  const before = readdirSync(t.dir).sort();
+  try {
+    await writePackageFile(plan, meddling, out, helper);
+    assert.unreachable('the pack succeeded');
+  } catch (e) {
+    assert.is((e as { code?: string }).code, 'FILE_CHANGED', String(e));
+    assert.match(String((e as Error).message), /Cannot pack file ".*a\.bin": it was modified while the package was being written/);
+  } finally {
+    helper!.close();
+  }
+  assert.equal(readdirSync(t.dir).sort(), before);
 });
 
 test('a destination in a missing folder: one line, exit code 2, nothing left behind', () => {

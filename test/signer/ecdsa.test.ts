@@ -20,6 +20,10 @@ import {
   verifyDigest,
 } from '../../signer/index';
 import { hex, openssl, expectCode, scratch } from './_helpers';
+import { randomBytes } from 'node:crypto';
+import { ecdsa, weierstrass } from '@noble/curves/abstract/weierstrass.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { P256_B, P256_GX, P256_GY, P256_ORDER, P256_PRIME } from '../../signer/format';
 
 const unhex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
 const { dir, path } = scratch('signer-ecdsa-');
@@ -51,6 +55,29 @@ test('RFC 6979 A.2.5: sign("sample") and sign("test") give the published r and s
   for (const m of ['sample', 'test'] as const) {
     const sig = sign(new TextEncoder().encode(m), key);
     assert.is(hex(sig), RFC[m].r + RFC[m].s, m);
+  }
+});
+
+test('RFC 6979 rejection vector (C2SP CCTV, key of A.2.5, message "wv[vnX"): the first nonce is out of range and the next one signs', () => {
+  // Published with k = 2AE40DF9…, r and s below; checked there against three other implementations.
+  const sig = sign(new TextEncoder().encode('wv[vnX'), unhex(RFC.x));
+  assert.is(hex(sig), 'efd9073b652e76da1b5a019c0e4a2e3fa529b035a6abb91ef67f0ed7a1f21234' + '3db4706c9d9f4a4fe13bb5e08ef0fab53a57dbab2061c83a35fa411c68d2ba33');
+});
+
+test('signDigest equals noble\'s RFC 6979 signature for 300 random keys and digests (extreme scalars too)', () => {
+  const rng = (n = 32): Uint8Array<ArrayBuffer> => { const b = new Uint8Array(n); b.set(randomBytes(n)); return b; };
+  const Point = weierstrass({ p: P256_PRIME, n: P256_ORDER, h: 1n, a: P256_PRIME - 3n, b: P256_B, Gx: P256_GX, Gy: P256_GY });
+  const noble = ecdsa(Point, sha256, { randomBytes: rng });
+  const scalar = (x: bigint) => unhex(x.toString(16).padStart(64, '0'));
+  const keys = [scalar(1n), scalar(P256_ORDER - 1n), scalar(2n ** 255n)];
+  const digests = [new Uint8Array(32), new Uint8Array(32).fill(0xff), scalar(P256_ORDER), scalar(P256_ORDER - 1n)];
+  for (let i = 0; i < 300; i++) {
+    const key = keys[i] ?? generateKeyPair().privateKey;
+    const digest = digests[i % 7] ?? new Uint8Array(randomBytes(32));
+    const ours = signDigest(digest, key);
+    const theirs = noble.sign(digest, key, { prehash: false, lowS: false, extraEntropy: false, format: 'compact' });
+    assert.is(hex(ours), hex(theirs), `key ${hex(key)} digest ${hex(digest)}`);
+    assert.ok(verifyDigest(digest, ours, publicPointFromPrivateKey(key)));
   }
 });
 
