@@ -6,15 +6,28 @@
  */
 import { createReport } from '../attestation/index';
 import { certificatesFromPem, parseCertificate, privateKeyToPem } from '../signer/index';
-import type { Device } from './device';
+import type { DeviceState } from './state';
+import type { Identity } from './service/index';
 import { OS_VERSION } from './limits';
 import { existsSync } from 'node:fs';
 import { currentDeviceCertificate, deviceCertPath, deviceCertificateFresh, ensureDeviceCertificate, readAttestationRecord, type DeviceAuthFacts, type DeviceCertificate } from './service/device-auth';
 
 export const SECURITY_STATE = 'SECURE';
 
+/** What attestation reads of the device (device.ts's Device provides it). */
+export interface AttestingDevice {
+  readonly stateDir: string;
+  readonly deviceId: string;
+  readonly identity: Identity;
+  readonly identityCertPem: string;
+  readonly manufacturerRootPem: string;
+  readonly now: () => number;
+  readonly state: DeviceState;
+  readonly bootFailures: ReadonlyMap<string, string>;
+}
+
 /** A signed report of what the device runs, bound to `nonce`. */
-export function deviceReport(d: Device, nonce: Uint8Array): string {
+export function deviceReport(d: AttestingDevice, nonce: Uint8Array): string {
   const m = d.state.measuredBoot ?? { log: [], digest: '00'.repeat(32) };
   const [leaf] = certificatesFromPem(d.identityCertPem);
   const [root] = certificatesFromPem(d.manufacturerRootPem);
@@ -25,7 +38,7 @@ export function deviceReport(d: Device, nonce: Uint8Array): string {
   });
 }
 
-export function deviceAuthFacts(d: Device): DeviceAuthFacts {
+export function deviceAuthFacts(d: AttestingDevice): DeviceAuthFacts {
   return {
     stateDir: d.stateDir, deviceId: d.deviceId, publicKey: d.identity.key.publicKey, manufacturerRootPem: d.manufacturerRootPem,
     now: d.now, report: (nonce) => deviceReport(d, nonce),
@@ -33,7 +46,7 @@ export function deviceAuthFacts(d: Device): DeviceAuthFacts {
 }
 
 /** The device certificate, attesting to the Security Service first when none is held or it is due for renewal. */
-export function deviceCertificate(d: Device): DeviceCertificate | undefined {
+export function deviceCertificate(d: AttestingDevice): DeviceCertificate | undefined {
   return ensureDeviceCertificate(deviceAuthFacts(d));
 }
 
@@ -41,28 +54,28 @@ export function deviceCertificate(d: Device): DeviceCertificate | undefined {
  * What an app's mutual TLS presents (DeviceAuth_CurlSslFunc): the device certificate and the
  * identity key it certifies, for the host's handshake only (never handed to an app).
  */
-export function deviceTlsCredentials(d: Device): { cert: string; key: string } | undefined {
+export function deviceTlsCredentials(d: AttestingDevice): { cert: string; key: string } | undefined {
   const cert = deviceCertificate(d);
   return cert ? { cert: cert.certPem, key: privateKeyToPem(d.identity.key.privateKey) } : undefined;
 }
 
 /** Whether apps may use the device certificate now (Application_IsDeviceAuthReady). */
-export function deviceAuthReady(d: Device): boolean {
+export function deviceAuthReady(d: AttestingDevice): boolean {
   return currentDeviceCertificate({ stateDir: d.stateDir, now: d.now }) !== undefined;
 }
 
 /** Whether a certificate was ever issued to this device (even an expired one). */
-export function deviceCertificateHeld(d: Device): boolean {
+export function deviceCertificateHeld(d: AttestingDevice): boolean {
   return existsSync(deviceCertPath(d.stateDir));
 }
 
 /** Whether the device should attest to the Security Service now (no certificate, or one due for renewal). */
-export function deviceCertificateDue(d: Device): boolean {
+export function deviceCertificateDue(d: AttestingDevice): boolean {
   return !deviceCertificateFresh({ stateDir: d.stateDir, now: d.now });
 }
 
 /** Everything `sphere device show-security-state` reports. */
-export function securityStateView(d: Device): Record<string, unknown> {
+export function securityStateView(d: AttestingDevice): Record<string, unknown> {
   const cert = deviceCertificate(d);
   const m = d.state.measuredBoot;
   const installed = Object.values(d.state.images).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));

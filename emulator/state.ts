@@ -3,10 +3,26 @@
  * the secure-boot keystore, installed and staged images, per-app settings, the certificate store,
  * Wi-Fi and network configuration. Runtime facts (uptime, running apps, boot verdicts) are not here.
  */
-import type { MeasuredBoot } from './service/measured-boot';
 import type { ManufacturingState, NetworkProxyRequest, WifiConfigState, WifiSecurityState } from '../sideload/protocol/index';
 
 export const STATE_FORMAT = 1;
+
+/** One entry of the measured-boot log (emulator/service/measured-boot.ts keeps it). */
+export interface Measurement {
+  componentId: string;
+  imageId: string;
+  imageType: number;
+  /** SHA-256 of the measured package, lower-case hex. */
+  sha256: string;
+  /** The package's anti-rollback security version, when it carries one (not part of the digest: the package hash covers it). */
+  securityVersion?: number;
+}
+
+export interface MeasuredBoot {
+  log: Measurement[];
+  /** The running digest after the last measurement, lower-case hex. */
+  digest: string;
+}
 
 export interface ImageRecord {
   /** Name of the blob in flash/blobs (SHA-256 of the package). */

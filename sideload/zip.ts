@@ -32,31 +32,28 @@ export function zipOf(entries: readonly ZipEntry[], mtime: Date): Buffer {
     const name = Buffer.from(e.name, 'utf8');
     const packed = deflateRawSync(e.data);
     const crc = crc32(e.data) >>> 0;
+    // The fields the local header (from offset 4) and the central record (from offset 6) share:
+    // version needed, flags, method, time, date, CRC, sizes, name length.
+    const common = (b: Buffer, at: number) => {
+      b.writeUInt16LE(VERSION, at);
+      b.writeUInt16LE(UTF8_NAMES, at + 2);
+      b.writeUInt16LE(DEFLATE, at + 4);
+      b.writeUInt16LE(time, at + 6);
+      b.writeUInt16LE(date, at + 8);
+      b.writeUInt32LE(crc, at + 10);
+      b.writeUInt32LE(packed.length, at + 14);
+      b.writeUInt32LE(e.data.length, at + 18);
+      b.writeUInt16LE(name.length, at + 22);
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(SIG.local, 0);
-    local.writeUInt16LE(VERSION, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(DEFLATE, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    common(local, 4);
+    // extra length: 0
     locals.push(local, name, packed);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(SIG.central, 0);
     central.writeUInt16LE(MADE_BY_UNIX | VERSION, 4);
-    central.writeUInt16LE(VERSION, 6);
-    central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(DEFLATE, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(e.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    common(central, 6);
     // extra length, comment length, disk number, internal attributes: all 0
     central.writeUInt32LE((((e.mode ?? 0o644) | 0o100000) << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);

@@ -10,7 +10,7 @@ import {
   API_VERSION_HISTORY, REST_API_VERSION, compareApiVersions, hasApiFeature, isApiVersion, type Endpoint,
 } from '../../sideload/protocol/index';
 import { fault } from '../fault';
-import type { Reply, RequestBody } from './routes';
+import type { Reply, RequestBody } from './exchange';
 
 /**
  * The oldest version the emulator can be: image sideloading (PUT /update/stage, POST /update/install)

@@ -14,7 +14,7 @@ import type { Device } from '../device';
 import { DeviceFault, fault } from '../fault';
 import { deviceCertificate, deviceReport, securityStateView } from '../attest';
 import { readAttestationRecord } from '../service/device-auth';
-import type { Reply, RequestBody } from './routes';
+import type { Reply, RequestBody } from './exchange';
 
 export const EXTENSION_PREFIX = '/x-spherekit/';
 

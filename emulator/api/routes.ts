@@ -9,6 +9,9 @@ import {
   type Endpoint, type MemoryStatsBody,
 } from '../../sideload/protocol/index';
 import { checkRequestForVersion, shapeReplyForVersion } from './api-version';
+import type { Reply, RequestBody } from './exchange';
+
+export type { Reply, RequestBody } from './exchange';
 import type { Device } from '../device';
 import { DeviceFault, fault } from '../fault';
 import { ABI_VERSIONS, OS_VERSION } from '../limits';
@@ -16,19 +19,6 @@ import { customerComponents, OS_COMPONENTS } from '../images';
 import { addCertificate, availableSpace, certInfo, removeCertificate } from './certstore';
 import { configureProxy, deleteProxy, firewall, interfaceDetails, interfaceNames, netStatus, patchInterface as patchNetInterface, proxyView } from './network';
 import { addNetwork, findNetwork, interfaceState, networkView, patchInterface as patchWifiInterface, patchNetwork, removeNetwork, requireWifiUp, scan, wifiLink } from './wifi';
-
-export type RequestBody =
-  | { kind: 'none' }
-  | { kind: 'json'; value: Record<string, unknown> }
-  | { kind: 'binary'; bytes: Buffer };
-
-export interface Reply {
-  status: number;
-  json?: unknown;
-  binary?: Buffer;
-  /** Runs once the answer has been sent (a restart). */
-  after?: () => void;
-}
 
 const ok = (json: unknown = {}, status = 200): Reply => ({ status, json });
 

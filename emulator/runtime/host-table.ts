@@ -8,18 +8,9 @@ import { rmSync, existsSync } from 'node:fs';
 import { E } from './errno';
 import type { AppHost } from './host';
 import { NET_ROWS } from './net-table';
-import { ADC_CHANNELS, CELL, DEVICE_AUTH_DIR, DEVICE_AUTH_FILE, GPIO_OUTPUT_BASE, SIGTERM, type AppCapabilities } from './protocol';
+import type { Gate, HostRow } from './host-row';
+import { ADC_CHANNELS, CELL, DEVICE_AUTH_DIR, DEVICE_AUTH_FILE, GPIO_OUTPUT_BASE, SIGTERM } from './protocol';
 
-type Gate = (c: AppCapabilities, args: number[]) => [resource: string, field: string] | undefined;
-
-export interface HostRow {
-  /** Import name in the "applibs" module. */
-  name: string;
-  /** The applibs function (or POSIX call) it serves, for logs. */
-  call: string;
-  gate?: Gate;
-  run: (h: AppHost, ...args: number[]) => number;
-}
 
 const GPIO_MAX = 127;
 /** MT3620: three PWM controllers of four channels; one 12-bit ADC controller of eight channels. */

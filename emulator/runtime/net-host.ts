@@ -9,8 +9,8 @@
  */
 import { isIP } from 'node:net';
 import { E } from './errno';
-import type { AppHost } from './host';
 import { EAI, type NetEvent, type NetRequest } from './net-protocol';
+import type { WorkerInit, WorkerMessage } from './protocol';
 
 /** WASI errno values of the socket errors (wasi-libc's <errno.h>). */
 export const SE = {
@@ -37,8 +37,20 @@ export interface SocketFd {
   backlog: SocketFd[];
 }
 
+/** What the socket layer needs of the app's host (host.ts's AppHost, which owns the NetHost). */
+export interface NetHostOwner {
+  readonly init: WorkerInit;
+  readonly post: (m: WorkerMessage) => void;
+  deny(call: string, resource: string, field: string): number;
+  addFd(f: SocketFd): number;
+  facts(): WorkerInit;
+  wakeSeq(): number;
+  deliverSignals(): boolean;
+  block(deadline: bigint | undefined, since?: number): void;
+}
+
 export class NetHost {
-  readonly #h: AppHost;
+  readonly #h: NetHostOwner;
   readonly #bySock = new Map<number, SocketFd>();
   readonly #replies = new Map<number, Extract<NetEvent, { t: 'netr' }>>();
   #nextId = 1;
@@ -46,7 +58,7 @@ export class NetHost {
   readonly allowedAddresses = new Set<string>();
   readonly allowedNames: Set<string>;
 
-  constructor(h: AppHost) {
+  constructor(h: NetHostOwner) {
     this.#h = h;
     const list = h.init.capabilities.allowedConnections ?? [];
     this.allowedNames = new Set(list.filter((x) => isIP(x) === 0).map((x) => x.toLowerCase()));

@@ -5,7 +5,7 @@
  */
 import { E } from './errno';
 import type { AppHost } from './host';
-import type { HostRow } from './host-table';
+import type { HostRow } from './host-row';
 import { CURLE, type CurlOutcome } from './net-protocol';
 import { SE, type SocketFd } from './net-host';
 

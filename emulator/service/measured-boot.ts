@@ -13,23 +13,9 @@
  */
 import { createHash } from 'node:crypto';
 import { IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG } from '../../image-builder/index';
-import type { ImageRecord } from '../state';
+import type { ImageRecord, MeasuredBoot, Measurement } from '../state';
 
-export interface Measurement {
-  componentId: string;
-  imageId: string;
-  imageType: number;
-  /** SHA-256 of the measured package, lower-case hex. */
-  sha256: string;
-  /** The package's anti-rollback security version, when it carries one (not part of the digest: the package hash covers it). */
-  securityVersion?: number;
-}
-
-export interface MeasuredBoot {
-  log: Measurement[];
-  /** The running digest after the last measurement, lower-case hex. */
-  digest: string;
-}
+export type { MeasuredBoot, Measurement } from '../state';
 
 export const ZERO_DIGEST = '00'.repeat(32);
 
