@@ -10,7 +10,7 @@ import { NotFoundError, UsageError, ValidationError } from '../image-builder/err
 import type { SignatureCheck, SignatureChecker } from '../image-builder/index';
 import type { CommandContext } from './command';
 import { optList } from './command';
-import { caRecordsSync, commandSigner, defaultCaDir, certificatesFromPem, fileSigner, followChain, issuedBy, loadCaKey, parseCertificate, parsePkcs11Uri, pkcs11Signer, PrefixVerifier, presignedSigner, StreamVerifier, TrustStore, verify, verifyAsync, type CertificateInfo, type Signer } from '../signer/index';
+import { caRecordsSync, commandSigner, defaultCaDir, certificatesFromPem, fileSigner, followChain, issuedBy, keySigner, loadCaKey, loadRevoked, parseCertificate, parsePkcs11Uri, pkcs11Signer, PrefixVerifier, presignedSigner, StreamVerifier, TrustStore, verify, verifyAsync, type CertificateInfo, type Signer } from '../signer/index';
 import type { PackageRead } from './files';
 
 export function readText(path: string, what: string): string {
@@ -32,7 +32,7 @@ export interface SignerFlags { key?: string; cert?: string; signCommand?: string
 export async function signerFromFlags(o: SignerFlags, env: NodeJS.ProcessEnv): Promise<Signer> {
   const signer = await _signerFromFlags(o, env);
   const thumbprint = Buffer.from(signer.thumbprint).toString('hex');
-  if (caRecordsSync(o.caDir ?? defaultCaDir(env, homedir())).revoked.has(thumbprint)) {
+  if ((await loadRevoked(o.caDir ?? defaultCaDir(env, homedir()))).has(thumbprint)) {
     throw new ValidationError(`Cannot sign with certificate "${thumbprint}": the development CA has revoked it, so no verifier would accept the package. Issue a new certificate ("sphere ca issue").`, { code: 'REVOKED' });
   }
   return signer;
@@ -59,7 +59,8 @@ async function _signerFromFlags(o: SignerFlags, env: NodeJS.ProcessEnv): Promise
   }
   const ca = await loadCaKey(o.caDir ?? defaultCaDir(env, homedir()), env);
   if (ca.kind === 'pkcs11') return pkcs11Signer({ uri: ca.uri!, certPem: ca.certPem, env });
-  return fileSigner({ keyPem: ca.keyPem!, certPem: ca.certPem });
+  // Loading the CA read both files and checked that the key is the certificate's.
+  return keySigner(ca.privateKey!, ca.certificate);
 }
 
 /** PEM files a `--trust` names: the file itself (a bundle may hold several), or every .pem/.crt/.cer in a folder. */

@@ -126,8 +126,27 @@ export function certificateKey(der: Uint8Array): { thumbprint: string; publicKey
   return { thumbprint: toHex(thumbprintBytes(der)), publicKey: pointOfKeyObject(key), name: /^CN=(.*)$/m.exec(x509.subject)?.[1] ?? subject };
 }
 
+/**
+ * Certificates already read in this process, by their DER (a command meets the CA's certificate
+ * several times: loading the CA, its records, the trust store). Each caller gets its own copy.
+ */
+const _parsed = new Map<string, CertificateInfo>();
+
 export function parseCertificate(cert: string | Uint8Array): CertificateInfo {
   const der = typeof cert === 'string' ? _firstCertDer(cert) : cert;
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  let info = _parsed.get(key);
+  if (info === undefined) {
+    info = _parseCertificate(der);
+    _parsed.set(key, info);
+  }
+  return {
+    ...info, notBefore: new Date(info.notBefore), notAfter: new Date(info.notAfter), publicKey: info.publicKey.slice(), der: info.der.slice(),
+    subjectName: info.subjectName.slice(), subjectKeyIdentifier: info.subjectKeyIdentifier?.slice(), dnsNames: [...info.dnsNames], ipAddresses: [...info.ipAddresses],
+  };
+}
+
+function _parseCertificate(der: Uint8Array): CertificateInfo {
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(Buffer.from(der));

@@ -52,7 +52,7 @@ export {
   type InitDevCaOptions,
   type IssueSigningCertOptions,
 } from './devca';
-export { commandSigner, fileSigner, presignedSigner, type CommandSignerOptions, type Signer } from './signers';
+export { commandSigner, fileSigner, keySigner, presignedSigner, type CommandSignerOptions, type Signer } from './signers';
 export { TrustStore, sdkTestEntry, verifyImageSignature, verifyImageSignatureAsync, verifyImageSignatureStreamed, type SignatureVerdict, type TrustEntry } from './trust';
 export { parsePemBlocks, toPem, type PemBlock } from './pem';
 export { parsePkcs11Uri, type Pkcs11Uri } from './pkcs11-uri';

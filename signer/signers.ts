@@ -50,6 +50,11 @@ export function fileSigner(options: { keyPem: string; certPem: string }): Signer
       { code: 'KEY_CERT_MISMATCH' },
     );
   }
+  return keySigner(privateKey, cert);
+}
+
+/** Signs with `privateKey`, deterministically, as `cert`'s key; the caller has checked that they belong together. */
+export function keySigner(privateKey: Uint8Array, cert: CertificateInfo): Signer {
   return { ..._base(cert), sign: (message) => Promise.resolve(sign(message, privateKey)), signDigest: (digest) => Promise.resolve(signDigest(digest, privateKey)) };
 }
 

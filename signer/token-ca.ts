@@ -25,6 +25,8 @@ export interface CaKey {
   kind: 'file' | 'pkcs11';
   /** PEM of the key, for a file CA only. */
   keyPem?: string;
+  /** The key's 32-byte scalar, for a file CA only (already checked against the certificate). */
+  privateKey?: Uint8Array;
   /** URI of the key, for a token CA only. */
   uri?: Pkcs11Uri;
   /** Raw r‖s ECDSA P-256 signature over SHA-256(message) by the CA key. */
@@ -94,5 +96,5 @@ export async function loadCaKey(dir: string, env?: Readonly<Record<string, strin
     return { dir, certPath, certPem, certificate: parseCertificate(certPem), kind: 'pkcs11', uri, signMessage: (m) => pkcs11SignDigest(p11, digestOf(m)) };
   }
   const ca = await loadDevCa(dir);
-  return { dir, certPath: ca.certPath, certPem: ca.certPem, certificate: ca.certificate, kind: 'file', keyPem: ca.keyPem, signMessage: (m) => Promise.resolve(sign(m, ca.privateKey)) };
+  return { dir, certPath: ca.certPath, certPem: ca.certPem, certificate: ca.certificate, kind: 'file', keyPem: ca.keyPem, privateKey: ca.privateKey, signMessage: (m) => Promise.resolve(sign(m, ca.privateKey)) };
 }
