@@ -223,6 +223,12 @@ export function writeError(dest: string, e: unknown): unknown {
   if (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR' || err.code === 'ENOTDIR') {
     return new UsageError(`Cannot write file "${dest}": ${err.code === 'ENOENT' ? 'its folder does not exist' : err.code === 'EACCES' ? 'permission denied' : 'a folder is in the way'}. Choose another destination.`, { code: 'CANNOT_WRITE', path: dest });
   }
+  if (err.code === 'ENOSPC' || err.code === 'EDQUOT') {
+    return new SphereError(`Cannot write file "${dest}": ${err.code === 'ENOSPC' ? 'the disk is full' : 'the disk quota is used up'}. Free some space or choose a destination on another disk.`, { code: 'DISK_FULL', path: dest });
+  }
+  if (err.code === 'EROFS') {
+    return new UsageError(`Cannot write file "${dest}": its file system is read-only. Choose another destination.`, { code: 'CANNOT_WRITE', path: dest });
+  }
   return e;
 }
 

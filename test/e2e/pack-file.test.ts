@@ -131,6 +131,23 @@ test('a file written while a large package is being written fails the pack with 
   assert.equal(readdirSync(t.dir).sort(), before);
 });
 
+test('a full disk: one line naming the file and what to do, exit code 1, nothing left behind', () => {
+  // A 1 MiB tmpfs for the destination; mounting one needs root, so elsewhere this check says so and stops.
+  const small = join(t.dir, 'small-disk');
+  mkdirSync(small);
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', small], { encoding: 'utf8' });
+  if (mounted.status !== 0) { console.log(`  (skipped the full-disk check: cannot mount a small tmpfs here: ${(mounted.stderr || String(mounted.error)).trim()})`); return; }
+  try {
+    const r = sphere(['image', 'pack', approot(), '--destination', join(small, 'x.imagepackage'), '--target-api-set', '16'], { env });
+    assert.is(r.code, 1, r.stderr);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /Cannot write file ".*x\.imagepackage": the disk is full\. Free some space or choose a destination on another disk\./);
+    assert.equal(readdirSync(small), []);
+  } finally {
+    spawnSync('umount', [small]);
+  }
+});
+
 test('a destination in a missing folder: one line, exit code 2, nothing left behind', () => {
   const root = approot();
   const before = readdirSync(t.dir).sort();
