@@ -14,8 +14,8 @@
 import type { Worker as WorkerType } from 'node:worker_threads';
 import { SphereError, ValidationError } from './errors';
 
-/** One file copied into the package at `at`. */
-export interface Copy { path: string; at: number; length: number }
+/** One file copied into the package at `at`; `mtimeMs` and `length` are what it must still have after the copy. */
+export interface Copy { path: string; at: number; length: number; mtimeMs: number }
 
 /** Packages from this size on are worth a second thread. */
 export const HELPER_MIN_BYTES = 16 * 1024 * 1024;
@@ -24,8 +24,8 @@ interface JobError { message: string; code: string; path?: string; changed?: boo
 interface Reply { id: number; error?: JobError }
 
 /**
- * The thread's script (CommonJS text). Messages: `{ id, op: 'copy', into, copies }` → `{ id }` and
- * `{ id, op: 'unchanged', files }` → `{ id }`; a failure → `{ id, error }`. Reads go into a
+ * The thread's script (CommonJS text). Messages: `{ id, op: 'copy', into, copies }` → `{ id }`; a
+ * failure → `{ id, error }`. Reads go into a
  * buffer 64 bytes off a page boundary (see `ioBuffer`).
  */
 const SCRIPT = String.raw`
@@ -50,20 +50,16 @@ function copy(into, copies) {
           for (let w = 0; w < chunk.length;) w += fs.writeSync(out, chunk, w, chunk.length - w, k.at + done + w);
           done += chunk.length;
         }
+        const st = fs.fstatSync(fd);
+        if (st.mtimeMs !== k.mtimeMs || st.size !== k.length) throw Object.assign(new Error('modified'), { modified: true, path: k.path });
       } finally { fs.closeSync(fd); }
     }
   } finally { fs.closeSync(out); }
 }
-function unchanged(files) {
-  for (const f of files) {
-    const st = fs.statSync(f.path);
-    if (st.mtimeMs !== f.mtimeMs || st.size !== f.length) throw Object.assign(new Error('modified'), { modified: true, path: f.path });
-  }
-}
 parentPort.on('message', (m) => {
   try {
-    if (m.op === 'copy') { copy(m.into, m.copies); parentPort.postMessage({ id: m.id }); }
-    else { unchanged(m.files); parentPort.postMessage({ id: m.id }); }
+    copy(m.into, m.copies);
+    parentPort.postMessage({ id: m.id });
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: { message: String(e && e.message || e), code: String(e && e.code || 'FAILED'), path: e && e.path, changed: !!(e && e.changed), modified: !!(e && e.modified) } });
   }
@@ -123,25 +119,26 @@ export class IoHelper {
     await this.#run({ op: 'copy', into, copies });
   }
 
-  /** Fails with FILE_CHANGED when a file's modification time or size (`length`) is no longer the one given. */
-  async unchanged(files: Array<{ path: string; length: number; mtimeMs: number }>): Promise<void> {
-    await this.#run({ op: 'unchanged', files });
-  }
-
   /** Ends the thread (pending jobs are rejected). */
   close(): void {
     void this.#worker.terminate();
   }
 }
 
+/** A file of the approot that ended before its planned size while being read. */
+export function fileShrank(path: string): ValidationError {
+  return new ValidationError(`Cannot pack file "${path}": it shrank while being read. Pack again when nothing is writing to the folder.`, { code: 'FILE_CHANGED', path });
+}
+
+/** A file of the approot written while the package is (its modification time or size no longer what the first read saw). */
+export function fileModified(path: string): ValidationError {
+  return new ValidationError(`Cannot pack file "${path}": it was modified while the package was being written. Pack again when nothing is writing to the folder.`, { code: 'FILE_CHANGED', path });
+}
+
 /** The error the same work would have raised on the calling thread. */
 function jobError(e: JobError): Error {
-  if (e.modified) {
-    return new ValidationError(`Cannot pack file "${e.path}": it was modified while the package was being written. Pack again when nothing is writing to the folder.`, { code: 'FILE_CHANGED', ...(e.path ? { path: e.path } : {}) });
-  }
-  if (e.changed) {
-    return new ValidationError(`Cannot pack file "${e.path}": it shrank while being read. Pack again when nothing is writing to the folder.`, { code: 'FILE_CHANGED', ...(e.path ? { path: e.path } : {}) });
-  }
+  if (e.modified) return fileModified(e.path ?? '');
+  if (e.changed) return fileShrank(e.path ?? '');
   // A system error (a full disk, say): as node:fs raises it, for the caller's usual reporting.
   return Object.assign(new Error(e.message), { code: e.code, ...(e.path ? { path: e.path } : {}) });
 }

@@ -15,14 +15,14 @@ import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, write
 import { createHash, type Hash } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { basename, dirname, join, resolve } from 'node:path';
-import { SphereError, ValidationError } from './errors';
+import { SphereError } from './errors';
 import { writeAsxipfsTable, type FsNode } from './asxipfs';
 import type { FileSource } from './approot';
 import { buildMetadata } from './metadata';
 import { ASXIPFS_OFFSETS } from './format';
 import { ioBuffer, putU32 } from './bytes';
 import { buildPackage, metadataSections, writeError, writeFileAtomic, type PackageSigner, type PackPlan } from './pack';
-import type { Copy, IoHelper } from './io-helper';
+import { fileModified, fileShrank, type Copy, type IoHelper } from './io-helper';
 
 /** The streaming buffer (off a page boundary: `ioBuffer`). */
 const CHUNK = 256 * 1024;
@@ -117,7 +117,7 @@ async function signWith(signer: PackageSigner, hash: Hash): Promise<Uint8Array> 
 function readEach(fd: number, path: string, size: number, buf: Buffer, use: (piece: Buffer) => void): void {
   for (let done = 0; done < size;) {
     const n = readSync(fd, buf, 0, Math.min(CHUNK, size - done), done);
-    if (n === 0) throw new ValidationError(`Cannot pack file "${path}": it shrank while being read. Pack again when nothing is writing to the folder.`, { code: 'FILE_CHANGED', path });
+    if (n === 0) throw fileShrank(path);
     use(buf.subarray(0, n));
     done += n;
   }
@@ -125,10 +125,10 @@ function readEach(fd: number, path: string, size: number, buf: Buffer, use: (pie
 
 /**
  * The package's bytes in order as pieces handed to `use`: the table, each file's content after
- * the zeros that lead to its offset, the zeros up to the payload's end. With `mtimes`, each file's
- * modification time as it was opened is recorded there.
+ * the zeros that lead to its offset, the zeros up to the payload's end. Each file's modification
+ * time is recorded in `mtimes` as the first pass opens it; a later pass checks it after its read.
  */
-function eachPayloadPiece(layout: NonNullable<PackPlan['layout']>, table: Uint8Array, buf: Buffer, use: (piece: Uint8Array) => void, mtimes?: Map<string, number>): void {
+function eachPayloadPiece(layout: NonNullable<PackPlan['layout']>, table: Uint8Array, buf: Buffer, use: (piece: Uint8Array) => void, mtimes: Map<string, number>): void {
   const zeros = new Uint8Array(CHUNK);
   let at = layout.dataStart;
   use(table);
@@ -147,8 +147,13 @@ function eachPayloadPiece(layout: NonNullable<PackPlan['layout']>, table: Uint8A
       // passes was slower than opening the files again.
       const fd = openSync(src.path, 'r');
       try {
-        mtimes?.set(src.path, fstatSync(fd).mtimeMs);
+        const first = mtimes.get(src.path);
+        if (first === undefined) mtimes.set(src.path, fstatSync(fd).mtimeMs);
         readEach(fd, src.path, n.size, buf, use);
+        if (first !== undefined) {
+          const st = fstatSync(fd);
+          if (st.mtimeMs !== first || st.size !== n.size) throw fileModified(src.path);
+        }
       } finally {
         closeSync(fd);
       }
@@ -161,8 +166,9 @@ function eachPayloadPiece(layout: NonNullable<PackPlan['layout']>, table: Uint8A
 /**
  * The two-thread write: the CRC pass here, then the helper copies the files into `fd`'s file
  * while this thread hashes the same bytes read from the approot, the table with its CRC first.
- * The files are read three times, so a file written meanwhile (its modification time or size no
- * longer what the CRC pass saw, checked after the signature) fails the pack.
+ * The files are read three times, so a file written meanwhile fails the pack: after each later
+ * read, here and in the helper, its modification time and size must still be what the CRC pass
+ * saw when it opened the file.
  */
 async function writeWithHelper(layout: NonNullable<PackPlan['layout']>, metadata: Uint8Array, signer: PackageSigner, fd: number, tmp: string, helper: IoHelper): Promise<number> {
   const table = ioBuffer(layout.dataStart);
@@ -178,16 +184,15 @@ async function writeWithHelper(layout: NonNullable<PackPlan['layout']>, metadata
     const src = p.node.source as FileSource | undefined;
     if (p.node.children || p.node.size === 0 || !src) continue;
     if ('bytes' in src) writeAll(fd, src.bytes, p.offset);
-    else copies.push({ path: src.path, at: p.offset, length: p.node.size });
+    else copies.push({ path: src.path, at: p.offset, length: p.node.size, mtimeMs: mtimes.get(src.path)! });
   }
   const copied = helper.copy(tmp, copies);
   try {
     const hash = createHash('sha256');
-    eachPayloadPiece(layout, table, buf, (piece) => { hash.update(piece); });
+    eachPayloadPiece(layout, table, buf, (piece) => { hash.update(piece); }, mtimes);
     hash.update(metadata);
     const signature = await signWith(signer, hash);
     await copied;
-    await helper.unchanged(copies.map((c) => ({ ...c, mtimeMs: mtimes.get(c.path)! })));
     writeAll(fd, metadata, layout.size);
     writeAll(fd, signature, layout.size + metadata.length);
     return layout.size + metadata.length + signature.length;
