@@ -22,7 +22,7 @@ import { buildMetadata } from './metadata';
 import { ASXIPFS_OFFSETS } from './format';
 import { ioBuffer, putU32 } from './bytes';
 import { buildPackage, metadataSections, writeError, writeFileAtomic, type PackageSigner, type PackPlan } from './pack';
-import { fileModified, fileShrank, type Copy, type IoHelper } from './io-helper';
+import { fileModified, fileShrank, HELPER_MIN_BYTES, IoHelper, type Copy } from './io-helper';
 
 /** The streaming buffer (off a page boundary: `ioBuffer`). */
 const CHUNK = 256 * 1024;
@@ -35,17 +35,27 @@ function writeAll(fd: number, b: Uint8Array, at?: number): void {
 
 /**
  * Builds, signs and writes the package of `plan` to `destination` atomically; returns its size in
- * bytes. With `helper` (large packages), the CRC pass runs here while the helper finishes starting,
- * then the helper copies the files into place while this thread hashes them from the approot.
+ * bytes. A payload from `HELPER_MIN_BYTES` on gets a helper thread (when one can be started): the
+ * CRC pass runs here while it finishes starting, then it copies the files into place while this
+ * thread hashes them from the approot.
  */
-export async function writePackageFile(plan: PackPlan, signer: PackageSigner, destination: string, helper?: IoHelper): Promise<number> {
+export async function writePackageFile(plan: PackPlan, signer: PackageSigner, destination: string): Promise<number> {
   const layout = plan.layout;
   if (!layout || plan.imageId === undefined || !signer.signDigest || !crc32) {
     const bytes = await buildPackage(plan, signer);
     writeFileAtomic(destination, bytes);
     return bytes.length;
   }
-  const metadata = buildMetadata(metadataSections(plan, plan.imageId, signer));
+  const helper = layout.size >= HELPER_MIN_BYTES ? await IoHelper.start() : undefined;
+  try {
+    return await writeStreamed(plan, layout, signer, destination, helper);
+  } finally {
+    helper?.close();
+  }
+}
+
+async function writeStreamed(plan: PackPlan, layout: NonNullable<PackPlan['layout']>, signer: PackageSigner, destination: string, helper: IoHelper | undefined): Promise<number> {
+  const metadata = buildMetadata(metadataSections(plan, plan.imageId!, signer));
   const tmp = join(dirname(resolve(destination)), `.${basename(destination)}.${process.pid}.tmp`);
   let fd: number | undefined;
   try {
@@ -64,13 +74,13 @@ export async function writePackageFile(plan: PackPlan, signer: PackageSigner, de
     const table = ioBuffer(layout.dataStart);
     writeAsxipfsTable(layout, table);
     // The CRC reads the table with its own field zero, as written; the data follows at its offsets.
-    let crc = crc32(table);
+    let crc = crc32!(table);
     writeAll(fd, table, 0);
     const buf = ioBuffer(CHUNK, true);
     const zeros = new Uint8Array(CHUNK);
     let at = layout.dataStart;
     const pad = (to: number) => {
-      for (; at < to; at += Math.min(CHUNK, to - at)) crc = crc32(zeros.subarray(0, Math.min(CHUNK, to - at)), crc);
+      for (; at < to; at += Math.min(CHUNK, to - at)) crc = crc32!(zeros.subarray(0, Math.min(CHUNK, to - at)), crc);
     };
     for (const p of layout.nodes) {
       const n = p.node;

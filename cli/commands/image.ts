@@ -81,14 +81,7 @@ async function packWith(ctx: CommandContext, planner: () => import('../../image-
     const data = summary({ dryRun: true });
     return { data, text: `Would write ${destination}: ${plan.name} (${plan.componentId}), ${plan.layout ? `${plan.layout.files} inodes, ${plan.layout.size} payload bytes` : 'board configuration'}\n` };
   }
-  // A large package: a helper thread starts now and finishes starting during the CRC pass.
-  const helper = plan.layout && plan.layout.size >= ib.HELPER_MIN_BYTES ? await ib.IoHelper.start() : undefined;
-  let size: number;
-  try {
-    size = await ib.writePackageFile(plan, signer, destination, helper);
-  } finally {
-    helper?.close();
-  }
+  const size = await ib.writePackageFile(plan, signer, destination);
   const data = summary({ size, signerThumbprint: Buffer.from(signer.thumbprint).toString('hex'), imageIdDerived: plan.imageIdDerived });
   return { data, text: `Packed ${destination} (${size} bytes)\n  name ${plan.name}, component ${plan.componentId}, image ${plan.imageId}${plan.securityVersion === undefined ? '' : `, security version ${plan.securityVersion}`}\n  signed by ${Buffer.from(signer.thumbprint).toString('hex')}\n` };
 }
