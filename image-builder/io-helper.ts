@@ -25,8 +25,7 @@ interface Reply { id: number; error?: JobError }
 
 /**
  * The thread's script (CommonJS text). Messages: `{ id, op: 'copy', into, copies }` → `{ id }`; a
- * failure → `{ id, error }`. Reads go into a
- * buffer 64 bytes off a page boundary (see `ioBuffer`).
+ * failure → `{ id, error }`. Reads go into a buffer 64 bytes off a page boundary (see `ioBuffer`).
  */
 const SCRIPT = String.raw`
 const { parentPort } = require('node:worker_threads');
@@ -66,6 +65,7 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/** The helper thread: jobs go to it one after the other, each a promise of its result. */
 export class IoHelper {
   readonly #worker: WorkerType;
   readonly #pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: unknown) => void }>();
@@ -88,7 +88,7 @@ export class IoHelper {
       this.#pending.clear();
     };
     worker.on('error', fail);
-    worker.on('exit', () => fail(new SphereError('The I/O helper thread ended unexpectedly.', { code: 'HELPER_EXITED' })));
+    worker.on('exit', () => fail(new SphereError('Cannot finish the package: its helper thread ended unexpectedly. Pack again.', { code: 'HELPER_EXITED' })));
   }
 
   /** Starts the thread, or returns undefined when none can be started (the caller works alone). */
