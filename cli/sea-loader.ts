@@ -13,8 +13,8 @@ declare const __SPHERE_VERSION__: string;
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // One write on fd 1: no module is loaded and no stream is set up, so this costs less than
-  // Node's own `node -e 0`. A closed reader (EPIPE) ends the process quietly.
-  try { (require('node:fs') as typeof import('node:fs')).writeSync(1, __SPHERE_VERSION__ + '\n'); } catch { process.exitCode = 0; }
+  // Node's own `node -e 0`.
+  try { (require('node:fs') as typeof import('node:fs')).writeSync(1, __SPHERE_VERSION__ + '\n'); } catch { /* a reader that left (EPIPE): nothing to say */ }
 } else {
   // Required here, not at the top: `--version` needs neither.
   const { getAsset } = require('node:sea') as typeof import('node:sea');

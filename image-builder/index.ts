@@ -7,6 +7,7 @@ export { readAsxipfs, layoutAsxipfs, type AsxipfsView, type AsxipfsInode, type F
 export { readPackage, describePackage, listFiles, manifestText, type PackageView } from './package';
 export { verifyPackageFile } from './verify-file';
 export { writePackageFile } from './pack-file';
+export { HELPER_MIN_BYTES } from './io-helper';
 export { verifyPackage, verifyPackageAsync, type Verdict, type VerifyReason, type SignatureChecker, type SignatureCheck, type LayerVerdict } from './verify';
 export { planApplicationPackage, planBoardConfigPackage, buildPackage, writeFileAtomic, type PackOptions, type PackPlan, type PackageSigner, type BoardConfigOptions } from './pack';
 export { parseApiSet } from './manifest-rewrite';

@@ -20,7 +20,8 @@ export interface Copy { path: string; at: number; length: number; mtimeMs: numbe
 /** Packages from this size on are worth a second thread. */
 export const HELPER_MIN_BYTES = 16 * 1024 * 1024;
 
-interface JobError { message: string; code: string; path?: string; changed?: boolean; modified?: boolean }
+/** A failed job: an approot file that shrank or was modified (`kind`), or a system error as node:fs raised it. */
+interface JobError { message: string; code: string; path?: string; kind?: 'shrank' | 'modified' }
 interface Reply { id: number; error?: JobError }
 
 /**
@@ -32,7 +33,7 @@ const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const CHUNK = 256 * 1024;
 const buf = Buffer.allocUnsafeSlow(CHUNK + 64).subarray(64);
-const shrank = (path) => Object.assign(new Error('short'), { changed: true, path });
+const shrank = (path) => Object.assign(new Error('short'), { kind: 'shrank', path });
 function readInto(fd, n, pos, path) {
   const got = fs.readSync(fd, buf, 0, n, pos);
   if (got === 0) throw shrank(path);
@@ -50,7 +51,7 @@ function copy(into, copies) {
           done += chunk.length;
         }
         const st = fs.fstatSync(fd);
-        if (st.mtimeMs !== k.mtimeMs || st.size !== k.length) throw Object.assign(new Error('modified'), { modified: true, path: k.path });
+        if (st.mtimeMs !== k.mtimeMs || st.size !== k.length) throw Object.assign(new Error('modified'), { kind: 'modified', path: k.path });
       } finally { fs.closeSync(fd); }
     }
   } finally { fs.closeSync(out); }
@@ -60,7 +61,7 @@ parentPort.on('message', (m) => {
     copy(m.into, m.copies);
     parentPort.postMessage({ id: m.id });
   } catch (e) {
-    parentPort.postMessage({ id: m.id, error: { message: String(e && e.message || e), code: String(e && e.code || 'FAILED'), path: e && e.path, changed: !!(e && e.changed), modified: !!(e && e.modified) } });
+    parentPort.postMessage({ id: m.id, error: { message: String(e && e.message || e), code: String(e && e.code || 'FAILED'), path: e && e.path, kind: e && e.kind } });
   }
 });
 `;
@@ -137,8 +138,8 @@ export function fileModified(path: string): ValidationError {
 
 /** The error the same work would have raised on the calling thread. */
 function jobError(e: JobError): Error {
-  if (e.modified) return fileModified(e.path ?? '');
-  if (e.changed) return fileShrank(e.path ?? '');
+  if (e.kind === 'modified') return fileModified(e.path ?? '');
+  if (e.kind === 'shrank') return fileShrank(e.path ?? '');
   // A system error (a full disk, say): as node:fs raises it, for the caller's usual reporting.
   return Object.assign(new Error(e.message), { code: e.code, ...(e.path ? { path: e.path } : {}) });
 }

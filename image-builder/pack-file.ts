@@ -16,7 +16,7 @@ import { createHash, type Hash } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SphereError } from './errors';
-import { writeAsxipfsTable, type FsNode } from './asxipfs';
+import { writeAsxipfsTable } from './asxipfs';
 import type { FileSource } from './approot';
 import { buildMetadata } from './metadata';
 import { ASXIPFS_OFFSETS } from './format';
@@ -64,57 +64,50 @@ async function writeStreamed(plan: PackPlan, layout: NonNullable<PackPlan['layou
     throw writeError(destination, e);
   }
   try {
-    if (helper) {
-      const size = await writeWithHelper(layout, metadata, signer, fd, tmp, helper);
-      closeSync(fd);
-      fd = undefined;
-      renameSync(tmp, destination);
-      return size;
-    }
-    const table = ioBuffer(layout.dataStart);
-    writeAsxipfsTable(layout, table);
-    // The CRC reads the table with its own field zero, as written; the data follows at its offsets.
-    let crc = crc32!(table);
-    writeAll(fd, table, 0);
-    const buf = ioBuffer(CHUNK, true);
-    const zeros = new Uint8Array(CHUNK);
-    let at = layout.dataStart;
-    const pad = (to: number) => {
-      for (; at < to; at += Math.min(CHUNK, to - at)) crc = crc32!(zeros.subarray(0, Math.min(CHUNK, to - at)), crc);
-    };
-    for (const p of layout.nodes) {
-      const n = p.node;
-      if (n.children || n.size === 0) continue;
-      pad(p.offset);
-      crc = copyFile(n, fd, p.offset, buf, crc);
-      at = p.offset + n.size;
-    }
-    pad(layout.size);
-    // The gaps between files were never written and read back as zeros; the metadata gives the
-    // file its length before the payload is read back.
-    writeAll(fd, metadata, layout.size);
-    const word = new Uint8Array(4);
-    putU32(word, 0, crc);
-    writeAll(fd, word, ASXIPFS_OFFSETS.crc);
-    const hash = createHash('sha256');
-    for (let pos = 0; pos < layout.size;) {
-      const n = readSync(fd, buf, 0, Math.min(CHUNK, layout.size - pos), pos);
-      if (n === 0) throw new SphereError(`Cannot pack: the temporary file "${tmp}" ended early. Check the disk and pack again.`, { code: 'SHORT_READ', path: tmp });
-      hash.update(buf.subarray(0, n));
-      pos += n;
-    }
-    hash.update(metadata);
-    const signature = await signWith(signer, hash);
-    writeAll(fd, signature, layout.size + metadata.length);
+    const size = helper ? await writeWithHelper(layout, metadata, signer, fd, tmp, helper) : await writeOneThread(layout, metadata, signer, fd, tmp);
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, destination);
-    return layout.size + metadata.length + signature.length;
+    return size;
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     try { unlinkSync(tmp); } catch { /* already gone */ }
     throw writeError(destination, e);
   }
+}
+
+/**
+ * The one-thread write: the files are copied into `fd`'s file as the CRC pass reads them, the
+ * superblock's CRC is written in place, and the file is read back for the signature's SHA-256.
+ */
+async function writeOneThread(layout: NonNullable<PackPlan['layout']>, metadata: Uint8Array, signer: PackageSigner, fd: number, tmp: string): Promise<number> {
+  const table = ioBuffer(layout.dataStart);
+  writeAsxipfsTable(layout, table);
+  writeAll(fd, table, 0);
+  const buf = ioBuffer(CHUNK, true);
+  // The CRC reads the table with its own field zero, as written; file content goes to its offset.
+  let crc = 0;
+  eachPayloadPiece(layout, table, buf, (piece, at, content) => {
+    crc = crc32!(piece, crc);
+    if (content) writeAll(fd, piece, at);
+  });
+  // The gaps between files were never written and read back as zeros; the metadata gives the
+  // file its length before the payload is read back.
+  writeAll(fd, metadata, layout.size);
+  const word = new Uint8Array(4);
+  putU32(word, 0, crc);
+  writeAll(fd, word, ASXIPFS_OFFSETS.crc);
+  const hash = createHash('sha256');
+  for (let pos = 0; pos < layout.size;) {
+    const n = readSync(fd, buf, 0, Math.min(CHUNK, layout.size - pos), pos);
+    if (n === 0) throw new SphereError(`Cannot pack: the temporary file "${tmp}" ended early. Check the disk and pack again.`, { code: 'SHORT_READ', path: tmp });
+    hash.update(buf.subarray(0, n));
+    pos += n;
+  }
+  hash.update(metadata);
+  const signature = await signWith(signer, hash);
+  writeAll(fd, signature, layout.size + metadata.length);
+  return layout.size + metadata.length + signature.length;
 }
 
 async function signWith(signer: PackageSigner, hash: Hash): Promise<Uint8Array> {
@@ -134,16 +127,18 @@ function readEach(fd: number, path: string, size: number, buf: Buffer, use: (pie
 }
 
 /**
- * The package's bytes in order as pieces handed to `use`: the table, each file's content after
- * the zeros that lead to its offset, the zeros up to the payload's end. Each file's modification
- * time is recorded in `mtimes` as the first pass opens it; a later pass checks it after its read.
+ * The package's bytes in order as pieces handed to `use` with their offset and whether they are a
+ * file's content: the table, each file's content after the zeros that lead to its offset, the
+ * zeros up to the payload's end. With `mtimes`, each file's modification time is recorded there as
+ * the first pass opens it, and a later pass checks it after its read.
  */
-function eachPayloadPiece(layout: NonNullable<PackPlan['layout']>, table: Uint8Array, buf: Buffer, use: (piece: Uint8Array) => void, mtimes: Map<string, number>): void {
+function eachPayloadPiece(layout: NonNullable<PackPlan['layout']>, table: Uint8Array, buf: Buffer, use: (piece: Uint8Array, at: number, content: boolean) => void, mtimes?: Map<string, number>): void {
   const zeros = new Uint8Array(CHUNK);
-  let at = layout.dataStart;
-  use(table);
+  let at = 0;
+  const give = (piece: Uint8Array, content: boolean) => { use(piece, at, content); at += piece.length; };
+  give(table, false);
   const pad = (to: number) => {
-    for (; at < to; at += Math.min(CHUNK, to - at)) use(zeros.subarray(0, Math.min(CHUNK, to - at)));
+    while (at < to) give(zeros.subarray(0, Math.min(CHUNK, to - at)), false);
   };
   for (const p of layout.nodes) {
     const n = p.node;
@@ -151,24 +146,23 @@ function eachPayloadPiece(layout: NonNullable<PackPlan['layout']>, table: Uint8A
     pad(p.offset);
     const src = n.source as FileSource;
     if ('bytes' in src) {
-      use(src.bytes);
-    } else {
-      // Opened for each pass: measured here, reading through descriptors kept open across the
-      // passes was slower than opening the files again.
-      const fd = openSync(src.path, 'r');
-      try {
-        const first = mtimes.get(src.path);
-        if (first === undefined) mtimes.set(src.path, fstatSync(fd).mtimeMs);
-        readEach(fd, src.path, n.size, buf, use);
-        if (first !== undefined) {
-          const st = fstatSync(fd);
-          if (st.mtimeMs !== first || st.size !== n.size) throw fileModified(src.path);
-        }
-      } finally {
-        closeSync(fd);
-      }
+      give(src.bytes, true);
+      continue;
     }
-    at = p.offset + n.size;
+    // Opened for each pass: measured here, reading through descriptors kept open across the
+    // passes was slower than opening the files again.
+    const fd = openSync(src.path, 'r');
+    try {
+      const first = mtimes?.get(src.path);
+      if (mtimes && first === undefined) mtimes.set(src.path, fstatSync(fd).mtimeMs);
+      readEach(fd, src.path, n.size, buf, (piece) => give(piece, true));
+      if (first !== undefined) {
+        const st = fstatSync(fd);
+        if (st.mtimeMs !== first || st.size !== n.size) throw fileModified(src.path);
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
   pad(layout.size);
 }
@@ -210,25 +204,4 @@ async function writeWithHelper(layout: NonNullable<PackPlan['layout']>, metadata
     // The helper is done writing the temporary file before the caller closes or removes it.
     await copied.catch(() => undefined);
   }
-}
-
-/** Copies one file's content into the package at `offset` through `buf`; returns the CRC with it. */
-function copyFile(node: FsNode, fd: number, offset: number, buf: Buffer, crc: number): number {
-  const src = node.source as FileSource;
-  if ('bytes' in src) {
-    writeAll(fd, src.bytes, offset);
-    return crc32!(src.bytes, crc);
-  }
-  const inFd = openSync(src.path, 'r');
-  try {
-    let done = 0;
-    readEach(inFd, src.path, node.size, buf, (piece) => {
-      crc = crc32!(piece, crc);
-      writeAll(fd, piece, offset + done);
-      done += piece.length;
-    });
-  } finally {
-    closeSync(inFd);
-  }
-  return crc;
 }

@@ -14,8 +14,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { SignerError } from './errors';
 import { DIGEST_LENGTH, P256_B, P256_GX, P256_GY, P256_ORDER, P256_PRIME, SCALAR_LENGTH, SIGNATURE_LENGTH } from './format';
 import { TAG, readChildren, readOnly, readUnsignedInteger, sequence, unsignedInteger } from './der';
-import { assertPrivateKey, publicKeyObject, assertPublicPoint } from './keys';
-import { toHex } from './pem';
+import { assertPrivateKey, bigFromBytes, publicKeyObject, assertPublicPoint, scalarBytes } from './keys';
 
 /** SHA-256 of `message`: the 32 bytes that are actually signed. */
 export function digestOf(message: Uint8Array): Uint8Array {
@@ -45,8 +44,6 @@ function p256(): ReturnType<typeof ecdsa> {
   return _p256;
 }
 
-const _int = (b: Uint8Array): bigint => BigInt(`0x${toHex(b) || '0'}`);
-const _octets = (x: bigint): Buffer => Buffer.from(x.toString(16).padStart(SCALAR_LENGTH * 2, '0'), 'hex');
 const _hmac = (key: Uint8Array, ...parts: Uint8Array[]): Buffer => {
   const h = createHmac('sha256', key);
   for (const p of parts) h.update(p);
@@ -74,11 +71,11 @@ export function signDigest(digest: Uint8Array, privateKey: Uint8Array): Uint8Arr
   _assertDigest(digest);
   assertPrivateKey(privateKey);
   const n = P256_ORDER;
-  const d = _int(privateKey);
-  const z = _int(digest) % n;
-  const seed = [_octets(d), _octets(z)];
-  let v: Buffer = Buffer.alloc(32, 0x01);
-  let k: Buffer = Buffer.alloc(32, 0x00);
+  const d = bigFromBytes(privateKey);
+  const z = bigFromBytes(digest) % n;
+  const seed = [scalarBytes(d), scalarBytes(z)];
+  let v: Uint8Array = Buffer.alloc(32, 0x01);
+  let k: Uint8Array = Buffer.alloc(32, 0x00);
   k = _hmac(k, v, Uint8Array.of(0x00), ...seed);
   v = _hmac(k, v);
   k = _hmac(k, v, Uint8Array.of(0x01), ...seed);
@@ -86,16 +83,16 @@ export function signDigest(digest: Uint8Array, privateKey: Uint8Array): Uint8Arr
   const ecdh = createECDH('prime256v1');
   for (;;) {
     v = _hmac(k, v);
-    const nonce = _int(v);
+    const nonce = bigFromBytes(v);
     if (nonce >= 1n && nonce < n) {
       // k·G in OpenSSL: the "public key" of the nonce taken as a private key (04‖x‖y).
       ecdh.setPrivateKey(v);
-      const r = _int(ecdh.getPublicKey().subarray(1, 1 + SCALAR_LENGTH)) % n;
+      const r = bigFromBytes(ecdh.getPublicKey().subarray(1, 1 + SCALAR_LENGTH)) % n;
       const s = r === 0n ? 0n : (_inverse(nonce, n) * ((z + r * d) % n)) % n;
       if (s !== 0n) {
         const out = new Uint8Array(SIGNATURE_LENGTH);
-        out.set(_octets(r), 0);
-        out.set(_octets(s), SCALAR_LENGTH);
+        out.set(scalarBytes(r), 0);
+        out.set(scalarBytes(s), SCALAR_LENGTH);
         return out;
       }
     }
@@ -222,7 +219,7 @@ function _badEncoding(why: string): SignerError {
 }
 
 function _scalarInRange(b: Uint8Array): boolean {
-  const v = BigInt(`0x${toHex(b) || '0'}`);
+  const v = bigFromBytes(b);
   return v > 0n && v < P256_ORDER;
 }
 

@@ -21,18 +21,24 @@ export function generateKeyPair(options: { seed?: Uint8Array } = {}): KeyPair {
   const seed = options.seed ?? new Uint8Array(randomBytes(_SEED_LENGTH));
   if (!(seed instanceof Uint8Array) || seed.length !== _SEED_LENGTH) throw new TypeError(`A key seed is ${_SEED_LENGTH} bytes, got ${(seed as Uint8Array | undefined)?.length ?? 'none'}`);
   // Reduced into [1, n-1] from 128 more bits than the order has, so the bias is negligible (FIPS 186-5 A.2.1).
-  const d = (_big(seed) % (P256_ORDER - 1n)) + 1n;
-  const privateKey = new Uint8Array(Buffer.from(d.toString(16).padStart(SCALAR_LENGTH * 2, '0'), 'hex'));
+  const d = (bigFromBytes(seed) % (P256_ORDER - 1n)) + 1n;
+  const privateKey = scalarBytes(d);
   return { privateKey, publicKey: publicPointFromPrivateKey(privateKey) };
 }
 
 /** Random bytes reduced to a scalar: 256 + 128 bits. */
 const _SEED_LENGTH = 48;
 
-const _big = (b: Uint8Array): bigint => BigInt(`0x${toHex(b) || '0'}`);
+/** A big-endian byte string as an integer. */
+export const bigFromBytes = (b: Uint8Array): bigint => BigInt(`0x${toHex(b) || '0'}`);
+
+/** A scalar (0 ≤ x < 2²⁵⁶) as its 32 big-endian bytes. */
+export function scalarBytes(x: bigint): Uint8Array {
+  return new Uint8Array(Buffer.from(x.toString(16).padStart(SCALAR_LENGTH * 2, '0'), 'hex'));
+}
 
 export function assertPrivateKey(privateKey: Uint8Array): void {
-  if (!(privateKey instanceof Uint8Array) || privateKey.length !== SCALAR_LENGTH || !_inOrder(_big(privateKey))) {
+  if (!(privateKey instanceof Uint8Array) || privateKey.length !== SCALAR_LENGTH || !_inOrder(bigFromBytes(privateKey))) {
     throw new TypeError(`A P-256 private key is a 32-byte scalar in [1, n-1]`);
   }
 }
@@ -48,8 +54,8 @@ function _inOrder(d: bigint): boolean {
  */
 export function isPublicPoint(point: Uint8Array): boolean {
   if (!(point instanceof Uint8Array) || point.length !== PUBLIC_POINT_LENGTH || point[0] !== PUBLIC_POINT_PREFIX) return false;
-  const x = _big(point.subarray(1, 1 + SCALAR_LENGTH));
-  const y = _big(point.subarray(1 + SCALAR_LENGTH));
+  const x = bigFromBytes(point.subarray(1, 1 + SCALAR_LENGTH));
+  const y = bigFromBytes(point.subarray(1 + SCALAR_LENGTH));
   if (x >= P256_PRIME || y >= P256_PRIME) return false;
   const p = P256_PRIME;
   return (y * y) % p === (((x * x) % p) * x - 3n * x + P256_B + 3n * p) % p;

@@ -16,7 +16,8 @@ import type { Device } from '../device';
 import { DeviceFault } from '../fault';
 import type { TlsMaterial } from '../service/index';
 import * as L from '../limits';
-import { authorize, dispatch, type Reply, type RequestBody } from './routes';
+import { authorize, dispatch } from './routes';
+import type { Reply, RequestBody } from './exchange';
 import { dispatchExtension, extensionTakesBody, isExtensionPath } from './extensions';
 
 export interface ServerLimits {

@@ -10,8 +10,6 @@ import {
 } from '../../sideload/protocol/index';
 import { checkRequestForVersion, shapeReplyForVersion } from './api-version';
 import type { Reply, RequestBody } from './exchange';
-
-export type { Reply, RequestBody } from './exchange';
 import type { Device } from '../device';
 import { DeviceFault, fault } from '../fault';
 import { ABI_VERSIONS, OS_VERSION } from '../limits';

@@ -11,7 +11,6 @@ import { NET_ROWS } from './net-table';
 import type { Gate, HostRow } from './host-row';
 import { ADC_CHANNELS, CELL, DEVICE_AUTH_DIR, DEVICE_AUTH_FILE, GPIO_OUTPUT_BASE, SIGTERM } from './protocol';
 
-
 const GPIO_MAX = 127;
 /** MT3620: three PWM controllers of four channels; one 12-bit ADC controller of eight channels. */
 const PWM_CONTROLLERS = 3;

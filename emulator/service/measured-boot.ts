@@ -15,8 +15,6 @@ import { createHash } from 'node:crypto';
 import { IMAGE_TYPE_APPLICATIONS, IMAGE_TYPE_BOARD_CONFIG } from '../../image-builder/index';
 import type { ImageRecord, MeasuredBoot, Measurement } from '../state';
 
-export type { MeasuredBoot, Measurement } from '../state';
-
 export const ZERO_DIGEST = '00'.repeat(32);
 
 /** One extension step: SHA-256(digest ‖ sha256), both 32 bytes given as hex. */

@@ -12,10 +12,9 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomFillSync } from 'node:crypto';
-import { buildPackage, planApplicationPackage } from '../../image-builder/index';
-import { HELPER_MIN_BYTES } from '../../image-builder/io-helper';
+import { buildPackage, HELPER_MIN_BYTES, planApplicationPackage } from '../../image-builder/index';
 import { fileSigner } from '../../signer/index';
-import { sphere, tempDir } from '../helpers';
+import { derSignatureForOpenssl, sphere, tempDir } from '../helpers';
 
 const test = suite('image pack, streamed to the file');
 let t: { dir: string; done: () => void };
@@ -46,13 +45,6 @@ function caSigner() {
   return fileSigner({ keyPem: readFileSync(join(t.dir, 'ca', 'ca.key.pem'), 'utf8'), certPem: readFileSync(join(t.dir, 'ca', 'ca.pem'), 'utf8') });
 }
 
-/** DER of a raw r‖s P-256 signature, for OpenSSL. */
-function der(raw: Buffer): Buffer {
-  const int = (x: Buffer) => { let v = x; while (v.length > 1 && v[0] === 0 && v[1]! < 0x80) v = v.subarray(1); if (v[0]! >= 0x80) v = Buffer.concat([Buffer.of(0), v]); return Buffer.concat([Buffer.of(2, v.length), v]); };
-  const body = Buffer.concat([int(raw.subarray(0, 32)), int(raw.subarray(32))]);
-  return Buffer.concat([Buffer.of(0x30, body.length), body]);
-}
-
 test('the streamed file equals the in-memory build, OpenSSL verifies its signature and Python\'s zlib its CRC', async () => {
   const root = approot();
   const out = join(t.dir, 'streamed.imagepackage');
@@ -67,7 +59,7 @@ test('the streamed file equals the in-memory build, OpenSSL verifies its signatu
   assert.ok(file.equals(inMemory), 'the streamed package differs from the in-memory one');
 
   writeFileSync(join(t.dir, 'signed.bin'), file.subarray(0, file.length - 64));
-  writeFileSync(join(t.dir, 'sig.der'), der(file.subarray(file.length - 64)));
+  writeFileSync(join(t.dir, 'sig.der'), derSignatureForOpenssl(file.subarray(file.length - 64)));
   execFileSync('openssl', ['x509', '-in', join(t.dir, 'ca', 'ca.pem'), '-pubkey', '-noout', '-out', join(t.dir, 'ca.pub')]);
   assert.match(execFileSync('openssl', ['dgst', '-sha256', '-verify', join(t.dir, 'ca.pub'), '-signature', join(t.dir, 'sig.der'), join(t.dir, 'signed.bin')], { encoding: 'utf8' }), /Verified OK/);
 
@@ -103,7 +95,7 @@ test(`a package over ${HELPER_MIN_BYTES / 1024 / 1024} MiB (written by two threa
   const inMemory = Buffer.from(await buildPackage(plan, caSigner()));
   assert.ok(file.equals(inMemory), 'the two-thread package differs from the in-memory one');
   writeFileSync(join(t.dir, 'big-signed.bin'), file.subarray(0, file.length - 64));
-  writeFileSync(join(t.dir, 'big-sig.der'), der(file.subarray(file.length - 64)));
+  writeFileSync(join(t.dir, 'big-sig.der'), derSignatureForOpenssl(file.subarray(file.length - 64)));
   execFileSync('openssl', ['x509', '-in', join(t.dir, 'ca', 'ca.pem'), '-pubkey', '-noout', '-out', join(t.dir, 'ca.pub')]);
   assert.match(execFileSync('openssl', ['dgst', '-sha256', '-verify', join(t.dir, 'ca.pub'), '-signature', join(t.dir, 'big-sig.der'), join(t.dir, 'big-signed.bin')], { encoding: 'utf8' }), /Verified OK/);
   assert.is(sphere(['image', 'verify', out], { env }).code, 0);
